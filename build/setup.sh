@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Prepares a Linux machine to build and run Microsoft.ML.Transformer.
+#
+# TorchSharp 0.107's native library (libLibTorchSharp.so) needs GLIBCXX_3.4.32, i.e. the C++ runtime of GCC 13.
+# Debian 12 ships GCC 12's. On Debian 12 this script installs libstdc++6 from Debian 13 (trixie), pinned low so
+# that nothing else moves to trixie unasked. The mirror is taken from the machine's own apt configuration.
+# Idempotent: it does nothing where the runtime is already new enough.
+set -euo pipefail
+
+need=GLIBCXX_3.4.32
+say() { printf 'setup: %s\n' "$*"; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (10.0 or later) is not on PATH; install it first."
+
+case "$(uname -s)" in
+  Linux) ;;
+  *) say "$(uname -s): nothing to prepare (TorchSharp's native packages carry what they need)."; exit 0 ;;
+esac
+
+find_libstdcxx() {
+  ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}'
+}
+has_runtime() {
+  local lib; lib=$(find_libstdcxx)
+  [ -z "$lib" ] && lib=/usr/lib/x86_64-linux-gnu/libstdc++.so.6
+  [ -f "$lib" ] && grep -aq "$need" "$lib"
+}
+
+if has_runtime; then
+  say "C++ runtime already provides $need: nothing to do."
+  exit 0
+fi
+
+. /etc/os-release 2>/dev/null || die "cannot read /etc/os-release; install a libstdc++ that provides $need (GCC 13 or later) by hand."
+if [ "${ID:-}" != debian ] || [ "${VERSION_ID:-}" != 12 ]; then
+  die "${PRETTY_NAME:-this system} lacks $need in libstdc++ and is not Debian 12, which this script knows how to fix. Install GCC 13's libstdc++ (or newer) with your package manager."
+fi
+[ "$(id -u)" = 0 ] || die "Debian 12 needs libstdc++6 from Debian 13 for TorchSharp; run this script as root (sudo $0)."
+
+# The mirror this machine already uses for Debian, so that no address is written here.
+mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+[ -z "$mirror" ] && mirror=$(awk '$1=="deb" && $3 ~ /^bookworm$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+[ -n "$mirror" ] || die "no Debian mirror found in /etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list."
+
+say "adding Debian 13 (trixie) from $mirror, pinned low, for libstdc++6 only"
+cat > /etc/apt/sources.list.d/mlnet-transformer-trixie.sources <<SRC
+Types: deb
+URIs: $mirror
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+cat > /etc/apt/preferences.d/mlnet-transformer-trixie <<PIN
+Package: *
+Pin: release n=trixie
+Pin-Priority: 100
+PIN
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq || die "apt-get update failed."
+apt-get install -y -qq -t trixie libstdc++6 >/dev/null || die "installing libstdc++6 from trixie failed."
+
+has_runtime || die "libstdc++6 was installed but still lacks $need."
+say "C++ runtime now provides $need."

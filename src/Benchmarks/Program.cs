@@ -1,0 +1,30 @@
+using System.Reflection;
+using Microsoft.ML.Transformer.Benchmarks;
+
+// dotnet run -c Release --project src/Benchmarks -- <subcommand|all> [--name value ...]
+var benchmarks = Assembly.GetExecutingAssembly().GetTypes()
+    .Where(t => typeof(IBenchmark).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+    .Select(t => (IBenchmark)Activator.CreateInstance(t)!)
+    .OrderBy(b => b.Name, StringComparer.Ordinal)
+    .ToList();
+
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine("usage: Benchmarks <subcommand|all> [--name value ...]");
+    foreach (var b in benchmarks) Console.WriteLine($"  {b.Name,-16} {b.Description}");
+    return args.Length == 0 ? 1 : 0;
+}
+
+var rest = new BenchmarkArgs(args.Skip(1));
+var chosen = args[0] == "all" ? benchmarks : benchmarks.Where(b => b.Name == args[0]).ToList();
+if (chosen.Count == 0)
+{
+    Console.Error.WriteLine($"Unknown benchmark '{args[0]}'. Known: {string.Join(", ", benchmarks.Select(b => b.Name))}, all.");
+    return 2;
+}
+foreach (var b in chosen)
+{
+    Console.WriteLine($"== {b.Name}: {b.Description}");
+    b.Run(rest);
+}
+return 0;

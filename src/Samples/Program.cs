@@ -1,0 +1,2 @@
+using TorchSharp;
+Console.WriteLine($"TorchSharp CPU backend ready: {torch.ones(1).sum().item<float>() == 1}");
