@@ -1,0 +1,36 @@
+namespace Microsoft.ML.Transformer.Tests;
+
+/// <summary>Where the repository and the shared data sets are, wherever the tests run from.</summary>
+internal static class TestPaths
+{
+    /// <summary>The folder holding Transformer.MLNet.sln.</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    /// <summary>The public data sets, kept beside the repository in ../shared/data (never copied into it).</summary>
+    public static string SharedData { get; } = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "data"));
+
+    /// <summary>A data file of ../shared/data, e.g. <c>SharedFile("banking77", "train.csv")</c>.</summary>
+    public static string SharedFile(params string[] parts)
+    {
+        string path = Path.Combine([SharedData, .. parts]);
+        if (!File.Exists(path))
+            Assert.Inconclusive($"Shared data file not found: {path}");
+        return path;
+    }
+
+    /// <summary>A fresh, empty temporary folder.</summary>
+    public static string NewTempDir()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "mlnet-transformer-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Transformer.MLNet.sln")))
+                return dir.FullName;
+        throw new InvalidOperationException("Transformer.MLNet.sln not found above " + AppContext.BaseDirectory);
+    }
+}
