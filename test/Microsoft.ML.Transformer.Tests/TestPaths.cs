@@ -14,7 +14,7 @@ internal static class TestPaths
     {
         string path = Path.Combine([SharedData, .. parts]);
         if (!File.Exists(path))
-            Assert.Inconclusive($"Shared data file not found: {path}");
+            throw new FileNotFoundException($"Shared data file not found (expected ../shared/data beside the repository): {path}");
         return path;
     }
 
