@@ -1,0 +1,66 @@
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Transformer.MLNet.Scoring;
+
+/// <summary>Checks an input schema against a scorer and builds the output schema (input columns, then added ones).</summary>
+internal static class ScoringSchema
+{
+    /// <summary>The indices of the scorer's input columns in <paramref name="input"/>; throws naming a missing or non-text column.</summary>
+    public static int[] InputIndices(DataViewSchema input, ITextBatchScorer scorer)
+    {
+        var indices = new int[scorer.InputColumns.Count];
+        for (int i = 0; i < indices.Length; i++)
+            indices[i] = CheckTextColumn(input, scorer.InputColumns[i]).Index;
+        return indices;
+    }
+
+    /// <summary>Finds a text column or throws an exception that names the column, what was expected and what was found.</summary>
+    public static DataViewSchema.Column CheckTextColumn(DataViewSchema input, string name)
+    {
+        var column = input.GetColumnOrNull(name)
+            ?? throw new ArgumentOutOfRangeException(nameof(input),
+                $"Input column '{name}' was not found. Available columns: {string.Join(", ", input.Where(c => !c.IsHidden).Select(c => $"'{c.Name}'"))}.");
+        if (column.Type is not TextDataViewType)
+            throw new ArgumentOutOfRangeException(nameof(input),
+                $"Input column '{name}' must be of type String (text); found {column.Type}.");
+        return column;
+    }
+
+    public static DataViewSchema Build(DataViewSchema input, ITextBatchScorer scorer)
+    {
+        InputIndices(input, scorer);
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(input);
+        foreach (var column in scorer.OutputColumns)
+            builder.AddColumn(column.Name, column.Type, column.Annotations);
+        return builder.ToSchema();
+    }
+
+    /// <summary>A getter that hands out one output value of the current row, converting from the scorer's representation.</summary>
+    public static Delegate OutputGetter(DataViewType type, Func<object> current)
+    {
+        return type switch
+        {
+            VectorDataViewType => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
+            {
+                var src = (float[])current();
+                var editor = VBufferEditor.Create(ref dst, src.Length);
+                src.AsSpan().CopyTo(editor.Values);
+                dst = editor.Commit();
+            }),
+            TextDataViewType => (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> dst) => dst = ((string)current()).AsMemory()),
+            KeyDataViewType => (ValueGetter<uint>)((ref uint dst) => dst = (uint)current()),
+            BooleanDataViewType => (ValueGetter<bool>)((ref bool dst) => dst = (bool)current()),
+            NumberDataViewType n when n.RawType == typeof(float) => (ValueGetter<float>)((ref float dst) => dst = (float)current()),
+            _ => throw new NotSupportedException($"Output type {type} is not supported by the scoring machinery."),
+        };
+    }
+
+    /// <summary>Casts a getter to the type the caller asked for, with a clear message when it does not match.</summary>
+    public static ValueGetter<TValue> Cast<TValue>(Delegate getter, DataViewSchema.Column column)
+    {
+        return getter as ValueGetter<TValue>
+            ?? throw new InvalidOperationException(
+                $"Invalid TValue in GetGetter for column '{column.Name}': expected {column.Type.RawType}, got {typeof(TValue)}.");
+    }
+}
