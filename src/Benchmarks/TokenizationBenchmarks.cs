@@ -65,8 +65,15 @@ internal sealed class TokenizationBenchmarks : IBenchmark
     private static string[] Banking77(string path)
     {
         var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromTextFile(path, [new TextLoader.Column("text", DataKind.String, 0)],
-            separatorChar: ',', hasHeader: true, allowQuoting: true);
+        // Some quoted texts span lines ("\nI can't seem to..."): without ReadMultilines ML.NET mis-reads those rows.
+        var data = ml.Data.LoadFromTextFile(path, new TextLoader.Options
+        {
+            Columns = [new TextLoader.Column("text", DataKind.String, 0)],
+            Separators = [','],
+            HasHeader = true,
+            AllowQuoting = true,
+            ReadMultilines = true,
+        });
         return new RowReader(data, "text").Read().Select(r => r.Text).ToArray();
     }
 }
