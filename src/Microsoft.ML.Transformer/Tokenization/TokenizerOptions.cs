@@ -1,0 +1,91 @@
+using Microsoft.ML.Tokenizers;
+
+namespace Microsoft.ML.Transformer.Tokenization;
+
+/// <summary>
+/// How text becomes token ids: the vocabulary, the special tokens, and what happens to long, empty or missing text.
+/// Every default lives here. The ML.NET components expose this class as it is.
+/// </summary>
+public sealed class TokenizerOptions
+{
+    /// <summary>The vocabulary. Default <see cref="TokenizerKind.LearnedBpe"/>.</summary>
+    public TokenizerKind Kind { get; set; } = TokenizerKind.LearnedBpe;
+
+    /// <summary>
+    /// The ordinary vocabulary size of a learned BPE, the 256 byte tokens included (special tokens come on top).
+    /// Default 8,000. Learning stops earlier when no pair of tokens occurs twice in the sample.
+    /// </summary>
+    public int VocabularySize { get; set; } = 8000;
+
+    /// <summary>
+    /// How many rows a learned BPE is learned from: a seeded uniform sample of the training rows, so that a large
+    /// data set costs one streaming pass and bounded memory. Default 50,000.
+    /// </summary>
+    public int BpeSampleRows { get; set; } = 50_000;
+
+    /// <summary>Seed of the BPE sample. The same seed and data give the same vocabulary. Default 1.</summary>
+    public int Seed { get; set; } = 1;
+
+    /// <summary>
+    /// Number of sentinel tokens (<c>&lt;extra_id_0&gt;</c>, ...) reserved for span-corruption pretraining. Default 0.
+    /// </summary>
+    public int SentinelCount { get; set; }
+
+    /// <summary>
+    /// The most tokens one model input may hold, special tokens included. Longer texts are cut (by token, never
+    /// inside a character) on the side <see cref="TruncationSide"/> says, and the number of cut rows is logged.
+    /// Default 128.
+    /// </summary>
+    public int MaxLength { get; set; } = 128;
+
+    /// <summary>Which end of a long text is kept. Default <see cref="TruncationSide.KeepHead"/>.</summary>
+    public TruncationSide TruncationSide { get; set; } = TruncationSide.KeepHead;
+
+    /// <summary>What an empty or missing text does. Default <see cref="EmptyTextHandling.Skip"/> (skipped and counted).</summary>
+    public EmptyTextHandling EmptyText { get; set; } = EmptyTextHandling.Skip;
+
+    /// <summary>Path of a BPE vocab.json (token → id), for <see cref="TokenizerKind.BpeFiles"/>.</summary>
+    public string? BpeVocabularyFile { get; set; }
+
+    /// <summary>Path of a BPE merges.txt (one "left right" pair a line), for <see cref="TokenizerKind.BpeFiles"/>.</summary>
+    public string? BpeMergesFile { get; set; }
+
+    /// <summary>
+    /// Whether the BPE files are byte-level (GPT-2 / RoBERTa style, where a space is written 'Ġ'). Default true.
+    /// </summary>
+    public bool BpeFilesByteLevel { get; set; } = true;
+
+    /// <summary>The tokenizer to use for <see cref="TokenizerKind.Custom"/>.</summary>
+    public Tokenizer? CustomTokenizer { get; set; }
+
+    /// <summary>
+    /// The id range of <see cref="CustomTokenizer"/> (largest id + 1). 0 (default) infers it from the tokenizer's
+    /// vocabulary where the tokenizer exposes one.
+    /// </summary>
+    public int CustomVocabularySize { get; set; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (!Enum.IsDefined(Kind))
+            throw new ArgumentException($"Unknown tokenizer kind {(int)Kind}.", nameof(Kind));
+        if (Kind == TokenizerKind.LearnedBpe && VocabularySize < 257)
+            throw new ArgumentException($"VocabularySize must be at least 257 (256 byte tokens + 1 merge); got {VocabularySize}.", nameof(VocabularySize));
+        if (BpeSampleRows < 1)
+            throw new ArgumentException($"BpeSampleRows must be positive; got {BpeSampleRows}.", nameof(BpeSampleRows));
+        if (SentinelCount < 0)
+            throw new ArgumentException($"SentinelCount must be 0 or more; got {SentinelCount}.", nameof(SentinelCount));
+        if (MaxLength < 1)
+            throw new ArgumentException($"MaxLength must be positive; got {MaxLength}.", nameof(MaxLength));
+        if (!Enum.IsDefined(TruncationSide))
+            throw new ArgumentException($"Unknown truncation side {(int)TruncationSide}.", nameof(TruncationSide));
+        if (!Enum.IsDefined(EmptyText))
+            throw new ArgumentException($"Unknown empty-text handling {(int)EmptyText}.", nameof(EmptyText));
+        if (Kind == TokenizerKind.BpeFiles && (string.IsNullOrEmpty(BpeVocabularyFile) || string.IsNullOrEmpty(BpeMergesFile)))
+            throw new ArgumentException("TokenizerKind.BpeFiles needs both BpeVocabularyFile and BpeMergesFile.", nameof(BpeVocabularyFile));
+        if (Kind == TokenizerKind.Custom && CustomTokenizer is null)
+            throw new ArgumentException("TokenizerKind.Custom needs CustomTokenizer.", nameof(CustomTokenizer));
+        if (CustomVocabularySize < 0)
+            throw new ArgumentException($"CustomVocabularySize must be 0 or more; got {CustomVocabularySize}.", nameof(CustomVocabularySize));
+    }
+}
