@@ -21,7 +21,7 @@ internal sealed class TextStreamer(StopSequenceMatcher stops)
         {
             while (end > _emitted && (text[end - 1] == '\uFFFD' || char.IsHighSurrogate(text[end - 1])))
                 end--;
-            end = Math.Min(end, text.Length - stops.HoldBack(text));
+            end -= stops.HoldBack(text[..end]);   // the incomplete character may be the next letter of a stop sequence
         }
         if (end <= _emitted)
             return "";
