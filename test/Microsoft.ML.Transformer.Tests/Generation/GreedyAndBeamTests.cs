@@ -10,9 +10,9 @@ public sealed class GreedyAndBeamTests
     private const int V = 6;
     private const long A = 3, B = 4, C = 5;
 
-    private static readonly DecodingOptions Greedy = new() { MaxNewTokens = 8 };
+    private static readonly DecodingOptions Greedy = new() { MaxNewTokens = 5 };
     private static DecodingOptions Beam(int width, double alpha = 1, bool early = false) =>
-        new() { Strategy = DecodingStrategy.Beam, BeamWidth = width, LengthPenalty = alpha, EarlyStopping = early, MaxNewTokens = 8 };
+        new() { Strategy = DecodingStrategy.Beam, BeamWidth = width, LengthPenalty = alpha, EarlyStopping = early, MaxNewTokens = 5 };
 
     // Greedy takes "a" (0.55) and then ends (0.35): 0.1925. Beam sees "b" (0.45) then end (0.9): 0.405, the optimum.
     private static readonly Func<IReadOnlyList<long>, double[]> GreedyTrap = Bigram(new Dictionary<long, double[]>
@@ -57,7 +57,7 @@ public sealed class GreedyAndBeamTests
     [TestMethod]
     public void Beam_FindsTheOptimumWhereGreedyDoesNot()
     {
-        var exhaustive = Exhaustive(GreedyTrap, [Bos], maxNew: 8, alpha: 0);
+        var exhaustive = Exhaustive(GreedyTrap, [Bos], maxNew: 5, alpha: 0);
         var beam = GenerateOne(GreedyTrap, Beam(width: 2, alpha: 0));
         var greedy = GenerateOne(GreedyTrap, Greedy);
         CollectionAssert.AreEqual(new[] { B }, exhaustive.Tokens);
@@ -104,7 +104,7 @@ public sealed class GreedyAndBeamTests
         CollectionAssert.AreEqual(new[] { C }, GenerateOne(LengthTrade, Beam(3, alpha: 0)).Tokens);
         CollectionAssert.AreEqual(new[] { C, A, B }, GenerateOne(LengthTrade, Beam(3, alpha: 1)).Tokens);
         foreach (double alpha in new[] { 0.0, 1.0 })
-            CollectionAssert.AreEqual(Exhaustive(LengthTrade, [Bos], 8, alpha).Tokens, GenerateOne(LengthTrade, Beam(3, alpha)).Tokens);
+            CollectionAssert.AreEqual(Exhaustive(LengthTrade, [Bos], 5, alpha).Tokens, GenerateOne(LengthTrade, Beam(3, alpha)).Tokens);
     }
 
     [TestMethod]
