@@ -1,0 +1,31 @@
+using TorchSharp;
+
+namespace Microsoft.ML.Transformer.Generation;
+
+/// <summary>
+/// What generation needs from a model: one token in, next-token logits out, with the model keeping whatever it needs
+/// (a key/value cache, encoder memory, masks) per row. The caller prefills the prompt before generation starts: the
+/// decoder must already hold every prefix token except the last, which the generator feeds at the first step.
+/// </summary>
+/// <remarks>
+/// The generator calls <see cref="Step"/> and <see cref="Reorder"/> inside <c>torch.NewDisposeScope()</c>: state that
+/// must outlive the call (the new cache) has to be detached from that scope by the decoder (e.g.
+/// <c>DetachFromDisposeScope()</c> or <c>MoveToOuterDisposeScope()</c>), and the decoder disposes the state it replaces.
+/// </remarks>
+internal interface IIncrementalDecoder
+{
+    /// <summary>The number of rows the decoder currently holds.</summary>
+    int BatchSize { get; }
+
+    /// <summary>Appends one token per row and returns the logits of the next position.</summary>
+    /// <param name="lastTokens">[B] int64, the most recent token of each row.</param>
+    /// <returns>[B, V] float32 logits for the next token of each row.</returns>
+    torch.Tensor Step(torch.Tensor lastTokens);
+
+    /// <summary>
+    /// Replaces the rows by the given ones, in the given order: row i afterwards is row <c>batchIndices[i]</c> before.
+    /// Rows may be repeated (beam expansion) or left out (pruned beams, finished rows); B becomes B'.
+    /// </summary>
+    /// <param name="batchIndices">[B'] int64, indices into the current rows.</param>
+    void Reorder(torch.Tensor batchIndices);
+}
