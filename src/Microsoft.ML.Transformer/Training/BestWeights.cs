@@ -15,8 +15,9 @@ internal sealed class BestWeights : IDisposable
     {
         var copy = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         using (no_grad())
+        using (NewDisposeScope())
             foreach (var (name, tensor) in model.state_dict())
-                // Detached from any dispose scope: the copy lives until the next capture or Dispose.
+                // The scope frees the detached views; the clones leave it and live until the next capture or Dispose.
                 copy[name] = tensor.detach().clone().DetachFromDisposeScope();
         Set(copy);
     }

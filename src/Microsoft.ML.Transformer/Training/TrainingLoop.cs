@@ -182,9 +182,12 @@ internal sealed class TrainingLoop : IDisposable
         double gradientNorm = Gradients.ScaleAndClip(_parameters, 1.0 / tokens, _options.GradientClipNorm);
         foreach (var group in _optimizer.ParamGroups)
             group.LearningRate = lr;
+        // zero_grad too: it wraps each gradient in a new handle that nothing else would free.
         using (NewDisposeScope())
+        {
             _optimizer.step();
-        _optimizer.zero_grad();
+            _optimizer.zero_grad();
+        }
         _state.Step++;
         int epoch = _state.Epoch;
         run.Count(tokens);
