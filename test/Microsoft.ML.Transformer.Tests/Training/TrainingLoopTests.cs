@@ -63,17 +63,24 @@ public sealed class TrainingLoopTests
     [TestMethod]
     public void AccumulatedMicroBatchesEqualOneBigBatch()
     {
-        var data = new ToyProblem(rows: 128, seed: 7);
+        // 100 rows: big batches of 36, 36, 28; micro-batches of 12 accumulated by 3, the last group being 12 + 12 + 4
+        // rows, which only weighting each micro-batch by its rows makes equal to the big batch of 28.
+        var data = new ToyProblem(rows: 100, seed: 7);
         var big = ToyProblem.Mlp(initSeed: 11, dropout: 0);
         var small = ToyProblem.Mlp(initSeed: 11, dropout: 0);
-        var accumulated = ToyProblem.Options(epochs: 2, batchSize: 8);
-        accumulated.GradientAccumulationSteps = 4;
-        // Unshuffled, so four consecutive micro-batches hold exactly the rows of one big batch.
+        var accumulated = ToyProblem.Options(epochs: 2, batchSize: 12);
+        accumulated.GradientAccumulationSteps = 3;
+        // Unshuffled, so consecutive micro-batches hold exactly the rows of one big batch.
+        TrainingResult smallResult, bigResult;
         using (var loop = new TrainingLoop(small, accumulated))
-            loop.Run(_ => data.Batches(8, 0, 0, shuffle: false), batch => ToyProblem.Loss(small, batch));
-        using (var loop = new TrainingLoop(big, ToyProblem.Options(epochs: 2, batchSize: 32)))
-            loop.Run(_ => data.Batches(32, 0, 0, shuffle: false), batch => ToyProblem.Loss(big, batch));
+            smallResult = loop.Run(_ => data.Batches(12, 0, 0, shuffle: false), batch => ToyProblem.Loss(small, batch));
+        using (var loop = new TrainingLoop(big, ToyProblem.Options(epochs: 2, batchSize: 36)))
+            bigResult = loop.Run(_ => data.Batches(36, 0, 0, shuffle: false), batch => ToyProblem.Loss(big, batch));
 
+        Assert.AreEqual(6, smallResult.Steps);
+        Assert.AreEqual(6, bigResult.Steps);
+        for (int i = 0; i < 6; i++)
+            Assert.AreEqual(bigResult.History.Records[i].Loss, smallResult.History.Records[i].Loss, 1e-6, $"loss of step {i + 1}");
         var a = ToyProblem.Weights(big);
         var b = ToyProblem.Weights(small);
         foreach (var (name, values) in a)
@@ -190,6 +197,29 @@ public sealed class TrainingLoopTests
         // After the first evaluation the best-weight copy exists; from then on nothing may accumulate.
         Assert.AreEqual(live[50], live[300], $"live tensors grew from {live[50]} at step 50 to {live[300]} at step 300");
         Assert.AreEqual(live[60], live[310]);
+    }
+
+    [TestMethod]
+    public void ATimeBudgetEndsTrainingLikeTheLastEpoch()
+    {
+        var model = ToyProblem.Mlp(initSeed: 31);
+        var options = ToyProblem.Options(epochs: 1000);
+        options.TimeBudget = TimeSpan.FromMilliseconds(200);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var result = RunToy(model, options);
+        Assert.AreEqual(TrainingStopReason.TimeBudget, result.StopReason);
+        Assert.IsLessThan(32_000, result.Steps);
+        Assert.IsLessThan(10.0, started.Elapsed.TotalSeconds);
+    }
+
+    [TestMethod]
+    public void TheLossFunctionMustReturnAScalarAndCountTargets()
+    {
+        var model = ToyProblem.Mlp(initSeed: 31);
+        using var loop = new TrainingLoop(model, ToyProblem.Options());
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => loop.Run(epoch => Train.Batches(32, epoch, 0),
+            batch => (nn.functional.cross_entropy(model.forward(batch.Features), batch.Labels, reduction: nn.Reduction.None), 32)));
+        StringAssert.Contains(e.Message, "must return a scalar; it returned shape [32]");
     }
 
     /// <summary>An embedding, a linear layer and a layer norm, to see which parameters decay.</summary>
