@@ -25,10 +25,11 @@ public sealed class CheckpointTests
         return options;
     }
 
-    private static TrainingResult Run(nn.Module<Tensor, Tensor> model, TrainingOptions options, string fingerprint = "tokenizer=toy")
+    private static TrainingResult Run(nn.Module<Tensor, Tensor> model, TrainingOptions options, string fingerprint = "tokenizer=toy",
+        Func<double>? validate = null)
     {
         using var loop = new TrainingLoop(model, options, configFingerprint: fingerprint);
-        return loop.Run(epoch => Data.Batches(options.BatchSize, epoch, options.Seed), batch => ToyProblem.Loss(model, batch));
+        return loop.Run(epoch => Data.Batches(options.BatchSize, epoch, options.Seed), batch => ToyProblem.Loss(model, batch), validate);
     }
 
     /// <summary>Trains until step 7 and "kills" the run there: checkpoint of step 6 on disk, loop object thrown away.</summary>
@@ -65,6 +66,43 @@ public sealed class CheckpointTests
             CollectionAssert.AreEqual(values, actual[name], $"{name} differs from the uninterrupted run");
         CollectionAssert.AreEqual(straightResult.History.Records.Select(r => (r.Step, r.Epoch, r.Loss, r.LearningRate, r.GradientNorm)).ToList(),
             resumedResult.History.Records.Select(r => (r.Step, r.Epoch, r.Loss, r.LearningRate, r.GradientNorm)).ToList());
+    }
+
+    [TestMethod]
+    public void BestWeightsFromBeforeTheInterruptionAreRestoredAfterResuming()
+    {
+        // Evaluated every 4 steps; the metric is best at step 4, before the run is killed at step 7.
+        static TrainingOptions WithValidation(TrainingOptions options)
+        {
+            options.EvaluateEveryNSteps = 4;
+            return options;
+        }
+        long step = 0;
+        Func<double> validate = () => (step += 4) == 4 ? 0.1 : 1.0;
+        Dictionary<string, float[]>? atStep4 = null;
+        var straight = ToyProblem.Mlp(initSeed: 37, dropout: 0.2);
+        var straightResult = Run(straight, WithValidation(Options(TestPaths.NewTempDir(),
+            progress: p => { if (p.Step == 4) atStep4 = ToyProblem.Weights(straight); })), validate: validate);
+        Assert.AreEqual(4, straightResult.BestStep);
+
+        string dir = TestPaths.NewTempDir();
+        using (var cancel = new CancellationTokenSource())
+        {
+            step = 0;
+            var model = ToyProblem.Mlp(initSeed: 37, dropout: 0.2);
+            Assert.ThrowsExactly<OperationCanceledException>(() => Run(model,
+                WithValidation(Options(dir, cancel.Token, p => { if (p.Step == 7) cancel.Cancel(); })), validate: validate));
+        }
+        step = 4; // the resumed run evaluates at steps 8 and 12
+        var resumed = ToyProblem.Mlp(initSeed: 99, dropout: 0.2);
+        var resumedResult = Run(resumed, WithValidation(Options(dir)), validate: validate);
+
+        Assert.AreEqual(4, resumedResult.BestStep);
+        Assert.AreEqual(0.1, resumedResult.BestMetric);
+        foreach (var (name, values) in atStep4!)
+            CollectionAssert.AreEqual(values, ToyProblem.Weights(resumed)[name], $"{name} is not the best (step 4) weights");
+        CollectionAssert.AreEqual(straightResult.History.Records.Select(r => r.ValidationMetric).ToList(),
+            resumedResult.History.Records.Select(r => r.ValidationMetric).ToList());
     }
 
     [TestMethod]

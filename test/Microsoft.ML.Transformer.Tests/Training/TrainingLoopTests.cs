@@ -30,6 +30,7 @@ public sealed class TrainingLoopTests
 
         Assert.AreEqual(TrainingStopReason.Completed, result.StopReason);
         Assert.AreEqual(4 * 1024 / 32, result.Steps);
+        Assert.AreEqual(4 * 1024 / 32, result.History.Records[0].TotalSteps, "counted from epoch 0 for the cosine decay");
         Assert.IsLessThan(0.5, before, $"an untrained model should be near chance, was {before:P1}");
         Assert.IsGreaterThanOrEqualTo(0.95, after, $"held-out accuracy {after:P1}");
         var h = result.History.Records;
@@ -188,11 +189,13 @@ public sealed class TrainingLoopTests
     public void LiveTensorCountStaysFlatOverAlongRun()
     {
         var model = ToyProblem.Mlp(initSeed: 29);
-        var options = ToyProblem.Options(epochs: 10);
+        var options = ToyProblem.Options(epochs: 10, batchSize: 8);
         options.EvaluateEveryNSteps = 25;
         var live = new Dictionary<long, long>();
         options.Progress = new SyncProgress(p => live[p.Step] = torch.Tensor.TotalCount);
-        var result = RunToy(model, options, validate: () => Test.MeanLoss(model));
+        var small = new ToyProblem(rows: 256, seed: 3);
+        var validation = new ToyProblem(rows: 64, seed: 4);
+        var result = RunToy(model, options, validate: () => validation.MeanLoss(model), data: small);
         Assert.AreEqual(320, result.Steps);
         // After the first evaluation the best-weight copy exists; from then on nothing may accumulate.
         Assert.AreEqual(live[50], live[300], $"live tensors grew from {live[50]} at step 50 to {live[300]} at step 300");
