@@ -1,0 +1,173 @@
+using System.Globalization;
+
+namespace Microsoft.ML.Transformer.Training;
+
+/// <summary>How the learning rate moves after warm-up.</summary>
+public enum LearningRateScheduleKind
+{
+    /// <summary>Stays at <see cref="TrainingOptions.LearningRate"/> after warm-up.</summary>
+    Constant,
+
+    /// <summary>Falls in a straight line to <see cref="TrainingOptions.MinLearningRate"/> at the last step.</summary>
+    Linear,
+
+    /// <summary>Follows half a cosine down to <see cref="TrainingOptions.MinLearningRate"/> at the last step.</summary>
+    Cosine,
+}
+
+/// <summary>
+/// The training settings every trainer's options carry. Each default is defined here and nowhere else.
+/// Call <see cref="Validate"/> before training; the training loop does.
+/// </summary>
+public class TrainingOptions
+{
+    /// <summary>Passes over the training data. Default 3.</summary>
+    public int Epochs { get; set; } = 3;
+
+    /// <summary>
+    /// Stop after this many optimiser steps, whatever <see cref="Epochs"/> says; also fixes the length of the learning
+    /// rate schedule. Default null: the number of steps follows from <see cref="Epochs"/> and the data.
+    /// </summary>
+    public long? MaxSteps { get; set; }
+
+    /// <summary>Rows in one micro-batch. Default 32.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>
+    /// Upper bound on the (padded) tokens of one micro-batch, for batchers that cut batches by tokens.
+    /// Default null: only <see cref="BatchSize"/> bounds a batch.
+    /// </summary>
+    public int? MaxTokensPerBatch { get; set; }
+
+    /// <summary>Peak learning rate, reached at the end of warm-up. Default 3e-4.</summary>
+    public double LearningRate { get; set; } = 3e-4;
+
+    /// <summary>Shape of the learning rate after warm-up. Default <see cref="LearningRateScheduleKind.Cosine"/>.</summary>
+    public LearningRateScheduleKind Schedule { get; set; } = LearningRateScheduleKind.Cosine;
+
+    /// <summary>Optimiser steps over which the learning rate rises linearly from near zero to its peak. Default 100.</summary>
+    public long WarmupSteps { get; set; } = 100;
+
+    /// <summary>Learning rate at the end of a linear or cosine decay. Default 0 (decay all the way).</summary>
+    public double MinLearningRate { get; set; }
+
+    /// <summary>
+    /// Decoupled (AdamW) weight decay, applied only to weight matrices: never to biases, normalisation or embedding
+    /// parameters (see <see cref="ParameterGroups"/>). Default 0.01.
+    /// </summary>
+    public double WeightDecay { get; set; } = 0.01;
+
+    /// <summary>Adam's first-moment decay. Default 0.9.</summary>
+    public double AdamBeta1 { get; set; } = 0.9;
+
+    /// <summary>Adam's second-moment decay. Default 0.999.</summary>
+    public double AdamBeta2 { get; set; } = 0.999;
+
+    /// <summary>Adam's denominator epsilon. Default 1e-8.</summary>
+    public double AdamEpsilon { get; set; } = 1e-8;
+
+    /// <summary>Clip the global gradient L2 norm to this value before each step. Default 1.0; null turns clipping off.</summary>
+    public double? GradientClipNorm { get; set; } = 1.0;
+
+    /// <summary>Micro-batches whose gradients add up into one optimiser step. Default 1.</summary>
+    public int GradientAccumulationSteps { get; set; } = 1;
+
+    /// <summary>Label smoothing for cross-entropy losses (the trainer's loss function applies it). Default 0.</summary>
+    public double LabelSmoothing { get; set; }
+
+    /// <summary>Seed of every random choice made during training (dropout, shuffling). Default 42.</summary>
+    public int Seed { get; set; } = 42;
+
+    /// <summary>
+    /// Stop when the validation metric has not improved for this many evaluations in a row.
+    /// Default null: never stop early.
+    /// </summary>
+    public int? EarlyStoppingPatience { get; set; }
+
+    /// <summary>
+    /// Evaluate the validation metric every this many optimiser steps. Default null: at the end of each epoch.
+    /// </summary>
+    public long? EvaluateEveryNSteps { get; set; }
+
+    /// <summary>Whether a larger validation metric is better (accuracy) rather than a smaller one (loss). Default false.</summary>
+    public bool HigherMetricIsBetter { get; set; }
+
+    /// <summary>After training with a validation metric, put back the weights of the best evaluation. Default true.</summary>
+    public bool RestoreBestWeights { get; set; } = true;
+
+    /// <summary>Folder for the resumable checkpoint. Default null: no checkpoints.</summary>
+    public string? CheckpointDirectory { get; set; }
+
+    /// <summary>Write a checkpoint every this many optimiser steps (and at the end). Default 500.</summary>
+    public long CheckpointEveryNSteps { get; set; } = 500;
+
+    /// <summary>Continue from the checkpoint in <see cref="CheckpointDirectory"/> when there is one. Default true.</summary>
+    public bool ResumeFromCheckpoint { get; set; } = true;
+
+    /// <summary>Write a text progress line every this many optimiser steps. Default 50.</summary>
+    public long LogEveryNSteps { get; set; } = 50;
+
+    /// <summary>Stop training (as if finished) once this much time has passed. Default null: no limit.</summary>
+    public TimeSpan? TimeBudget { get; set; }
+
+    /// <summary>Receives a <see cref="TrainingProgress"/> after every optimiser step. Default null.</summary>
+    public IProgress<TrainingProgress>? Progress { get; set; }
+
+    /// <summary>
+    /// Stops training between two steps with an <see cref="OperationCanceledException"/>. The model keeps the weights
+    /// of the last completed step (best weights are not restored); a checkpoint already written stays valid.
+    /// </summary>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>Checks every option; throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
+    public virtual void Validate()
+    {
+        Require(Epochs >= 1, nameof(Epochs), "at least 1", Epochs);
+        Require(MaxSteps is null or >= 1, nameof(MaxSteps), "null or at least 1", MaxSteps);
+        Require(BatchSize >= 1, nameof(BatchSize), "at least 1", BatchSize);
+        Require(MaxTokensPerBatch is null or >= 1, nameof(MaxTokensPerBatch), "null or at least 1", MaxTokensPerBatch);
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), "a finite number > 0", LearningRate);
+        Require(Enum.IsDefined(Schedule), nameof(Schedule), "Constant, Linear or Cosine", Schedule);
+        Require(WarmupSteps >= 0, nameof(WarmupSteps), "at least 0", WarmupSteps);
+        Require(MinLearningRate >= 0 && MinLearningRate <= LearningRate, nameof(MinLearningRate),
+            $"between 0 and LearningRate ({LearningRate.ToString(CultureInfo.InvariantCulture)})", MinLearningRate);
+        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), "a finite number >= 0", WeightDecay);
+        Require(AdamBeta1 is >= 0 and < 1, nameof(AdamBeta1), "in [0, 1)", AdamBeta1);
+        Require(AdamBeta2 is >= 0 and < 1, nameof(AdamBeta2), "in [0, 1)", AdamBeta2);
+        Require(AdamEpsilon > 0, nameof(AdamEpsilon), "a number > 0", AdamEpsilon);
+        Require(GradientClipNorm is null || GradientClipNorm > 0, nameof(GradientClipNorm), "null or a number > 0", GradientClipNorm);
+        Require(GradientAccumulationSteps >= 1, nameof(GradientAccumulationSteps), "at least 1", GradientAccumulationSteps);
+        Require(LabelSmoothing is >= 0 and < 1, nameof(LabelSmoothing), "in [0, 1)", LabelSmoothing);
+        Require(EarlyStoppingPatience is null or >= 1, nameof(EarlyStoppingPatience), "null or at least 1", EarlyStoppingPatience);
+        Require(EvaluateEveryNSteps is null or >= 1, nameof(EvaluateEveryNSteps), "null or at least 1", EvaluateEveryNSteps);
+        Require(CheckpointEveryNSteps >= 1, nameof(CheckpointEveryNSteps), "at least 1", CheckpointEveryNSteps);
+        Require(LogEveryNSteps >= 1, nameof(LogEveryNSteps), "at least 1", LogEveryNSteps);
+        Require(TimeBudget is null || TimeBudget > TimeSpan.Zero, nameof(TimeBudget), "null or longer than zero", TimeBudget);
+        Require(CheckpointDirectory is null || CheckpointDirectory.Trim().Length > 0, nameof(CheckpointDirectory),
+            "null or a folder path", CheckpointDirectory);
+    }
+
+    /// <summary>
+    /// The settings that change what a resumed run computes, one "name=value" line each. A checkpoint records them
+    /// and refuses to resume under different ones. Epochs, MaxSteps and TimeBudget are left out so that a run can be
+    /// extended; logging, checkpoint and cancellation settings are left out because they change nothing learned.
+    /// </summary>
+    internal string Fingerprint() => string.Join('\n',
+        Line(nameof(BatchSize), BatchSize), Line(nameof(MaxTokensPerBatch), MaxTokensPerBatch),
+        Line(nameof(LearningRate), LearningRate), Line(nameof(Schedule), Schedule), Line(nameof(WarmupSteps), WarmupSteps),
+        Line(nameof(MinLearningRate), MinLearningRate), Line(nameof(WeightDecay), WeightDecay),
+        Line(nameof(AdamBeta1), AdamBeta1), Line(nameof(AdamBeta2), AdamBeta2), Line(nameof(AdamEpsilon), AdamEpsilon),
+        Line(nameof(GradientClipNorm), GradientClipNorm), Line(nameof(GradientAccumulationSteps), GradientAccumulationSteps),
+        Line(nameof(LabelSmoothing), LabelSmoothing), Line(nameof(Seed), Seed),
+        Line(nameof(HigherMetricIsBetter), HigherMetricIsBetter));
+
+    private static string Line(string name, object? value) =>
+        name + "=" + (value is null ? "null" : Convert.ToString(value, CultureInfo.InvariantCulture));
+
+    private static void Require(bool ok, string name, string expected, object? found)
+    {
+        if (!ok)
+            throw new ArgumentOutOfRangeException(name, found,
+                $"Training option {name} must be {expected}; found {(found is null ? "null" : Convert.ToString(found, CultureInfo.InvariantCulture))}.");
+    }
+}

@@ -1,0 +1,26 @@
+namespace Microsoft.ML.Transformer.Training;
+
+/// <summary>Where training stands after one optimiser step.</summary>
+/// <param name="Step">Optimiser steps completed (1 after the first).</param>
+/// <param name="TotalSteps">Steps the run is planned to take, when known.</param>
+/// <param name="Epoch">The 0-based epoch the step belongs to.</param>
+/// <param name="Loss">Mean training loss of this step (token-weighted over its micro-batches).</param>
+/// <param name="SmoothedLoss">Exponential moving average of <paramref name="Loss"/> (bias-corrected, factor 0.9).</param>
+/// <param name="LearningRate">Learning rate used by this step.</param>
+/// <param name="GradientNorm">Global L2 norm of the step's gradient before clipping.</param>
+/// <param name="TokensPerSecond">Target tokens (as counted by the loss function) per second over the steps of this run.</param>
+/// <param name="Elapsed">Training time, including that of the runs this one resumed.</param>
+/// <param name="EstimatedTimeLeft">Time left at the current speed, when the total is known.</param>
+/// <param name="ValidationMetric">The validation metric, on the steps where it was evaluated; otherwise null.</param>
+public sealed record TrainingProgress(
+    long Step,
+    long? TotalSteps,
+    int Epoch,
+    double Loss,
+    double SmoothedLoss,
+    double LearningRate,
+    double GradientNorm,
+    double TokensPerSecond,
+    TimeSpan Elapsed,
+    TimeSpan? EstimatedTimeLeft,
+    double? ValidationMetric);
