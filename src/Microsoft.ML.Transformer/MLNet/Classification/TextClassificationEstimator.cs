@@ -70,8 +70,8 @@ public sealed class TextClassificationEstimator : IEstimator<TextClassificationT
 
         log($"Training a {(labels.IsBinary ? "binary" : labels.Count + "-class")} Transformer classifier: {counts.Sum():N0} rows, " +
             $"{body.ParameterCount:N0} parameters, vocabulary {tokenizer.VocabularySize:N0}, on {device.type}.");
-        new ClassifierTraining(model, tokenizer, settings, _options, log).Run(reader, ValidationReader());
-        return new TextClassificationTransformer(_host, model, tokenizer, labels, settings);
+        var result = new ClassifierTraining(model, tokenizer, settings, _options, log).Run(reader, ValidationReader());
+        return new TextClassificationTransformer(_host, model, tokenizer, labels, settings) { TrainingHistory = result.History };
     }
 
     private RowReader? ValidationReader() => _options.ValidationSet is { } validation

@@ -5,6 +5,7 @@ using Microsoft.ML.Transformer.MLNet.Persistence;
 using Microsoft.ML.Transformer.MLNet.Scoring;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Training;
 
 [assembly: LoadableClass(typeof(TextClassificationTransformer), null, typeof(SignatureLoadModel),
     "Transformer text classifier", TextClassificationTransformer.LoaderSignature)]
@@ -33,6 +34,12 @@ public sealed class TextClassificationTransformer : TextModelTransformerBase, IN
         _model.eval();
         _scorer = new ClassificationScorer(model, tokenizer, labels, settings);
     }
+
+    /// <summary>
+    /// The training curve (loss, learning rate, validation metric per step; <c>SaveCsv</c>, <c>SavePng</c>) of the
+    /// <c>Fit</c> that made this transformer; null for a transformer loaded from a zip.
+    /// </summary>
+    public TrainingHistory? TrainingHistory { get; internal init; }
 
     /// <summary>The class names, in key order (class i is key i + 1).</summary>
     public IReadOnlyList<string> ClassNames => _labels.Names;
