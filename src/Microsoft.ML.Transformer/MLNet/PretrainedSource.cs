@@ -35,10 +35,14 @@ internal static class PretrainedSource
     public static EncoderDecoderModel Copy(EncoderDecoderModel source, Device device)
     {
         var copy = new EncoderDecoderModel(source.Options, device);
-        using var stream = new MemoryStream();
-        source.save(stream);
-        stream.Position = 0;
-        copy.load(stream, strict: true);
+        byte[] weights;
+        using (var output = new MemoryStream())
+        {
+            source.save(output); // closes the stream; ToArray still works on a closed MemoryStream
+            weights = output.ToArray();
+        }
+        using var input = new MemoryStream(weights, writable: false);
+        copy.load(input, strict: true);
         if (device.type != DeviceType.CPU) copy.to(device);
         return copy;
     }

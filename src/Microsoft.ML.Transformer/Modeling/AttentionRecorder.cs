@@ -47,10 +47,15 @@ internal sealed class AttentionRecorder : IDisposable
     public void Dispose() => Clear();
 }
 
-/// <summary>Which attention of a layer a recorded tensor comes from.</summary>
-internal enum AttentionKind
+/// <summary>Which attention of a layer attention weights come from.</summary>
+public enum AttentionKind
 {
+    /// <summary>Encoder self-attention: every source position over every source position (padding hidden).</summary>
     EncoderSelf,
+
+    /// <summary>Decoder self-attention: every target position over itself and the positions before it (causal).</summary>
     DecoderSelf,
+
+    /// <summary>Cross-attention: every target position over the source positions (encoder-decoder models only).</summary>
     Cross,
 }

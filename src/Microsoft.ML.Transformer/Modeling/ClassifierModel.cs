@@ -50,26 +50,6 @@ internal sealed class ClassifierModel : nn.Module
         return head.forward(dropout.forward(Pool(hidden, padding)));   // [B, C]
     }
 
-    /// <summary>Hidden states [B, T, D] → one vector per row [B, D].</summary>
-    public Tensor Pool(Tensor hidden, Tensor padding)
-    {
-        switch (Pooling)
-        {
-            case Pooling.FirstToken:
-                return hidden[.., 0, ..];
-            case Pooling.LastToken:
-            {
-                // The last real position of each row: its length − 1 (padding is at the tail).
-                var last = (padding.logical_not().sum(1) - 1).clamp_min(0);                     // [B]
-                var index = last.view(-1, 1, 1).expand(-1, 1, hidden.shape[2]);                 // [B, 1, D]
-                return hidden.gather(1, index).squeeze(1);
-            }
-            default:
-            {
-                var keep = padding.logical_not().unsqueeze(-1).to(hidden.dtype);                // [B, T, 1]
-                var count = keep.sum(1).clamp_min(1);                                            // [B, 1]
-                return (hidden * keep).sum(1) / count;                                           // [B, D]
-            }
-        }
-    }
+    /// <summary>Hidden states [B, T, D] → one vector per row [B, D] (see <see cref="HiddenStatePooling"/>).</summary>
+    public Tensor Pool(Tensor hidden, Tensor padding) => HiddenStatePooling.Pool(hidden, padding, Pooling);
 }

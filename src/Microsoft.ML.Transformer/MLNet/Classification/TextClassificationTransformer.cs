@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Batching;
 using Microsoft.ML.Transformer.MLNet.Classification;
 using Microsoft.ML.Transformer.MLNet.Persistence;
 using Microsoft.ML.Transformer.MLNet.Scoring;
@@ -50,6 +51,9 @@ public sealed class TextClassificationTransformer : TextModelTransformerBase, IN
     EncoderDecoderModel INetworkSource.Network => _model.Body;
 
     TextTokenizer INetworkSource.Tokenizer => _tokenizer;
+
+    // A classifier reads [CLS] text [SEP] (a pair: [CLS] a [SEP] b [SEP]) whatever the shape of its body.
+    BatchLayout INetworkSource.InputLayout => BatchLayout.Single;
 
     private protected override ITextBatchScorer Scorer => _scorer;
 

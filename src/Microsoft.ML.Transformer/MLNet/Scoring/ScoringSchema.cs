@@ -36,11 +36,21 @@ internal static class ScoringSchema
         return builder.ToSchema();
     }
 
-    /// <summary>A getter that hands out one output value of the current row, converting from the scorer's representation.</summary>
+    /// <summary>
+    /// A getter that hands out one output value of the current row, converting from the scorer's representation
+    /// (float[] for a vector of Single, string[] for a vector of text).
+    /// </summary>
     public static Delegate OutputGetter(DataViewType type, Func<object> current)
     {
         return type switch
         {
+            VectorDataViewType { ItemType: TextDataViewType } => (ValueGetter<VBuffer<ReadOnlyMemory<char>>>)((ref VBuffer<ReadOnlyMemory<char>> dst) =>
+            {
+                var src = (string[])current();
+                var editor = VBufferEditor.Create(ref dst, src.Length);
+                for (int i = 0; i < src.Length; i++) editor.Values[i] = src[i].AsMemory();
+                dst = editor.Commit();
+            }),
             VectorDataViewType => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
             {
                 var src = (float[])current();

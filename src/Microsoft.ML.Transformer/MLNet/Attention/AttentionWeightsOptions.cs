@@ -1,0 +1,83 @@
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+
+namespace Microsoft.ML.Transformer.MLNet.Attention;
+
+/// <summary>
+/// Everything the attention-weights transform can be told. It adds three columns per row: <see cref="OutputColumnName"/>,
+/// a variable-length vector of <c>Single</c> holding the weights flattened row-major as
+/// [layer, head, query, key] over the selected layers and heads (or [query, key] with <see cref="Rollout"/>), and
+/// <see cref="OutputColumnName"/> + "QueryTokens" and + "KeyTokens", variable-length vectors of text labelling the
+/// rows and the columns. With Q query and K key tokens, the weight of layer l, head h, query q, key k is at index
+/// ((l · heads + h) · Q + q) · K + k, where l and h count the selected layers and heads.
+/// </summary>
+public sealed class AttentionWeightsOptions
+{
+    /// <summary>The text column the network reads (its encoder, or a decoder-only network). Default "Text".</summary>
+    public string InputColumnName { get; set; } = "Text";
+
+    /// <summary>
+    /// For an encoder-decoder network: the text column its decoder reads after "&lt;bos&gt;", needed for
+    /// <see cref="AttentionKind.DecoderSelf"/> and <see cref="AttentionKind.Cross"/>. Default none.
+    /// </summary>
+    public string? TargetColumnName { get; set; }
+
+    /// <summary>The weights column; the token columns are named after it. Default "Attention".</summary>
+    public string OutputColumnName { get; set; } = "Attention";
+
+    /// <summary>The fitted model whose network is inspected (copied at <c>Fit</c>). Set this or <see cref="BaseModelPath"/>.</summary>
+    public ITransformer? BaseModel { get; set; }
+
+    /// <summary>The path of a saved model zip holding such a model (instead of <see cref="BaseModel"/>).</summary>
+    public string? BaseModelPath { get; set; }
+
+    /// <summary>Which attention to export. Default: encoder self-attention when the network has an encoder, else decoder self-attention.</summary>
+    public AttentionKind? Kind { get; set; }
+
+    /// <summary>The layers to export (0 = lowest), in this order. Default all.</summary>
+    public int[]? Layers { get; set; }
+
+    /// <summary>The heads to export (0-based), in this order. Default all.</summary>
+    public int[]? Heads { get; set; }
+
+    /// <summary>
+    /// Export the attention rollout (Abnar and Zuidema, 2020) through the selected layers, with the selected heads
+    /// averaged, instead of every matrix: one [query, key] matrix per row. Self-attention only. Default false.
+    /// </summary>
+    public bool Rollout { get; set; }
+
+    /// <summary>The most tokens read per text, special tokens included; capped at the network's maximum. Default 128.</summary>
+    public int MaxLength { get; set; } = 128;
+
+    /// <summary>Which end of a text longer than <see cref="MaxLength"/> is kept. Default <see cref="TruncationSide.KeepHead"/>.</summary>
+    public TruncationSide Truncation { get; set; } = TruncationSide.KeepHead;
+
+    /// <summary>Rows run per forward pass by <c>Transform</c>. Default 16 (the weights of a batch are all kept at once).</summary>
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary>Where to compute. Default <see cref="ComputeDevice.Cpu"/>.</summary>
+    public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;
+
+    /// <summary>When CUDA is asked for but unavailable: fall back to the CPU with a warning (true) or throw (false). Default true.</summary>
+    public bool AllowCpuFallback { get; set; } = true;
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(InputColumnName))
+            throw new ArgumentException("InputColumnName must name a text column.", nameof(InputColumnName));
+        if (string.IsNullOrWhiteSpace(OutputColumnName))
+            throw new ArgumentException("OutputColumnName must name the output column.", nameof(OutputColumnName));
+        if (BaseModel is null == BaseModelPath is null)
+            throw new ArgumentException("Set exactly one of BaseModel or BaseModelPath: the weights come from a fitted model's network.");
+        if (Kind is { } kind && !Enum.IsDefined(kind))
+            throw new ArgumentOutOfRangeException(nameof(Kind), kind, "Unknown attention kind.");
+        if (Rollout && Kind == AttentionKind.Cross)
+            throw new ArgumentException("Rollout needs self-attention; cross-attention has different query and key tokens.", nameof(Rollout));
+        if (Layers is { Length: 0 } || Heads is { Length: 0 })
+            throw new ArgumentException("Layers and Heads, when set, must name at least one layer or head.");
+        if (MaxLength < 3)
+            throw new ArgumentOutOfRangeException(nameof(MaxLength), $"MaxLength ({MaxLength}) must be at least 3.");
+        if (BatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize ({BatchSize}) must be at least 1.");
+    }
+}

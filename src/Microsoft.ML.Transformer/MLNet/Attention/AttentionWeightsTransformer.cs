@@ -1,0 +1,99 @@
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Batching;
+using Microsoft.ML.Transformer.MLNet.Attention;
+using Microsoft.ML.Transformer.MLNet.Persistence;
+using Microsoft.ML.Transformer.MLNet.Scoring;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+
+[assembly: LoadableClass(typeof(AttentionWeightsTransformer), null, typeof(SignatureLoadModel),
+    "Transformer attention weights", AttentionWeightsTransformer.LoaderSignature)]
+
+namespace Microsoft.ML.Transformer.MLNet.Attention;
+
+/// <summary>
+/// Adds a network's attention weights to each row, with the tokens of both axes (layout: see
+/// <see cref="AttentionWeightsOptions"/>). Lazy and mini-batched in <c>Transform</c>, row by row in
+/// <c>PredictionEngine</c>; saves its own copy of the network and tokenizer into the model zip.
+/// </summary>
+public sealed class AttentionWeightsTransformer : TextModelTransformerBase, INetworkSource
+{
+    internal const string LoaderSignature = "TxfAttentionWeights";
+
+    private readonly EncoderDecoderModel _network;
+    private readonly TextTokenizer _tokenizer;
+    private readonly AttentionSettings _settings;
+    private readonly AttentionScorer _scorer;
+
+    internal AttentionWeightsTransformer(IHostEnvironment env, EncoderDecoderModel network, TextTokenizer tokenizer, AttentionSettings settings)
+        : base(env, nameof(AttentionWeightsTransformer))
+    {
+        (_network, _tokenizer, _settings) = (network, tokenizer, settings);
+        _network.eval();
+        _scorer = new AttentionScorer(network, tokenizer, settings);
+    }
+
+    /// <summary>The attention exported.</summary>
+    public AttentionKind Kind => _settings.Kind;
+
+    /// <summary>The layers exported, in the order of the weights column.</summary>
+    public IReadOnlyList<int> Layers => _settings.Layers;
+
+    /// <summary>The heads exported, in the order of the weights column.</summary>
+    public IReadOnlyList<int> Heads => _settings.Heads;
+
+    /// <summary>Whether the weights column holds the rollout ([query, key]) rather than every matrix.</summary>
+    public bool IsRollout => _settings.Rollout;
+
+    /// <summary>The text column labelling the rows of each matrix.</summary>
+    public string QueryTokensColumnName => _settings.QueryTokensColumn;
+
+    /// <summary>The text column labelling the columns of each matrix.</summary>
+    public string KeyTokensColumnName => _settings.KeyTokensColumn;
+
+    EncoderDecoderModel INetworkSource.Network => _network;
+
+    TextTokenizer INetworkSource.Tokenizer => _tokenizer;
+
+    BatchLayout INetworkSource.InputLayout => _settings.Layout;
+
+    private protected override ITextBatchScorer Scorer => _scorer;
+
+    private static VersionInfo GetVersionInfo() => new(
+        modelSignature: "TXFATTNW",
+        verWrittenCur: 0x00010001,
+        verReadableCur: 0x00010001,
+        verWeCanReadBack: 0x00010001,
+        loaderSignature: LoaderSignature,
+        loaderAssemblyName: typeof(AttentionWeightsTransformer).Assembly.FullName);
+
+    // Format (version 1.1), main stream: settings (columns, kind, layers, heads, rollout, layout, max length,
+    // truncation, batch size, device); then the checked entries ModelOptions.json, Tokenizer.bin, Weights.bin.
+    private protected override void SaveModel(ModelSaveContext ctx)
+    {
+        ctx.SetVersionInfo(GetVersionInfo());
+        _settings.Save(ctx.Writer);
+        NetworkEntries.SaveOptions(ctx, _network.Options);
+        NetworkEntries.SaveTokenizer(ctx, _tokenizer);
+        NetworkEntries.SaveWeights(ctx, _network);
+    }
+
+    private static AttentionWeightsTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        ctx.CheckAtModel(GetVersionInfo());
+        var settings = AttentionSettings.Load(ctx.Reader);
+        var options = NetworkEntries.LoadOptions(ctx);
+        var tokenizer = NetworkEntries.LoadTokenizer(ctx);
+        if (tokenizer.VocabularySize != options.VocabularySize)
+            throw new InvalidDataException(
+                $"The model's tokenizer has {tokenizer.VocabularySize} ids but its network expects {options.VocabularySize}.");
+        var network = new EncoderDecoderModel(options);
+        NetworkEntries.LoadWeights(ctx, network);
+        using var channel = env.Register(nameof(AttentionWeightsTransformer)).Start("Load");
+        var device = TorchDevice.Resolve(settings.Device, allowFallback: true, channel.Warning);
+        if (device.type != TorchSharp.DeviceType.CPU)
+            network = PretrainedSource.Copy(network, device);
+        return new AttentionWeightsTransformer(env, network, tokenizer, settings);
+    }
+}

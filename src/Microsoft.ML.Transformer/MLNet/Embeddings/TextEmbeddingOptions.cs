@@ -1,0 +1,70 @@
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+
+namespace Microsoft.ML.Transformer.MLNet.Embeddings;
+
+/// <summary>
+/// Everything the Transformer embedding transform can be told. The simple catalog overload sets the columns and the
+/// base model; this class holds every option, each default defined here, once.
+/// </summary>
+public sealed class TextEmbeddingOptions
+{
+    /// <summary>The text column to embed. Default "Text".</summary>
+    public string InputColumnName { get; set; } = "Text";
+
+    /// <summary>The added column, a vector of <c>Single</c> of the network's width. Default "Features".</summary>
+    public string OutputColumnName { get; set; } = "Features";
+
+    /// <summary>
+    /// The fitted model whose network embeds the text: a pretrained, classification, generation or embedding
+    /// transformer of this library, or a chain that contains one (the last one is used). Its network is copied, so
+    /// later training of that model does not change the embeddings. Set this or <see cref="BaseModelPath"/>.
+    /// </summary>
+    public ITransformer? BaseModel { get; set; }
+
+    /// <summary>The path of a saved model zip holding such a model (instead of <see cref="BaseModel"/>).</summary>
+    public string? BaseModelPath { get; set; }
+
+    /// <summary>
+    /// How the hidden states of a text become one vector. Default <see cref="Pooling.Mean"/>: the mean over the
+    /// text's positions (padding never counts). A decoder-only network always uses <see cref="Pooling.LastToken"/>,
+    /// the only position that has seen the whole text.
+    /// </summary>
+    public Pooling Pooling { get; set; } = Pooling.Mean;
+
+    /// <summary>Scale each vector to unit L2 norm (cosine similarity becomes a dot product). Default false.</summary>
+    public bool Normalize { get; set; }
+
+    /// <summary>The most tokens read per text, special tokens included; longer texts are cut. Capped at the network's own maximum. Default 128.</summary>
+    public int MaxLength { get; set; } = 128;
+
+    /// <summary>Which end of a text longer than <see cref="MaxLength"/> is kept. Default <see cref="TruncationSide.KeepHead"/>.</summary>
+    public TruncationSide Truncation { get; set; } = TruncationSide.KeepHead;
+
+    /// <summary>Rows embedded per forward pass by <c>Transform</c>. Default 64.</summary>
+    public int BatchSize { get; set; } = 64;
+
+    /// <summary>Where to compute. Default <see cref="ComputeDevice.Cpu"/>. Saved with the model; a loaded model falls back to the CPU when CUDA is missing.</summary>
+    public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;
+
+    /// <summary>When CUDA is asked for but unavailable: fall back to the CPU with a warning (true) or throw (false). Default true.</summary>
+    public bool AllowCpuFallback { get; set; } = true;
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(InputColumnName))
+            throw new ArgumentException("InputColumnName must name a text column.", nameof(InputColumnName));
+        if (string.IsNullOrWhiteSpace(OutputColumnName))
+            throw new ArgumentException("OutputColumnName must name the output column.", nameof(OutputColumnName));
+        if (BaseModel is null == BaseModelPath is null)
+            throw new ArgumentException("Set exactly one of BaseModel or BaseModelPath: embeddings come from a fitted model's network.");
+        if (!Enum.IsDefined(Pooling))
+            throw new ArgumentOutOfRangeException(nameof(Pooling), Pooling, "Unknown pooling.");
+        if (!Enum.IsDefined(Truncation))
+            throw new ArgumentOutOfRangeException(nameof(Truncation), Truncation, "Unknown truncation side.");
+        if (MaxLength < 3)
+            throw new ArgumentOutOfRangeException(nameof(MaxLength), $"MaxLength ({MaxLength}) must be at least 3: the framing of a text takes up to 2 special tokens.");
+        if (BatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize ({BatchSize}) must be at least 1.");
+    }
+}

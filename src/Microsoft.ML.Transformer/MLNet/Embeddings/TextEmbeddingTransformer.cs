@@ -1,0 +1,99 @@
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Batching;
+using Microsoft.ML.Transformer.MLNet.Embeddings;
+using Microsoft.ML.Transformer.MLNet.Persistence;
+using Microsoft.ML.Transformer.MLNet.Scoring;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+
+[assembly: LoadableClass(typeof(TextEmbeddingTransformer), null, typeof(SignatureLoadModel),
+    "Transformer text embedding", TextEmbeddingTransformer.LoaderSignature)]
+
+namespace Microsoft.ML.Transformer.MLNet.Embeddings;
+
+/// <summary>
+/// Maps a text column to a fixed-size vector of <c>Single</c> (the pooled hidden states of a Transformer network), for
+/// any ML.NET trainer or transform downstream. Lazy and mini-batched in <c>Transform</c>, row by row in
+/// <c>PredictionEngine</c>; saves its own copy of the network and tokenizer into the model zip.
+/// </summary>
+public sealed class TextEmbeddingTransformer : TextModelTransformerBase, INetworkSource
+{
+    internal const string LoaderSignature = "TxfTextEmbedding";
+
+    private readonly EncoderDecoderModel _network;
+    private readonly TextTokenizer _tokenizer;
+    private readonly EmbeddingSettings _settings;
+    private readonly EmbeddingScorer _scorer;
+
+    internal TextEmbeddingTransformer(IHostEnvironment env, EncoderDecoderModel network, TextTokenizer tokenizer, EmbeddingSettings settings)
+        : base(env, nameof(TextEmbeddingTransformer))
+    {
+        (_network, _tokenizer, _settings) = (network, tokenizer, settings);
+        _network.eval();
+        _scorer = new EmbeddingScorer(network, tokenizer, settings);
+    }
+
+    /// <summary>The length of each vector (the network's width).</summary>
+    public int Dimension => _scorer.Dimension;
+
+    /// <summary>The pooling in use (<see cref="Modeling.Pooling.LastToken"/> for a decoder-only network, whatever was asked).</summary>
+    public Pooling Pooling => _settings.Pooling;
+
+    /// <summary>Whether every vector has unit L2 norm.</summary>
+    public bool IsNormalized => _settings.Normalize;
+
+    /// <summary>The text column read.</summary>
+    public string InputColumnName => _settings.InputColumn;
+
+    /// <summary>The vector column added.</summary>
+    public string OutputColumnName => _settings.OutputColumn;
+
+    EncoderDecoderModel INetworkSource.Network => _network;
+
+    TextTokenizer INetworkSource.Tokenizer => _tokenizer;
+
+    BatchLayout INetworkSource.InputLayout => _settings.Layout;
+
+    private protected override ITextBatchScorer Scorer => _scorer;
+
+    /// <summary>Embeds texts directly, without a data view (the same vectors <c>Transform</c> gives).</summary>
+    internal float[][] Embed(IReadOnlyList<string> texts) => _scorer.Embed(texts);
+
+    private static VersionInfo GetVersionInfo() => new(
+        modelSignature: "TXFEMBED",
+        verWrittenCur: 0x00010001,
+        verReadableCur: 0x00010001,
+        verWeCanReadBack: 0x00010001,
+        loaderSignature: LoaderSignature,
+        loaderAssemblyName: typeof(TextEmbeddingTransformer).Assembly.FullName);
+
+    // Format (version 1.1), main stream: settings (input and output column, layout, max length, truncation, pooling,
+    // normalize, batch size, device); then the checked entries ModelOptions.json, Tokenizer.bin, Weights.bin.
+    private protected override void SaveModel(ModelSaveContext ctx)
+    {
+        ctx.SetVersionInfo(GetVersionInfo());
+        _settings.Save(ctx.Writer);
+        NetworkEntries.SaveOptions(ctx, _network.Options);
+        NetworkEntries.SaveTokenizer(ctx, _tokenizer);
+        NetworkEntries.SaveWeights(ctx, _network);
+    }
+
+    private static TextEmbeddingTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        ctx.CheckAtModel(GetVersionInfo());
+        var settings = EmbeddingSettings.Load(ctx.Reader);
+        var options = NetworkEntries.LoadOptions(ctx);
+        var tokenizer = NetworkEntries.LoadTokenizer(ctx);
+        if (tokenizer.VocabularySize != options.VocabularySize)
+            throw new InvalidDataException(
+                $"The model's tokenizer has {tokenizer.VocabularySize} ids but its network expects {options.VocabularySize}.");
+        var network = new EncoderDecoderModel(options);
+        NetworkEntries.LoadWeights(ctx, network);
+        using var channel = env.Register(nameof(TextEmbeddingTransformer)).Start("Load");
+        var device = TorchDevice.Resolve(settings.Device, allowFallback: true, channel.Warning);
+        if (device.type != TorchSharp.DeviceType.CPU)
+            network = PretrainedSource.Copy(network, device);
+        return new TextEmbeddingTransformer(env, network, tokenizer, settings);
+    }
+}
