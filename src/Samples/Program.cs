@@ -19,11 +19,24 @@ AnsiConsole.Write(new Rule($"Microsoft.ML.Transformer sample: {settings.Scenario
 switch (settings.Scenario)
 {
     case "main":
+        // The whole journey: pretrain on unlabelled text, fine-tune a classifier from it, evaluate, save, reload, predict.
+        var pretrained = PretrainScenario.Run(settings);
+        ClassifyScenario.Run(settings, pretrained);
+        break;
     case "classify":
         ClassifyScenario.Run(settings);
         break;
+    case "pretrain":
+        PretrainScenario.Run(settings);
+        break;
+    case "embed":
+        EmbedScenario.Run(settings);
+        break;
+    case "attention":
+        AttentionScenario.Run(settings);
+        break;
     default:
-        AnsiConsole.MarkupLineInterpolated($"[red]Unknown scenario '{settings.Scenario}'.[/] Known: classify (default: main).");
+        AnsiConsole.MarkupLineInterpolated($"[red]Unknown scenario '{settings.Scenario}'.[/] Known: main (the default), classify, pretrain, embed, attention.");
         return 2;
 }
 return 0;

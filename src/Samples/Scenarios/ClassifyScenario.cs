@@ -104,7 +104,8 @@ public static class ClassifyScenario
         {
             BaseModel = baseModel,
             Device = settings.Device,
-            Tokenizer = new TokenizerOptions { VocabularySize = 2000, MaxLength = 64 },
+            // A fine-tuned model keeps its base model's vocabulary; only a model trained from scratch learns its own.
+            Tokenizer = baseModel is null ? new TokenizerOptions { VocabularySize = 2000, MaxLength = 64 } : new TokenizerOptions { MaxLength = 64 },
             Model = new ModelOptions
             {
                 VocabularySize = 1,

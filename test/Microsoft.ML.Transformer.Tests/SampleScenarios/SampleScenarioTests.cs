@@ -28,6 +28,38 @@ public sealed class SampleScenarioTests
         Assert.IsTrue(File.Exists(zip));
     }
 
+    private static readonly Lazy<(string Output, ITransformer Model)> Pretrained = new(() =>
+    {
+        string output = TestPaths.NewTempDir();
+        return (output, PretrainScenario.Run(SampleSettings.Parse(["pretrain", "--tiny", "--out", output])));
+    });
+
+    [TestMethod]
+    public void PretrainWritesModelAndCurve()
+    {
+        var (output, model) = Pretrained.Value;
+        Assert.IsNotNull(model);
+        Assert.IsTrue(File.Exists(Path.Combine(output, "pretrained.zip")));
+        Assert.IsTrue(File.Exists(Path.Combine(output, "pretraining.png")));
+    }
+
+    [TestMethod]
+    public void FineTuneFromThePretrainedModel()
+    {
+        string output = TestPaths.NewTempDir();
+        Assert.IsTrue(File.Exists(ClassifyScenario.Run(SampleSettings.Parse(["main", "--tiny", "--out", output]), Pretrained.Value.Model)));
+    }
+
+    [TestMethod]
+    public void EmbedAndAttention()
+    {
+        string output = TestPaths.NewTempDir();
+        var settings = SampleSettings.Parse(["embed", "--tiny", "--out", output]);
+        EmbedScenario.Run(settings, Pretrained.Value.Model);
+        AttentionScenario.Run(settings, Pretrained.Value.Model);
+        Assert.IsTrue(Directory.EnumerateFiles(output, "attention-*.png").Any());
+    }
+
     [TestMethod]
     public void BadCommandLinesAreNamed()
     {
