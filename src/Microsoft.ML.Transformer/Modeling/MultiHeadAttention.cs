@@ -114,7 +114,7 @@ internal sealed class MultiHeadAttention : nn.Module
         if (additive is not null) scores = scores.add_(additive);                           // in place: scores is ours
         var probabilities = scores.softmax(-1);
         record?.Invoke(probabilities);
-        if (p > 0) probabilities = nn.functional.dropout(probabilities, p, training: true);
+        probabilities = Dropout.Apply(probabilities, p, training: true);
         return probabilities.to(v.dtype).matmul(v); // [B, H, Tq, Dh]
     }
 }
