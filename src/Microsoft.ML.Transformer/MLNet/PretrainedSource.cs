@@ -17,7 +17,11 @@ internal static class PretrainedSource
         {
             if (!File.Exists(path))
                 throw new FileNotFoundException($"BaseModelPath '{path}' does not exist.", path);
+            // Building the loaded network draws initial weights; keep the caller's random stream where it was, so that
+            // a base model given by path and the same model given as an object train identically.
+            using var state = torch.Generator.Default.get_state();
             model = new MLContext().Model.Load(path, out _);
+            torch.Generator.Default.set_state(state);
         }
         return Find(model) ?? throw new ArgumentException(
             $"The base model ({model.GetType().Name}) holds no Transformer network of this library; pass a pretrained, " +
