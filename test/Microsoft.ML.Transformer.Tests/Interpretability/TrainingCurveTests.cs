@@ -32,9 +32,9 @@ public sealed class TrainingCurveTests
         var options = ClassifierFixture.TinyOptions(seed: 2, epochs: 2);
         options.Training.BatchSize = 16;
         options.ValidationSet = ml.Transforms.Conversion.MapValueToKey("Label", "Intent")
-            .Fit(ml.Data.LoadFromEnumerable(ClassifierFixture.Rows(300, seed: 30)))
+            .Fit(ml.Data.LoadFromEnumerable(ClassifierFixture.Rows(160, seed: 30)))
             .Transform(ml.Data.LoadFromEnumerable(ClassifierFixture.Rows(60, seed: 31)));
-        var train = ml.Data.LoadFromEnumerable(ClassifierFixture.Rows(300, seed: 30));
+        var train = ml.Data.LoadFromEnumerable(ClassifierFixture.Rows(160, seed: 30));
         var model = ClassifierFixture.Pipeline(ml, options).Fit(train);
 
         string stem = Path.Combine(TestPaths.NewTempDir(), "validated");
