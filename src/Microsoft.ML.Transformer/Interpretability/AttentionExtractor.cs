@@ -14,10 +14,8 @@ namespace Microsoft.ML.Transformer.Interpretability;
 internal sealed class AttentionExtractor(EncoderDecoderModel network, TextTokenizer tokenizer, BatchLayout layout, int maxLength,
     TruncationSide truncation = TruncationSide.KeepHead)
 {
-    private readonly SequenceEncoder _source = new(tokenizer, layout == BatchLayout.Pair ? BatchLayout.Single : layout,
-        Math.Min(maxLength, network.Options.MaxLength), truncation);
-
-    public EncoderDecoderModel Network => network;
+    private readonly BatchLayout _layout = layout == BatchLayout.Pair ? BatchLayout.Single : layout;
+    private readonly int _maxLength = Math.Min(maxLength, network.Options.MaxLength);
 
     /// <summary>One explanation per text; <paramref name="targets"/> (one per text, entries may be null) only for an encoder-decoder network.</summary>
     public AttentionExplanation[] Explain(IReadOnlyList<string> texts, IReadOnlyList<string?>? targets = null)
@@ -37,7 +35,8 @@ internal sealed class AttentionExtractor(EncoderDecoderModel network, TextTokeni
         if (targets is not null && targets.Count != texts.Count)
             throw new ArgumentException($"Expected one target per text ({texts.Count}); got {targets.Count}.", nameof(targets));
 
-        int[][] source = texts.Select((t, i) => _source.Encode(new TextRow(i, t ?? "")).Input).ToArray();
+        var framing = new SequenceEncoder(tokenizer, _layout, _maxLength, truncation); // one per call: it counts rows, so it is not shared across threads
+        int[][] source = texts.Select((t, i) => framing.Encode(new TextRow(i, t ?? "")).Input).ToArray();
         int[][]? target = decode ? targets!.Select(Decoded).ToArray() : null;
         var recorder = new AttentionRecorder();
         try
@@ -72,7 +71,7 @@ internal sealed class AttentionExtractor(EncoderDecoderModel network, TextTokeni
     private int[] Decoded(string? target)
     {
         int[] ids = tokenizer.Encode(target ?? "");
-        int keep = Math.Min(ids.Length, _source.MaxLength - 1);
+        int keep = Math.Min(ids.Length, _maxLength - 1);
         return [tokenizer.Specials.Begin, .. ids.AsSpan(0, keep)];
     }
 

@@ -13,7 +13,7 @@ namespace Microsoft.ML.Transformer.Modeling;
 internal sealed class ClassifierModel : nn.Module
 {
     private readonly EncoderDecoderModel body;
-    private readonly Dropout dropout;
+    private readonly double dropout;
     private readonly Linear head;
 
     public ClassifierModel(EncoderDecoderModel body, int classes, Pooling pooling, double dropout) : base(nameof(ClassifierModel))
@@ -21,7 +21,7 @@ internal sealed class ClassifierModel : nn.Module
         this.body = body;
         Pooling = body.HasEncoder ? pooling : Pooling.LastToken;
         Classes = classes;
-        this.dropout = nn.Dropout(dropout);
+        this.dropout = dropout;
         head = nn.Linear(body.Options.ModelDimension, classes);
         RegisterComponents();
         using (no_grad())
@@ -47,7 +47,7 @@ internal sealed class ClassifierModel : nn.Module
         var hidden = body.HasEncoder
             ? body.Encode(ids, padding)                       // [B, T, D]
             : body.Decode(ids, null, null, padding);          // [B, T, D], causal
-        return head.forward(dropout.forward(Pool(hidden, padding)));   // [B, C]
+        return head.forward(Dropout.Apply(Pool(hidden, padding), dropout, training));   // [B, C]
     }
 
     /// <summary>Hidden states [B, T, D] → one vector per row [B, D] (see <see cref="HiddenStatePooling"/>).</summary>

@@ -11,6 +11,12 @@ public sealed class TrainingHistory
 {
     private readonly List<TrainingProgress> _records = [];
 
+    /// <summary>
+    /// What <see cref="TrainingProgress.ValidationMetric"/> measures, for the chart's labels (e.g. "validation loss").
+    /// Set by the trainer. Default "validation metric".
+    /// </summary>
+    public string ValidationMetricName { get; set; } = "validation metric";
+
     /// <summary>The records, in step order.</summary>
     public IReadOnlyList<TrainingProgress> Records => _records;
 
@@ -38,14 +44,15 @@ public sealed class TrainingHistory
     }
 
     /// <summary>
-    /// Draws training loss (raw and smoothed) and the validation metric against the step, with the learning rate on a
-    /// right-hand axis, and writes it as a PNG of <paramref name="width"/> × <paramref name="height"/> pixels, atomically.
+    /// Draws the curve as a PNG of <paramref name="width"/> × <paramref name="height"/> pixels, atomically: stacked
+    /// panels against the step, training loss (each step and smoothed), the validation metric (when validation ran)
+    /// and the learning rate, under a title that sums the run up.
     /// </summary>
-    public void SavePng(string path, string title, int width = 900, int height = 500)
+    public void SavePng(string path, string title, int width = 900, int height = 720)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 100);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 100);
-        byte[] png = TrainingChart.Render(_records, title, width, height);
+        byte[] png = TrainingChart.Render(_records, title, ValidationMetricName, width, height);
         AtomicFile.Write(path, s => s.Write(png));
     }
 

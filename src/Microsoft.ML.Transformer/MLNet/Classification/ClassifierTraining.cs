@@ -20,6 +20,7 @@ internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer to
     {
         var training = options.Training;
         using var loop = new TrainingLoop(model, training, Decays(), Fingerprint(), log);
+        loop.History.ValidationMetricName = "validation loss";
         var result = loop.Run(
             epoch => Batches(train, shuffle: true, seed: training.Seed + epoch),
             batch =>

@@ -18,7 +18,7 @@ namespace Microsoft.ML.Transformer.MLNet.Classification;
 /// <c>Probability</c>) exactly as ML.NET's own classifiers do, so <c>Evaluate</c>, <c>CrossValidate</c> and
 /// <c>MapKeyToValue</c> work unchanged. Saves its network, tokenizer and class names into the model zip.
 /// </summary>
-public sealed class TextClassificationTransformer : TextModelTransformerBase, INetworkSource
+public sealed class TextClassificationTransformer : TextModelTransformerBase, INetworkSource, ITrainedComponent
 {
     internal const string LoaderSignature = "TxfTextClassifier";
 
