@@ -9,6 +9,18 @@ namespace Microsoft.ML.Transformer.Modeling;
 /// </summary>
 internal readonly record struct AttentionMask(Tensor? Additive, bool IsCausal)
 {
+    /// <summary>
+    /// The same restrictions in raw form, for attention variants that do not take an additive mask (see
+    /// <see cref="AttentionVariant"/>): padded keys, bool [B, Tk] (true = padding), or null.
+    /// </summary>
+    public Tensor? KeyPadding { get; init; }
+
+    /// <summary>Whether query i (at position <see cref="QueryOffset"/> + i) sees only keys at positions ≤ its own.</summary>
+    public bool Causal { get; init; }
+
+    /// <summary>The position of the first query among the keys (the cached length while decoding step by step).</summary>
+    public long QueryOffset { get; init; }
+
     /// <summary>Every query sees every key.</summary>
     public static AttentionMask None => default;
 
@@ -37,13 +49,18 @@ internal static class AttentionMasks
 
     /// <summary>Encoder self-attention and cross-attention: hide padded keys. [B, S] → [B, 1, 1, S].</summary>
     public static AttentionMask KeyPadding(Tensor? keyPadding, ScalarType dtype) =>
-        keyPadding is null ? AttentionMask.None : new AttentionMask(Additive(keyPadding, dtype).unsqueeze(1).unsqueeze(1), false);
+        keyPadding is null
+            ? AttentionMask.None
+            : new AttentionMask(Additive(keyPadding, dtype).unsqueeze(1).unsqueeze(1), false) { KeyPadding = keyPadding };
 
     /// <summary>
     /// Decoder self-attention over keys 0 … offset + Tq − 1 for queries at positions offset … offset + Tq − 1:
     /// hide future keys and padded keys. <paramref name="keyPadding"/> is [B, offset + Tq] or null.
     /// </summary>
-    public static AttentionMask CausalWithPadding(Tensor? keyPadding, long queryLength, long offset, ScalarType dtype, Device device)
+    public static AttentionMask CausalWithPadding(Tensor? keyPadding, long queryLength, long offset, ScalarType dtype, Device device) =>
+        FusedCausalWithPadding(keyPadding, queryLength, offset, dtype, device) with { KeyPadding = keyPadding, Causal = true, QueryOffset = offset };
+
+    private static AttentionMask FusedCausalWithPadding(Tensor? keyPadding, long queryLength, long offset, ScalarType dtype, Device device)
     {
         long keyLength = offset + queryLength;
         if (keyPadding is null)

@@ -13,8 +13,10 @@ namespace Microsoft.ML.Transformer.Modeling;
 /// </remarks>
 internal sealed class DecoderCache : IDisposable
 {
-    internal DecoderCache(Tensor[] keys, Tensor[] values, Tensor?[] crossKeys, Tensor?[] crossValues, Tensor? crossMask)
+    internal DecoderCache(Tensor[] keys, Tensor[] values, Tensor?[] crossKeys, Tensor?[] crossValues, Tensor? crossMask,
+        Tensor?[]? linearStates = null)
     {
+        LinearStates = Own(linearStates ?? new Tensor?[keys.Length]);
         Keys = Own(keys);
         Values = Own(values);
         CrossKeys = Own(crossKeys);
@@ -27,6 +29,12 @@ internal sealed class DecoderCache : IDisposable
 
     /// <summary>Self-attention values per layer, [B, H, Tmax, Dh].</summary>
     internal Tensor[] Values { get; }
+
+    /// <summary>
+    /// With <see cref="AttentionVariant.Linear"/>: per layer, the running sum Σ φ(k)[v, 1]ᵀ [B, H, Dh, Dh + 1] that
+    /// replaces the keys and values (whose buffers then have width 0), so the state does not grow with length.
+    /// </summary>
+    internal Tensor?[] LinearStates { get; }
 
     /// <summary>Cross-attention keys per layer, [B, H, S, Dh]; null entries in a decoder-only model.</summary>
     internal Tensor?[] CrossKeys { get; }
@@ -64,6 +72,7 @@ internal sealed class DecoderCache : IDisposable
         Replace(Values, index);
         Replace(CrossKeys, index);
         Replace(CrossValues, index);
+        Replace(LinearStates, index);
         CrossMask = Select(CrossMask, index);
         Padding = Select(Padding, index);
         index.Dispose();
@@ -72,7 +81,7 @@ internal sealed class DecoderCache : IDisposable
     /// <summary>Frees every buffer.</summary>
     public void Dispose()
     {
-        foreach (var t in Keys.Concat(Values).Concat(CrossKeys).Concat(CrossValues).Append(CrossMask).Append(Padding))
+        foreach (var t in Keys.Concat(Values).Concat(CrossKeys).Concat(CrossValues).Concat(LinearStates).Append(CrossMask).Append(Padding))
             t?.Dispose();
     }
 

@@ -58,7 +58,7 @@ internal sealed class DecoderLayer : nn.Module
     /// </summary>
     public Tensor Cached(Tensor x, DecoderCache cache, int layer, AttentionMask selfMask, AttentionMask crossMask)
     {
-        x = Sub(x, selfNorm, h => selfAttention.CachedSelfAttention(h, cache.Keys[layer], cache.Values[layer], cache.Length, selfMask));
+        x = Sub(x, selfNorm, h => selfAttention.CachedSelfAttention(h, cache.Keys[layer], cache.Values[layer], cache.Length, selfMask, cache.LinearStates[layer]));
         if (crossAttention is not null)
             x = Sub(x, crossNorm!, h => crossAttention.CachedCrossAttention(h, cache.CrossKeys[layer]!, cache.CrossValues[layer]!, crossMask));
         return Sub(x, feedForwardNorm, feedForward.forward);

@@ -45,7 +45,7 @@ internal abstract class PositionTable : nn.Module
     /// <summary>The table for <paramref name="options"/>, or null for <see cref="PositionalEncoding.None"/>.</summary>
     public static PositionTable? Create(ModelOptions options) => options.PositionalEncoding switch
     {
-        PositionalEncoding.Sinusoidal => new SinusoidalPositions(options.MaxLength, options.ModelDimension),
+        PositionalEncoding.Sinusoidal => new SinusoidalPositions(options.MaxLength, options.ModelDimension, options.AllowLengthExtrapolation),
         PositionalEncoding.Learned => new LearnedPositions(options.MaxLength, options.ModelDimension),
         _ => null,
     };
@@ -53,11 +53,19 @@ internal abstract class PositionTable : nn.Module
     /// <summary>Detaches tensors the module keeps outside its parameters from every dispose scope (after a move).</summary>
     public virtual void KeepTensors() { }
 
-    protected void CheckRange(long offset, long length)
+    protected void CheckRange(long offset, long length) => CheckLength(offset + length, MaxLength, extrapolate: false);
+
+    /// <summary>
+    /// Refuses a sequence of <paramref name="length"/> positions beyond <paramref name="maxLength"/> unless the
+    /// model may extrapolate (<see cref="ModelOptions.AllowLengthExtrapolation"/>).
+    /// </summary>
+    public static void CheckLength(long length, long maxLength, bool extrapolate)
     {
-        if (offset + length > MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(length), offset + length,
-                $"Sequence length ({offset + length}) exceeds {nameof(ModelOptions.MaxLength)} ({MaxLength}).");
+        if (length > maxLength && !extrapolate)
+            throw new ArgumentOutOfRangeException(nameof(length), length,
+                $"Sequence length ({length}) exceeds {nameof(ModelOptions.MaxLength)} ({maxLength}), the longest the model " +
+                $"was built for. Shorten the input, or, with {nameof(PositionalEncoding.Sinusoidal)} or " +
+                $"{nameof(PositionalEncoding.None)} positions, set {nameof(ModelOptions.AllowLengthExtrapolation)} to accept it.");
     }
 }
 
@@ -72,10 +80,12 @@ internal abstract class PositionTable : nn.Module
 internal sealed class SinusoidalPositions : PositionTable
 {
     private Tensor table; // [MaxLength, D]
+    private readonly bool extrapolate;
 
-    public SinusoidalPositions(long maxLength, long dimension) : base(nameof(SinusoidalPositions))
+    public SinusoidalPositions(long maxLength, long dimension, bool extrapolate = false) : base(nameof(SinusoidalPositions))
     {
         table = Table(maxLength, dimension).DetachFromDisposeScope();
+        this.extrapolate = extrapolate;
     }
 
     public override void KeepTensors() => table.DetachFromDisposeScope();
@@ -90,8 +100,10 @@ internal sealed class SinusoidalPositions : PositionTable
 
     public override Tensor At(long offset, long length)
     {
-        CheckRange(offset, length);
-        return table.narrow(0, offset, length);
+        if (offset + length <= MaxLength) return table.narrow(0, offset, length);
+        CheckLength(offset + length, MaxLength, extrapolate);
+        // The formula holds at any position: compute the longer table for this call (O(T·D), small next to attention).
+        return Table(offset + length, table.shape[1]).to(table.device).narrow(0, offset, length);
     }
 
     /// <summary>The table itself, [maxLength, dimension], float32; computed in float64 for exactness.</summary>

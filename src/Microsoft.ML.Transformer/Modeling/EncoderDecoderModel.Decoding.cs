@@ -20,9 +20,10 @@ internal sealed partial class EncoderDecoderModel
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSteps, 1);
         if (memory is not null && memory.shape[0] != batchSize)
             throw new ArgumentException($"batchSize ({batchSize}) must equal the memory's batch size ({memory.shape[0]}).", nameof(batchSize));
-        if (targetPositions is not null && maxSteps > targetPositions.MaxLength)
+        if (maxSteps > Options.MaxLength && !Options.AllowLengthExtrapolation)
             throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps,
-                $"maxSteps ({maxSteps}) exceeds {nameof(ModelOptions.MaxLength)} ({targetPositions.MaxLength}).");
+                $"maxSteps ({maxSteps}) exceeds {nameof(ModelOptions.MaxLength)} ({Options.MaxLength}); set " +
+                $"{nameof(ModelOptions.AllowLengthExtrapolation)} (Sinusoidal or None positions) to decode further.");
 
         using var noGrad = no_grad();
         int layers = d.Layers.Count;
@@ -31,16 +32,20 @@ internal sealed partial class EncoderDecoderModel
         var values = new Tensor[layers];
         var crossKeys = new Tensor?[layers];
         var crossValues = new Tensor?[layers];
+        var linearStates = new Tensor?[layers];
+        bool linear = Options.Attention == AttentionVariant.Linear;
+        long width = linear ? 0 : headDim; // linear attention keeps a constant-size state instead of keys and values
         for (int i = 0; i < layers; i++)
         {
-            keys[i] = empty([batchSize, heads, maxSteps, headDim], ComputeType, Device);   // [B, H, Tmax, Dh]
-            values[i] = empty([batchSize, heads, maxSteps, headDim], ComputeType, Device);
+            keys[i] = empty([batchSize, heads, maxSteps, width], ComputeType, Device);     // [B, H, Tmax, Dh]
+            values[i] = empty([batchSize, heads, maxSteps, width], ComputeType, Device);
+            if (linear) linearStates[i] = LinearAttention.EmptyState(batchSize, heads, headDim, Device); // [B, H, Dh, Dh + 1]
             if (memory is not null)
                 (crossKeys[i], crossValues[i]) = d.Layers[i].CrossAttention!.ProjectMemory(memory); // [B, H, S, Dh]
         }
         // The cross-attention mask is the same at every step: build it once.
         var crossMask = AttentionMasks.KeyPadding(sourcePadding, ComputeType).Additive;
-        return new DecoderCache(keys, values, crossKeys, crossValues, crossMask);
+        return new DecoderCache(keys, values, crossKeys, crossValues, crossMask, linearStates);
     }
 
     /// <summary>Feeds one token per sequence, lastTokens [B] (int64) → logits [B, V] of the next token.</summary>
@@ -72,7 +77,8 @@ internal sealed partial class EncoderDecoderModel
         }
         var x = Embed(TargetEmbedding, targetPositions, tokens, start);                      // [B, Tn, D]
         var selfMask = AttentionMasks.CausalWithPadding(cache.Padding?.narrow(1, 0, start + n), n, start, ComputeType, Device);
-        var crossMask = new AttentionMask(cache.CrossMask, false);
+        // The cached [B, 1, 1, S] mask is pure key padding; variants that need it raw get it back as bool [B, S].
+        var crossMask = new AttentionMask(cache.CrossMask, false) { KeyPadding = cache.CrossMask?.view(cache.CrossMask.shape[0], -1).lt(0) };
         var hidden = d.Cached(x, cache, selfMask, crossMask);                                // [B, Tn, D]
         return Logits(hidden.select(1, n - 1));                                              // [B, V]
     }

@@ -129,6 +129,7 @@ internal sealed partial class EncoderDecoderModel : nn.Module
 
     private Tensor Embed(TokenEmbedding tokens, PositionTable? positions, Tensor ids, long offset)
     {
+        PositionTable.CheckLength(offset + ids.shape[1], Options.MaxLength, Options.AllowLengthExtrapolation);
         var x = tokens.forward(ids);                                                     // [B, T, D]
         if (positions is not null) x = x + positions.At(offset, ids.shape[1]);           // + [T, D], broadcast over B
         return Dropout.Apply(x, Options.EmbeddingDropout, training);

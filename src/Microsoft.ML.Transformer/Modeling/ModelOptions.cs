@@ -48,6 +48,30 @@ public sealed record ModelOptions
     /// <summary>Longest sequence (in tokens) the position table covers, for sources and targets. Default 512.</summary>
     public int MaxLength { get; init; } = 512;
 
+    /// <summary>
+    /// Whether sequences longer than <see cref="MaxLength"/> are accepted. False (default) refuses them with an error:
+    /// the model never saw such positions. True is allowed only with a positional encoding that extrapolates
+    /// (<see cref="Modeling.PositionalEncoding.Sinusoidal"/>, whose formula holds for any position, or
+    /// <see cref="Modeling.PositionalEncoding.None"/>); <see cref="Modeling.PositionalEncoding.Learned"/> has no
+    /// vector beyond its table.
+    /// </summary>
+    public bool AllowLengthExtrapolation { get; init; }
+
+    /// <summary>Which attention mixes positions; see <see cref="AttentionVariant"/>. Default <see cref="AttentionVariant.Full"/>.</summary>
+    public AttentionVariant Attention { get; init; } = AttentionVariant.Full;
+
+    /// <summary>
+    /// With <see cref="AttentionVariant.SlidingWindow"/>: how far (in positions) a query sees on each side
+    /// (decoders: only backwards); a window ≥ the sequence length is full attention. Default 128.
+    /// </summary>
+    public int AttentionWindow { get; init; } = 128;
+
+    /// <summary>
+    /// With <see cref="AttentionVariant.SlidingWindow"/>: the number of leading positions (e.g. the classification
+    /// token) that see every position and are seen by every position. Default 1.
+    /// </summary>
+    public int GlobalTokens { get; init; } = 1;
+
     /// <summary>How positions are encoded. Default <see cref="Modeling.PositionalEncoding.Sinusoidal"/>.</summary>
     public PositionalEncoding PositionalEncoding { get; init; } = PositionalEncoding.Sinusoidal;
 
@@ -103,6 +127,15 @@ public sealed record ModelOptions
         Defined(Activation, nameof(Activation));
         Defined(PositionalEncoding, nameof(PositionalEncoding));
         Defined(NormPlacement, nameof(NormPlacement));
+        Defined(Attention, nameof(Attention));
+        Positive(AttentionWindow, nameof(AttentionWindow));
+        NotNegative(GlobalTokens, nameof(GlobalTokens));
+        if (AllowLengthExtrapolation && PositionalEncoding == PositionalEncoding.Learned)
+            throw new ArgumentException(
+                $"{nameof(AllowLengthExtrapolation)} (true) needs a {nameof(PositionalEncoding)} that extrapolates " +
+                $"({nameof(PositionalEncoding.Sinusoidal)} or {nameof(PositionalEncoding.None)}); " +
+                $"{nameof(PositionalEncoding.Learned)} has no vector beyond {nameof(MaxLength)} ({MaxLength}).",
+                nameof(AllowLengthExtrapolation));
         if (!(LayerNormEpsilon > 0) || double.IsInfinity(LayerNormEpsilon))
             throw new ArgumentOutOfRangeException(nameof(LayerNormEpsilon), LayerNormEpsilon,
                 $"{nameof(LayerNormEpsilon)} ({Show(LayerNormEpsilon)}) must be a positive finite number.");

@@ -17,6 +17,9 @@ internal sealed class MultiHeadAttention : nn.Module
     private readonly long heads;
     private readonly long headDimension;
     private readonly double dropout;
+    private readonly AttentionVariant variant; // full in cross-attention when the model's is a sliding window
+    private readonly long window;
+    private readonly long globals;
 
     public MultiHeadAttention(ModelOptions options, bool isCross) : base(nameof(MultiHeadAttention))
     {
@@ -24,6 +27,9 @@ internal sealed class MultiHeadAttention : nn.Module
         heads = options.Heads;
         headDimension = options.HeadDimension;
         dropout = options.AttentionDropout;
+        variant = isCross && options.Attention == AttentionVariant.SlidingWindow ? AttentionVariant.Full : options.Attention;
+        window = options.AttentionWindow;
+        globals = options.GlobalTokens;
         if (isCross)
         {
             query = new Projection(d, d);
@@ -65,12 +71,14 @@ internal sealed class MultiHeadAttention : nn.Module
     /// <summary>
     /// Self-attention of new positions x [B, Tn, D] that follow <paramref name="length"/> cached ones: their keys and
     /// values are written into the preallocated buffers [B, H, Tmax, Dh] at length …, then the queries attend over
-    /// positions 0 … length + Tn − 1.
+    /// positions 0 … length + Tn − 1. Linear attention keeps no keys: it updates its <paramref name="linearState"/>.
     /// </summary>
-    public Tensor CachedSelfAttention(Tensor x, Tensor keyBuffer, Tensor valueBuffer, long length, AttentionMask mask)
+    public Tensor CachedSelfAttention(Tensor x, Tensor keyBuffer, Tensor valueBuffer, long length, AttentionMask mask, Tensor? linearState = null)
     {
         var (q, k, v) = ProjectSelf(x);
         long n = x.shape[1];
+        if (linearState is not null)
+            return MergeHeads(LinearAttention.Step(q, k, v, linearState, mask.KeyPadding?.narrow(1, length, n)));
         keyBuffer.narrow(2, length, n).copy_(k);
         valueBuffer.narrow(2, length, n).copy_(v);
         return Attend(q, keyBuffer.narrow(2, 0, length + n), valueBuffer.narrow(2, 0, length + n), mask, null);
@@ -95,15 +103,29 @@ internal sealed class MultiHeadAttention : nn.Module
     {
         // q [B, H, Tq, Dh], k and v [B, H, Tk, Dh]. Dropout only while training: the kernel drops whenever p > 0.
         double p = training ? dropout : 0.0;
+        if (variant == AttentionVariant.Linear)
+        {
+            if (record is not null) throw new NotSupportedException("Linear attention has no attention probabilities to record.");
+            return MergeHeads(LinearAttention.Attend(q, k, v, mask));
+        }
+        if (variant == AttentionVariant.SlidingWindow)
+        {
+            if (record is null && SlidingWindowAttention.CanBlock(q, k, mask))
+                return MergeHeads(SlidingWindowAttention.Blockwise(q, k, v, mask, window, globals, p));
+            // Cached steps and recording: the same band as a mask over full attention.
+            mask = SlidingWindowAttention.Banded(mask, q.shape[2], k.shape[2], window, globals, q.dtype, q.device);
+        }
         // Without dropout the fused kernel is the fastest form. With dropout the CPU kernel falls back to a general
         // path that the written-out form beats (reference training: ~5-10% per step), so training uses it then.
         var attended = record is null && p == 0
             ? nn.functional.scaled_dot_product_attention(q, k, v, mask.Additive, 0, mask.IsCausal) // fused kernel
             : WrittenOut(q, k, v, mask, p, record);
-        var (b, tq) = (q.shape[0], q.shape[2]);
-        // Merge heads: [B, H, Tq, Dh] → [B, Tq, H, Dh] → [B, Tq, D] (the one copy attention needs).
-        return output.forward(attended.transpose(1, 2).reshape(b, tq, heads * headDimension));
+        return MergeHeads(attended);
     }
+
+    // Merge heads: [B, H, Tq, Dh] → [B, Tq, H, Dh] → [B, Tq, D] (the one copy attention needs), then project.
+    private Tensor MergeHeads(Tensor attended) =>
+        output.forward(attended.transpose(1, 2).reshape(attended.shape[0], attended.shape[2], heads * headDimension));
 
     // softmax(QKᵀ/√Dh + mask) V with the probabilities in float32, handed to the recorder before dropout.
     private static Tensor WrittenOut(Tensor q, Tensor k, Tensor v, AttentionMask mask, double p, Action<Tensor>? record)
