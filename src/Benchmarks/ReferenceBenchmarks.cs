@@ -14,7 +14,7 @@ internal sealed class MatmulBenchmark : IBenchmark
 
     public void Run(BenchmarkArgs args)
     {
-        Threads();
+        Threads(args);
         const int n = 2048;
         int reps = args.Int("reps", 10);
         foreach (var (dtype, label) in new[] { (ScalarType.Float32, "float32"), (ScalarType.BFloat16, "bfloat16") })
@@ -44,7 +44,7 @@ internal sealed class TrainBenchmark : IBenchmark
 
     public void Run(BenchmarkArgs args)
     {
-        Threads();
+        Threads(args);
         int reps = args.Int("reps", 5), steps = args.Int("steps", 6);
         string which = args.String("precision", "both");
         if (which is "fp32" or "both") Measure(Precision.Float32, "fp32", reps, steps);
@@ -82,7 +82,7 @@ internal sealed class GenerateBenchmark : IBenchmark
 
     public void Run(BenchmarkArgs args)
     {
-        Threads();
+        Threads(args);
         int reps = args.Int("reps", 5);
         using var model = NewModel(Precision.Float32);
         model.eval();
@@ -150,7 +150,7 @@ internal sealed class MemoryBenchmark : IBenchmark
 
     public void Run(BenchmarkArgs args)
     {
-        Threads();
+        Threads(args);
         int total = args.Int("total", 500);
         var checkpoints = new[] { 50, total / 2, total };
         using var model = NewModel(Precision.Float32);
@@ -175,7 +175,7 @@ internal sealed class BFloat16LearningBenchmark : IBenchmark
 
     public void Run(BenchmarkArgs args)
     {
-        Threads();
+        Threads(args);
         int total = args.Int("total", 200);
         // A few fixed batches, cycled: the model can learn them, so the loss really falls.
         var generator = new Generator(1);

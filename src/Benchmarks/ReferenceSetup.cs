@@ -36,8 +36,8 @@ internal static class ReferenceSetup
         PaddingId = Pad,
     };
 
-    /// <summary>Two intra-op threads, as the peer; call before any benchmark.</summary>
-    public static void Threads() => set_num_threads(2);
+    /// <summary>Two intra-op threads, as the peer (--threads changes it); call before any benchmark.</summary>
+    public static void Threads(BenchmarkArgs args) => set_num_threads(args.Int("threads", 2));
 
     /// <summary>A seeded model of the reference configuration, in training mode.</summary>
     public static EncoderDecoderModel NewModel(Precision precision, int seed = 0)
