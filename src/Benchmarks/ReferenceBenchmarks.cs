@@ -160,7 +160,7 @@ internal sealed class MemoryBenchmark : IBenchmark
         for (int step = 1; step <= total; step++)
         {
             TrainStep(model, optimizer, batch);
-            if (step % 50 == 0) Console.WriteLine($"step {step}  rss {ResidentMegabytes():F0} MiB  {clock.Elapsed.TotalSeconds:F0} s");
+            if (step % 10 == 0) Console.WriteLine($"step {step}  rss {ResidentMegabytes():F0} MiB  {clock.Elapsed.TotalSeconds:F0} s");
             if (checkpoints.Contains(step))
                 Result.Print("train_memory", ("impl", "torchsharp"), ("step", step), ("rss_mb", ResidentMegabytes()));
         }
