@@ -1,2 +1,42 @@
-using TorchSharp;
-Console.WriteLine($"TorchSharp CPU backend ready: {torch.ones(1).sum().item<float>() == 1}");
+using Microsoft.ML.Transformer.Samples;
+using Microsoft.ML.Transformer.Samples.Scenarios;
+using Spectre.Console;
+
+// dotnet run -c Release --project src/Samples -- [classify|...] [--data file.csv --text-column Text --label-column Label]
+//   [--out folder] [--device cpu|cuda|auto] [--epochs N] [--tiny]
+SampleSettings settings;
+try
+{
+    settings = SampleSettings.Parse(args);
+}
+catch (ArgumentException e)
+{
+    AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
+    return 2;
+}
+
+AnsiConsole.Write(new Rule($"Microsoft.ML.Transformer sample: {settings.Scenario}"));
+switch (settings.Scenario)
+{
+    case "main":
+        // The whole journey: pretrain on unlabelled text, fine-tune a classifier from it, evaluate, save, reload, predict.
+        var pretrained = PretrainScenario.Run(settings);
+        ClassifyScenario.Run(settings, pretrained);
+        break;
+    case "classify":
+        ClassifyScenario.Run(settings);
+        break;
+    case "pretrain":
+        PretrainScenario.Run(settings);
+        break;
+    case "embed":
+        EmbedScenario.Run(settings);
+        break;
+    case "attention":
+        AttentionScenario.Run(settings);
+        break;
+    default:
+        AnsiConsole.MarkupLineInterpolated($"[red]Unknown scenario '{settings.Scenario}'.[/] Known: main (the default), classify, pretrain, embed, attention.");
+        return 2;
+}
+return 0;

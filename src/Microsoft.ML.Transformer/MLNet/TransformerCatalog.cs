@@ -18,12 +18,7 @@ public static class TransformerCatalog
     /// <param name="maxLength">The most tokens per text (default 128); longer texts are truncated.</param>
     public static TextClassificationEstimator TransformerClassifier(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string textColumnName = "Text", int? epochs = null, int? maxLength = null)
-    {
-        var options = new TransformerClassifierOptions { LabelColumnName = labelColumnName, TextColumnName = textColumnName };
-        if (epochs is { } e) options.Training.Epochs = e;
-        if (maxLength is { } m) options.Tokenizer.MaxLength = m;
-        return TransformerClassifier(catalog, options);
-    }
+        => TransformerClassifier(catalog, SimpleClassifierOptions(labelColumnName, textColumnName, epochs, maxLength));
 
     /// <summary>A Transformer text classifier for many classes, with every option.</summary>
     /// <param name="catalog">The multiclass trainers catalog.</param>
@@ -43,12 +38,7 @@ public static class TransformerCatalog
     /// <param name="maxLength">The most tokens per text (default 128); longer texts are truncated.</param>
     public static TextClassificationEstimator TransformerClassifier(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = "Label", string textColumnName = "Text", int? epochs = null, int? maxLength = null)
-    {
-        var options = new TransformerClassifierOptions { LabelColumnName = labelColumnName, TextColumnName = textColumnName };
-        if (epochs is { } e) options.Training.Epochs = e;
-        if (maxLength is { } m) options.Tokenizer.MaxLength = m;
-        return TransformerClassifier(catalog, options);
-    }
+        => TransformerClassifier(catalog, SimpleClassifierOptions(labelColumnName, textColumnName, epochs, maxLength));
 
     /// <summary>A Transformer text classifier for two classes, with every option.</summary>
     /// <param name="catalog">The binary trainers catalog.</param>
@@ -56,6 +46,14 @@ public static class TransformerCatalog
     public static TextClassificationEstimator TransformerClassifier(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         TransformerClassifierOptions options) =>
         new(Environment(catalog), options, binary: true);
+
+    private static TransformerClassifierOptions SimpleClassifierOptions(string label, string text, int? epochs, int? maxLength)
+    {
+        var options = new TransformerClassifierOptions { LabelColumnName = label, TextColumnName = text };
+        if (epochs is { } e) options.Training.Epochs = e;
+        if (maxLength is { } m) options.Tokenizer.MaxLength = m;
+        return options;
+    }
 
     private static IHostEnvironment Environment(IInternalCatalog catalog) => catalog.Environment;
 }

@@ -13,7 +13,7 @@ namespace Microsoft.ML.Transformer.Modeling;
 internal sealed class ClassifierModel : nn.Module
 {
     private readonly EncoderDecoderModel body;
-    private readonly Dropout dropout;
+    private readonly TorchSharp.Modules.Dropout dropout; // the module, not Modeling.Dropout (a static helper of the same name)
     private readonly Linear head;
 
     public ClassifierModel(EncoderDecoderModel body, int classes, Pooling pooling, double dropout) : base(nameof(ClassifierModel))

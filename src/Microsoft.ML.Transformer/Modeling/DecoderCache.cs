@@ -13,13 +13,13 @@ namespace Microsoft.ML.Transformer.Modeling;
 /// </remarks>
 internal sealed class DecoderCache : IDisposable
 {
-    internal DecoderCache(Tensor[] keys, Tensor[] values, Tensor?[] crossKeys, Tensor?[] crossValues, Tensor? crossPadding)
+    internal DecoderCache(Tensor[] keys, Tensor[] values, Tensor?[] crossKeys, Tensor?[] crossValues, Tensor? crossMask)
     {
         Keys = Own(keys);
         Values = Own(values);
         CrossKeys = Own(crossKeys);
         CrossValues = Own(crossValues);
-        CrossPadding = crossPadding is null ? null : Own(crossPadding);
+        CrossMask = crossMask is null ? null : Own(crossMask);
     }
 
     /// <summary>Self-attention keys per layer, [B, H, Tmax, Dh]; positions ≥ <see cref="Length"/> are unused.</summary>
@@ -34,8 +34,8 @@ internal sealed class DecoderCache : IDisposable
     /// <summary>Cross-attention values per layer, [B, H, S, Dh].</summary>
     internal Tensor?[] CrossValues { get; }
 
-    /// <summary>Source padding, bool [B, S] (true = padding), or null.</summary>
-    internal Tensor? CrossPadding { get; private set; }
+    /// <summary>The additive source-padding mask of cross-attention, [B, 1, 1, S], made once; or null.</summary>
+    internal Tensor? CrossMask { get; private set; }
 
     /// <summary>Target padding seen so far, bool [B, Tmax] (true = padding), or null while no prompt had any.</summary>
     internal Tensor? Padding { get; set; }
@@ -64,7 +64,7 @@ internal sealed class DecoderCache : IDisposable
         Replace(Values, index);
         Replace(CrossKeys, index);
         Replace(CrossValues, index);
-        CrossPadding = Select(CrossPadding, index);
+        CrossMask = Select(CrossMask, index);
         Padding = Select(Padding, index);
         index.Dispose();
     }
@@ -72,7 +72,7 @@ internal sealed class DecoderCache : IDisposable
     /// <summary>Frees every buffer.</summary>
     public void Dispose()
     {
-        foreach (var t in Keys.Concat(Values).Concat(CrossKeys).Concat(CrossValues).Append(CrossPadding).Append(Padding))
+        foreach (var t in Keys.Concat(Values).Concat(CrossKeys).Concat(CrossValues).Append(CrossMask).Append(Padding))
             t?.Dispose();
     }
 

@@ -38,7 +38,9 @@ internal sealed partial class EncoderDecoderModel
             if (memory is not null)
                 (crossKeys[i], crossValues[i]) = d.Layers[i].CrossAttention!.ProjectMemory(memory); // [B, H, S, Dh]
         }
-        return new DecoderCache(keys, values, crossKeys, crossValues, sourcePadding?.clone());
+        // The cross-attention mask is the same at every step: build it once.
+        var crossMask = AttentionMasks.KeyPadding(sourcePadding, ComputeType).Additive;
+        return new DecoderCache(keys, values, crossKeys, crossValues, crossMask);
     }
 
     /// <summary>Feeds one token per sequence, lastTokens [B] (int64) → logits [B, V] of the next token.</summary>
@@ -70,7 +72,7 @@ internal sealed partial class EncoderDecoderModel
         }
         var x = Embed(TargetEmbedding, targetPositions, tokens, start);                      // [B, Tn, D]
         var selfMask = AttentionMasks.CausalWithPadding(cache.Padding?.narrow(1, 0, start + n), n, start, ComputeType, Device);
-        var crossMask = AttentionMasks.KeyPadding(cache.CrossPadding, ComputeType);
+        var crossMask = new AttentionMask(cache.CrossMask, false);
         var hidden = d.Cached(x, cache, selfMask, crossMask);                                // [B, Tn, D]
         return Logits(hidden.select(1, n - 1));                                              // [B, V]
     }

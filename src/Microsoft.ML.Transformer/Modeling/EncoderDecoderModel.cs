@@ -131,8 +131,7 @@ internal sealed partial class EncoderDecoderModel : nn.Module
     {
         var x = tokens.forward(ids);                                                     // [B, T, D]
         if (positions is not null) x = x + positions.At(offset, ids.shape[1]);           // + [T, D], broadcast over B
-        double p = Options.EmbeddingDropout;
-        return training && p > 0 ? nn.functional.dropout(x, p, training: true) : x;
+        return Dropout.Apply(x, Options.EmbeddingDropout, training);
     }
 
     private void CheckMemory(Tensor? memory)

@@ -27,7 +27,7 @@ internal sealed class FeedForward : nn.Module<Tensor, Tensor>
     {
         var h = up.forward(x);                                                          // [B, T, F]
         h = activation == Activation.Gelu ? nn.functional.gelu(h) : nn.functional.relu(h);
-        if (training && dropout > 0) h = nn.functional.dropout(h, dropout, training: true);
+        h = Dropout.Apply(h, dropout, training);
         return down.forward(h);                                                         // [B, T, D]
     }
 }
@@ -43,10 +43,7 @@ internal static class Residual
         bool training, Func<Tensor, Tensor> subBlock)
     {
         if (placement == NormPlacement.PreNorm)
-            return x + Drop(subBlock(norm.forward(x)), dropout, training);
-        return norm.forward(x + Drop(subBlock(x), dropout, training));
+            return x + Dropout.Apply(subBlock(norm.forward(x)), dropout, training);
+        return norm.forward(x + Dropout.Apply(subBlock(x), dropout, training));
     }
-
-    private static Tensor Drop(Tensor x, double p, bool training) =>
-        training && p > 0 ? nn.functional.dropout(x, p, training: true) : x;
 }

@@ -64,6 +64,14 @@ public sealed class TokenizerOptions
     /// </summary>
     public int CustomVocabularySize { get; set; }
 
+    /// <summary>A copy of these options with another <see cref="SentinelCount"/> (the caller's options stay as they are).</summary>
+    internal TokenizerOptions WithSentinelCount(int sentinelCount)
+    {
+        var copy = (TokenizerOptions)MemberwiseClone();
+        copy.SentinelCount = sentinelCount;
+        return copy;
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {

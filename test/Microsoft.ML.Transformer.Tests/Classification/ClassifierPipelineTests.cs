@@ -62,4 +62,34 @@ public sealed class ClassifierPipelineTests
         }
         CollectionAssert.AreEqual(Fit(), Fit());
     }
+
+    [TestMethod]
+    public void TrainingResumesFromItsCheckpointAndEndsWithTheSameModel()
+    {
+        string checkpoints = TestPaths.NewTempDir();
+        float[] Fit(long? maxSteps)
+        {
+            var ml = new MLContext(6);
+            var data = ml.Data.LoadFromEnumerable(ClassifierFixture.Rows(320, 60));
+            var options = ClassifierFixture.TinyOptions(6, epochs: 2);
+            options.Training.CheckpointDirectory = checkpoints;
+            options.Training.CheckpointEveryNSteps = 4;
+            options.Training.MaxSteps = maxSteps;
+            var model = ClassifierFixture.Pipeline(ml, options).Fit(data);
+            return model.Transform(data).GetColumn<float[]>("Score").Take(10).SelectMany(s => s).ToArray();
+        }
+        var uninterrupted = FitFresh();
+        Fit(maxSteps: 9);                    // stops part-way, as a killed process would, after its checkpoint at step 8
+        Assert.IsTrue(Directory.EnumerateFiles(checkpoints).Any(), "a checkpoint was written");
+        var resumed = Fit(maxSteps: null);   // picks up the checkpoint and finishes the run
+        CollectionAssert.AreEqual(uninterrupted, resumed);
+
+        float[] FitFresh()
+        {
+            var ml = new MLContext(6);
+            var data = ml.Data.LoadFromEnumerable(ClassifierFixture.Rows(320, 60));
+            var model = ClassifierFixture.Pipeline(ml, ClassifierFixture.TinyOptions(6, epochs: 2)).Fit(data);
+            return model.Transform(data).GetColumn<float[]>("Score").Take(10).SelectMany(s => s).ToArray();
+        }
+    }
 }

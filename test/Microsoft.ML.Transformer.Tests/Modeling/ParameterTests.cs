@@ -33,6 +33,22 @@ public sealed class ParameterTests
     }
 
     [TestMethod]
+    public void DropoutOnlyActsWhileTraining()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Create(Options() with { EmbeddingDropout = 0.2, AttentionDropout = 0.2, ResidualDropout = 0.2, FeedForwardDropout = 0.2 });
+        var (source, target) = (Ids(2, 6, seed: 1), Ids(2, 5, seed: 2));
+        var padding = Padding(6, 6, 4);
+        Assert.AreEqual(0.0, MaxDiff(model.forward(source, padding, target, null), model.forward(source, padding, target, null)), "eval is deterministic");
+        model.train();
+        var first = model.forward(source, padding, target, null);
+        Assert.IsGreaterThan(1e-4, MaxDiff(first, model.forward(source, padding, target, null)), "training drops at random");
+        first.sum().backward();
+        foreach (var (name, p) in model.named_parameters())
+            Assert.IsTrue(p.grad!.isfinite().all().item<bool>(), name);
+    }
+
+    [TestMethod]
     public void ReferenceConfigurationHasThePeersParameterCount()
     {
         using var model = new EncoderDecoderModel(new ModelOptions { VocabularySize = 8000, NormPlacement = NormPlacement.PostNorm });

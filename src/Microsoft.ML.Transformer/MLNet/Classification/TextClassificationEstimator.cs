@@ -102,6 +102,7 @@ public sealed class TextClassificationEstimator : IEstimator<TextClassificationT
         var source = PretrainedSource.Resolve(_host, _options.BaseModel, _options.BaseModelPath);
         if (source is not null)
         {
+            PretrainedVocabulary.Check(source.Tokenizer, _options.Tokenizer, _options.Model);
             log($"Starting from a pretrained network ({source.Network.ParameterCount:N0} parameters).");
             return (PretrainedSource.Copy(source.Network, device), source.Tokenizer);
         }

@@ -47,7 +47,8 @@ public sealed class TransformerClassifierOptions
 
     /// <summary>
     /// A pretrained model to start from (its network and tokenizer are used; <see cref="Model"/> and
-    /// <see cref="Tokenizer"/>'s vocabulary options are ignored). Default none: train from scratch.
+    /// <see cref="Tokenizer"/>'s vocabulary options are ignored, and when set away from their defaults must agree
+    /// with the pretrained tokenizer, else <c>Fit</c> names what differs). Default none: train from scratch.
     /// </summary>
     public ITransformer? BaseModel { get; set; }
 

@@ -1,0 +1,150 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Batching;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Training.Objectives;
+using TorchSharp;
+
+namespace Microsoft.ML.Transformer.MLNet.Pretraining;
+
+/// <summary>
+/// Pretrains a Transformer on one column of unlabelled text: span corruption for an encoder-decoder, causal language
+/// modelling for a decoder-only model, masked language modelling for an encoder-only one. Created through
+/// <c>mlContext.Transforms.Text.PretrainTransformer</c>.
+/// </summary>
+public sealed class TextPretrainingEstimator : IEstimator<TextPretrainingTransformer>
+{
+    private readonly IHost _host;
+    private readonly TransformerPretrainingOptions _options;
+    private readonly PretrainingObjective _objective;
+    private readonly ModelOptions _shape;
+
+    internal TextPretrainingEstimator(IHostEnvironment env, TransformerPretrainingOptions options)
+    {
+        _host = (env ?? throw new ArgumentNullException(nameof(env))).Register(nameof(TextPretrainingEstimator));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        Validate(options);
+        (_objective, _shape) = Resolve(options);
+        SentinelCount(); // refuses too few sentinels now rather than at Fit
+    }
+
+    /// <summary>The objective <c>Fit</c> will train (Auto resolved by the model's shape).</summary>
+    public PretrainingObjective Objective => _objective;
+
+    /// <summary>Checks the text column and adds the loss and perplexity columns.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        _host.CheckValue(inputSchema, nameof(inputSchema));
+        if (!inputSchema.TryFindColumn(_options.TextColumnName, out var text))
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Text column '{_options.TextColumnName}' was not found in the input schema.");
+        if (text.ItemType is not TextDataViewType || text.Kind != SchemaShape.Column.VectorKind.Scalar)
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Text column '{_options.TextColumnName}' must be a String scalar; found {text.ItemType} ({text.Kind}).");
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        foreach (string name in new[] { _options.LossColumnName, _options.PerplexityColumnName })
+            columns[name] = new SchemaShape.Column(name, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false);
+        return new SchemaShape(columns.Values);
+    }
+
+    /// <summary>Pretrains on the texts of <paramref name="input"/> (resuming from a checkpoint when there is one).</summary>
+    public TextPretrainingTransformer Fit(IDataView input)
+    {
+        _host.CheckValue(input, nameof(input));
+        using var channel = _host.Start("Pretraining");
+        Action<string> log = channel.Info;
+        var device = TorchDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning);
+        var tokenizerOptions = _options.Tokenizer;
+        var reader = new RowReader(input, _options.TextColumnName, emptyText: tokenizerOptions.EmptyText, log: log);
+
+        var tokenizer = TextTokenizer.Create(tokenizerOptions.WithSentinelCount(SentinelCount()), reader.Read().Select(r => r.Text));
+        var settings = new PretrainingSettings(_options.TextColumnName, _options.LossColumnName, _options.PerplexityColumnName,
+            new ObjectiveSettings(_objective, tokenizerOptions.MaxLength, _options.NoiseDensity, _options.MeanSpanLength, _options.MaskProbability),
+            _options.ScoringBatchSize);
+        var objective = Training.Objectives.Objective.Create(tokenizer, settings.Objective);
+        var corpus = CorpusSurvey.Take(reader, _options.TextColumnName, objective, log);
+
+        torch.manual_seed(_options.Training.Seed); // the initial weights, like everything else, follow the seed
+        var model = new EncoderDecoderModel(_shape with
+        {
+            VocabularySize = tokenizer.VocabularySize,
+            MaxLength = _options.Model is null ? tokenizerOptions.MaxLength : Math.Max(_shape.MaxLength, tokenizerOptions.MaxLength),
+        }, device);
+        log($"Pretraining a Transformer ({model.Options.EncoderLayers} encoder + {model.Options.DecoderLayers} decoder layers, " +
+            $"{model.ParameterCount:N0} parameters, vocabulary {tokenizer.VocabularySize:N0}) with {_objective} on {device.type}.");
+
+        var scorer = new PretrainingScorer(model, objective, settings);
+        var validation = _options.ValidationSet is { } held ? new RowReader(held, _options.TextColumnName, emptyText: tokenizerOptions.EmptyText) : null;
+        var (result, metrics) = new PretrainingTraining(model, objective, scorer, _options, corpus, log).Run(reader, validation);
+        return new TextPretrainingTransformer(_host, model, tokenizer, settings) { TrainingHistory = result.History, ValidationMetrics = metrics };
+    }
+
+    /// <summary>Sentinels to reserve: span corruption needs one per span of the longest input; the others need none.</summary>
+    private int SentinelCount()
+    {
+        int requested = _options.Tokenizer.SentinelCount;
+        if (_objective != PretrainingObjective.SpanCorruption)
+            return requested;
+        int needed = SpanCorruption.SentinelsNeeded(_options.Tokenizer.MaxLength - 1, _options.NoiseDensity, _options.MeanSpanLength);
+        if (requested == 0)
+            return needed;
+        if (requested < needed)
+            throw new ArgumentOutOfRangeException(nameof(TokenizerOptions.SentinelCount),
+                $"TokenizerOptions.SentinelCount ({requested}) is too small: span corruption of inputs of MaxLength {_options.Tokenizer.MaxLength} " +
+                $"at NoiseDensity {_options.NoiseDensity} and MeanSpanLength {_options.MeanSpanLength} needs up to {needed} sentinels. " +
+                "Leave it at 0 to reserve them automatically.");
+        return requested;
+    }
+
+    /// <summary>The objective and the network shape: Auto follows the model's shape; an explicit objective must fit it.</summary>
+    private static (PretrainingObjective, ModelOptions) Resolve(TransformerPretrainingOptions options)
+    {
+        var requested = options.Objective;
+        if (options.Model is null)
+        {
+            var kind = requested == PretrainingObjective.Auto ? PretrainingObjective.SpanCorruption : requested;
+            return (kind, TransformerPretrainingOptions.DefaultModel(kind));
+        }
+        var model = options.Model;
+        var natural = model switch
+        {
+            { EncoderLayers: > 0, DecoderLayers: > 0 } => PretrainingObjective.SpanCorruption,
+            { DecoderLayers: > 0 } => PretrainingObjective.CausalLanguageModel,
+            _ => PretrainingObjective.MaskedLanguageModel,
+        };
+        if (requested != PretrainingObjective.Auto && requested != natural)
+            throw new ArgumentException(
+                $"Objective {requested} needs {Needs(requested)}, but Model has {model.EncoderLayers} encoder and {model.DecoderLayers} decoder layers. " +
+                $"Leave Objective at Auto (which picks {natural} for this shape), change the model's layers, or leave Model null for a default shape.",
+                nameof(options));
+        return (requested == PretrainingObjective.Auto ? natural : requested, model);
+    }
+
+    private static string Needs(PretrainingObjective objective) => objective switch
+    {
+        PretrainingObjective.SpanCorruption => "an encoder-decoder (EncoderLayers > 0 and DecoderLayers > 0)",
+        PretrainingObjective.CausalLanguageModel => "a decoder-only model (EncoderLayers 0)",
+        _ => "an encoder-only model (DecoderLayers 0)",
+    };
+
+    private static void Validate(TransformerPretrainingOptions options)
+    {
+        Require(!string.IsNullOrWhiteSpace(options.TextColumnName), "TextColumnName must name a text column.");
+        Require(!string.IsNullOrWhiteSpace(options.LossColumnName) && !string.IsNullOrWhiteSpace(options.PerplexityColumnName)
+            && options.LossColumnName != options.PerplexityColumnName, "LossColumnName and PerplexityColumnName must be two different names.");
+        Require(Enum.IsDefined(options.Objective), $"Objective ({(int)options.Objective}) is unknown.");
+        Require(options.NoiseDensity is > 0 and < 1, $"NoiseDensity ({options.NoiseDensity}) must be in (0, 1).");
+        Require(options.MeanSpanLength >= 1 && double.IsFinite(options.MeanSpanLength), $"MeanSpanLength ({options.MeanSpanLength}) must be a finite number of at least 1.");
+        Require(options.MaskProbability is > 0 and < 1, $"MaskProbability ({options.MaskProbability}) must be in (0, 1).");
+        Require(options.ScoringBatchSize >= 1, $"ScoringBatchSize ({options.ScoringBatchSize}) must be at least 1.");
+        options.Tokenizer.Validate();
+        Require(options.Tokenizer.MaxLength >= 3, $"TokenizerOptions.MaxLength ({options.Tokenizer.MaxLength}) must be at least 3: a model input spends up to two tokens on special tokens.");
+        options.Training.Validate();
+        if (options.Model is { } model)
+            (model with { VocabularySize = Math.Max(model.VocabularySize, 8) }).Validate(); // the vocabulary comes from the tokenizer
+    }
+
+    private static void Require(bool ok, string message)
+    {
+        if (!ok) throw new ArgumentOutOfRangeException(nameof(TransformerPretrainingOptions), message);
+    }
+}

@@ -1,0 +1,122 @@
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Batching;
+using Microsoft.ML.Transformer.MLNet.Persistence;
+using Microsoft.ML.Transformer.MLNet.Pretraining;
+using Microsoft.ML.Transformer.MLNet.Scoring;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Training;
+using Microsoft.ML.Transformer.Training.Objectives;
+using static TorchSharp.torch;
+
+[assembly: LoadableClass(typeof(TextPretrainingTransformer), null, typeof(SignatureLoadModel),
+    "Transformer text pretraining", TextPretrainingTransformer.LoaderSignature)]
+
+namespace Microsoft.ML.Transformer.MLNet.Pretraining;
+
+/// <summary>
+/// A network pretrained on unlabelled text, and its tokenizer. As an ML.NET transformer it adds a per-row loss (mean
+/// negative log-likelihood of the row's predicted tokens under the objective, in nats) and its perplexity: text
+/// unlike the training corpus scores high. It saves into a model zip like every component, and the classification
+/// and text-generation trainers start from it (<c>BaseModel</c>, or <c>BaseModelPath</c> of its zip).
+/// </summary>
+public sealed class TextPretrainingTransformer : TextModelTransformerBase, INetworkSource, ITrainedComponent
+{
+    internal const string LoaderSignature = "TxfTextPretraining";
+
+    private readonly EncoderDecoderModel _model;
+    private readonly TextTokenizer _tokenizer;
+    private readonly PretrainingSettings _settings;
+    private readonly PretrainingScorer _scorer;
+
+    internal TextPretrainingTransformer(IHostEnvironment env, EncoderDecoderModel model, TextTokenizer tokenizer, PretrainingSettings settings)
+        : base(env, nameof(TextPretrainingTransformer))
+    {
+        (_model, _tokenizer, _settings) = (model, tokenizer, settings);
+        _model.eval();
+        _scorer = new PretrainingScorer(model, Training.Objectives.Objective.Create(tokenizer, settings.Objective), settings);
+    }
+
+    /// <summary>The objective the network was pretrained with.</summary>
+    public PretrainingObjective Objective => _settings.Objective.Kind;
+
+    /// <summary>The network's shape (its vocabulary size is the tokenizer's).</summary>
+    public ModelOptions ModelOptions => _model.Options;
+
+    /// <summary>
+    /// The pretrained network itself (a TorchSharp module: parameters, <c>save</c>, <c>to(device)</c>). Changing it
+    /// changes this transformer; fine-tuning through a trainer's <c>BaseModel</c> works on a copy.
+    /// </summary>
+    public nn.Module Network => _model;
+
+    /// <summary>The number of token ids (special tokens first, then the tokenizer's ordinary ones).</summary>
+    public int VocabularySize => _tokenizer.VocabularySize;
+
+    /// <summary>The most tokens of one model input the network was pretrained on (the block size of a causal LM).</summary>
+    public int MaxLength => _settings.Objective.MaxLength;
+
+    /// <summary>Text → the token ids the network reads (no special tokens added).</summary>
+    public int[] Encode(string text) => _tokenizer.Encode(text);
+
+    /// <summary>Token ids → text; special ids (padding, end, sentinels...) are left out.</summary>
+    public string Decode(ReadOnlySpan<int> ids) => _tokenizer.Decode(ids);
+
+    /// <summary>
+    /// The training curve (loss, learning rate, validation loss per step; <c>SaveCsv</c>, <c>SavePng</c>) of the
+    /// <c>Fit</c> that made this transformer, resumed steps included; null for a transformer loaded from a zip.
+    /// </summary>
+    public TrainingHistory? TrainingHistory { get; internal init; }
+
+    /// <summary>The held-out metrics of the final weights, when <c>Fit</c> had a validation set; otherwise null.</summary>
+    public PretrainingMetrics? ValidationMetrics { get; internal init; }
+
+    /// <summary>Loss, perplexity and (causal LM) bits per character over the texts of <paramref name="data"/>.</summary>
+    /// <param name="data">Held-out texts; rows with empty text are skipped.</param>
+    /// <param name="textColumnName">Their column; default the column the model was trained on.</param>
+    public PretrainingMetrics Evaluate(IDataView data, string? textColumnName = null)
+    {
+        Host.CheckValue(data, nameof(data));
+        var reader = new RowReader(data, textColumnName ?? _settings.TextColumn);
+        return _scorer.Evaluate(reader.Read().Select(r => r.Text));
+    }
+
+    EncoderDecoderModel INetworkSource.Network => _model;
+
+    TextTokenizer INetworkSource.Tokenizer => _tokenizer;
+
+    private protected override ITextBatchScorer Scorer => _scorer;
+
+    private static VersionInfo GetVersionInfo() => new(
+        modelSignature: "TXFPRETR",
+        verWrittenCur: 0x00010001,
+        verReadableCur: 0x00010001,
+        verWeCanReadBack: 0x00010001,
+        loaderSignature: LoaderSignature,
+        loaderAssemblyName: typeof(TextPretrainingTransformer).Assembly.FullName);
+
+    // Format (version 1.1), main stream: settings; then the checked entries ModelOptions.json, Tokenizer.bin,
+    // Weights.bin (each with its length and SHA-256).
+    private protected override void SaveModel(ModelSaveContext ctx)
+    {
+        ctx.SetVersionInfo(GetVersionInfo());
+        _settings.Save(ctx.Writer);
+        NetworkEntries.SaveOptions(ctx, _model.Options);
+        NetworkEntries.SaveTokenizer(ctx, _tokenizer);
+        NetworkEntries.SaveWeights(ctx, _model);
+    }
+
+    private static TextPretrainingTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        ctx.CheckAtModel(GetVersionInfo());
+        var settings = PretrainingSettings.Load(ctx.Reader);
+        var options = NetworkEntries.LoadOptions(ctx);
+        var tokenizer = NetworkEntries.LoadTokenizer(ctx);
+        if (tokenizer.VocabularySize != options.VocabularySize)
+            throw new InvalidDataException(
+                $"The model's tokenizer has {tokenizer.VocabularySize} ids but its network expects {options.VocabularySize}.");
+        var model = new EncoderDecoderModel(options);
+        NetworkEntries.LoadWeights(ctx, model);
+        return new TextPretrainingTransformer(env, model, tokenizer, settings);
+    }
+}

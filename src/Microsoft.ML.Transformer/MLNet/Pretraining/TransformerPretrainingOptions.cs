@@ -1,0 +1,95 @@
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Training;
+using Microsoft.ML.Transformer.Training.Objectives;
+
+namespace Microsoft.ML.Transformer.MLNet.Pretraining;
+
+/// <summary>
+/// Everything the pretraining estimator can be told. The simple catalog overload sets the column, the objective and
+/// the length of the run; this class holds every option, each default defined here or in the nested option classes,
+/// once.
+/// </summary>
+public sealed class TransformerPretrainingOptions
+{
+    /// <summary>The column of unlabelled text to learn from. Default "Text".</summary>
+    public string TextColumnName { get; set; } = "Text";
+
+    /// <summary>
+    /// What to learn. Default <see cref="PretrainingObjective.Auto"/>: chosen by the shape of <see cref="Model"/>
+    /// (encoder-decoder: span corruption; decoder-only: causal LM; encoder-only: masked LM), or span corruption with
+    /// the default model.
+    /// </summary>
+    public PretrainingObjective Objective { get; set; } = PretrainingObjective.Auto;
+
+    /// <summary>
+    /// The network's shape. Its <see cref="ModelOptions.VocabularySize"/> is replaced by the tokenizer's, and its
+    /// <see cref="ModelOptions.MaxLength"/> raised to <see cref="TokenizerOptions.MaxLength"/> when lower. Default
+    /// null: a network shaped for the objective — width 256, 4 heads, feed-forward 1,024, GELU, pre-norm, learned
+    /// positions, tied embeddings, dropout 0.1, with 3 encoder + 3 decoder layers (span corruption), 4 decoder layers
+    /// (causal LM) or 4 encoder layers (masked LM).
+    /// </summary>
+    public ModelOptions? Model { get; set; }
+
+    /// <summary>
+    /// How texts become tokens. <see cref="TokenizerOptions.MaxLength"/> is the length of one model input: the block
+    /// size of a causal LM, the chunk a long text is cut into otherwise. For span corruption,
+    /// <see cref="TokenizerOptions.SentinelCount"/> 0 (the default) reserves as many sentinels as the longest input can
+    /// need. Default a learned 8,000-entry BPE, 128 tokens.
+    /// </summary>
+    public TokenizerOptions Tokenizer { get; set; } = new();
+
+    /// <summary>
+    /// How the network is trained, checkpointed and stopped (<see cref="TrainingOptions.CheckpointDirectory"/>,
+    /// <see cref="TrainingOptions.TimeBudget"/>, <see cref="TrainingOptions.Progress"/>...). Defaults: see
+    /// <see cref="TrainingOptions"/>; this trainer sets learning rate 1e-3 decaying to 1e-4 and weight decay 0.1.
+    /// </summary>
+    public TrainingOptions Training { get; set; } = new() { LearningRate = 1e-3, MinLearningRate = 1e-4, WeightDecay = 0.1 };
+
+    /// <summary>Span corruption: the share of tokens hidden, in (0, 1). Default 0.15 (T5).</summary>
+    public double NoiseDensity { get; set; } = 0.15;
+
+    /// <summary>Span corruption: the mean length of a hidden span in tokens, at least 1. Default 3 (T5).</summary>
+    public double MeanSpanLength { get; set; } = 3;
+
+    /// <summary>Masked LM: the share of tokens predicted, in (0, 1). Default 0.15 (BERT).</summary>
+    public double MaskProbability { get; set; } = 0.15;
+
+    /// <summary>
+    /// Held-out texts (same text column) evaluated during training, every
+    /// <see cref="TrainingOptions.EvaluateEveryNSteps"/> steps or at the end of each epoch: loss, perplexity and, for a
+    /// causal LM, bits per character. The validation loss then drives early stopping and best-weight restore.
+    /// Default none.
+    /// </summary>
+    public IDataView? ValidationSet { get; set; }
+
+    /// <summary>Name of the per-row loss column (mean negative log-likelihood in nats per predicted token). Default "Loss".</summary>
+    public string LossColumnName { get; set; } = "Loss";
+
+    /// <summary>Name of the per-row perplexity column, exp(loss). Default "Perplexity".</summary>
+    public string PerplexityColumnName { get; set; } = "Perplexity";
+
+    /// <summary>Where to train and score. Default <see cref="ComputeDevice.Cpu"/>.</summary>
+    public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;
+
+    /// <summary>When CUDA is asked for but unavailable: fall back to the CPU with a warning (true) or throw (false). Default true.</summary>
+    public bool AllowCpuFallback { get; set; } = true;
+
+    /// <summary>Rows scored per forward pass by <c>Transform</c>. Default 64.</summary>
+    public int ScoringBatchSize { get; set; } = 64;
+
+    /// <summary>The network shaped for <paramref name="objective"/> (see <see cref="Model"/>); the vocabulary is a placeholder.</summary>
+    internal static ModelOptions DefaultModel(PretrainingObjective objective) => new()
+    {
+        VocabularySize = 1, // replaced by the tokenizer's
+        ModelDimension = 256,
+        Heads = 4,
+        FeedForwardDimension = 1024,
+        Activation = Activation.Gelu,
+        PositionalEncoding = PositionalEncoding.Learned,
+        NormPlacement = NormPlacement.PreNorm,
+        TieEmbeddings = true,
+        EncoderLayers = objective switch { PretrainingObjective.CausalLanguageModel => 0, PretrainingObjective.MaskedLanguageModel => 4, _ => 3 },
+        DecoderLayers = objective switch { PretrainingObjective.CausalLanguageModel => 4, PretrainingObjective.MaskedLanguageModel => 0, _ => 3 },
+    };
+}

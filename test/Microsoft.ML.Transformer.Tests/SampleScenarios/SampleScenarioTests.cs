@@ -1,0 +1,71 @@
+using Microsoft.ML.Transformer.Samples;
+using Microsoft.ML.Transformer.Samples.Scenarios;
+
+namespace Microsoft.ML.Transformer.Tests.SampleScenarios;
+
+/// <summary>Runs every sample scenario on tiny settings, so the samples never rot.</summary>
+[TestClass]
+public sealed class SampleScenarioTests
+{
+    [TestMethod]
+    public void ClassifyOnGeneratedData()
+    {
+        string output = TestPaths.NewTempDir();
+        string zip = ClassifyScenario.Run(SampleSettings.Parse(["classify", "--tiny", "--out", output]));
+        Assert.IsTrue(File.Exists(zip));
+        Assert.IsTrue(File.Exists(Path.Combine(output, "classifier-training.png")));
+        Assert.IsTrue(File.Exists(Path.Combine(output, "classifier-training.csv")));
+    }
+
+    [TestMethod]
+    public void ClassifyOnTheUsersOwnCsv()
+    {
+        string output = TestPaths.NewTempDir();
+        string csv = Path.Combine(output, "tickets.csv");
+        var rows = Microsoft.ML.Transformer.Samples.Data.SupportRequests.Generate(300, seed: 3);
+        File.WriteAllLines(csv, rows.Select(r => $"\"{r.Text.Replace("\"", "\"\"")}\",{r.Intent}").Prepend("body,topic"));
+        string zip = ClassifyScenario.Run(SampleSettings.Parse(["classify", "--tiny", "--out", output, "--data", csv, "--text-column", "body", "--label-column", "topic"]));
+        Assert.IsTrue(File.Exists(zip));
+    }
+
+    private static readonly Lazy<(string Output, ITransformer Model)> Pretrained = new(() =>
+    {
+        string output = TestPaths.NewTempDir();
+        return (output, PretrainScenario.Run(SampleSettings.Parse(["pretrain", "--tiny", "--out", output])));
+    });
+
+    [TestMethod]
+    public void PretrainWritesModelAndCurve()
+    {
+        var (output, model) = Pretrained.Value;
+        Assert.IsNotNull(model);
+        Assert.IsTrue(File.Exists(Path.Combine(output, "pretrained.zip")));
+        Assert.IsTrue(File.Exists(Path.Combine(output, "pretraining.png")));
+    }
+
+    [TestMethod]
+    public void FineTuneFromThePretrainedModel()
+    {
+        string output = TestPaths.NewTempDir();
+        Assert.IsTrue(File.Exists(ClassifyScenario.Run(SampleSettings.Parse(["main", "--tiny", "--out", output]), Pretrained.Value.Model)));
+    }
+
+    [TestMethod]
+    public void EmbedAndAttention()
+    {
+        string output = TestPaths.NewTempDir();
+        var settings = SampleSettings.Parse(["embed", "--tiny", "--out", output]);
+        EmbedScenario.Run(settings, Pretrained.Value.Model);
+        AttentionScenario.Run(settings, Pretrained.Value.Model);
+        Assert.IsTrue(Directory.EnumerateFiles(output, "attention-*.png").Any());
+    }
+
+    [TestMethod]
+    public void BadCommandLinesAreNamed()
+    {
+        var e1 = Assert.Throws<ArgumentException>(() => SampleSettings.Parse(["classify", "--colour", "red"]));
+        StringAssert.Contains(e1.Message, "--colour");
+        var e2 = Assert.Throws<ArgumentException>(() => SampleSettings.Parse(["classify", "--device", "tpu"]));
+        StringAssert.Contains(e2.Message, "--device");
+    }
+}
