@@ -4,15 +4,17 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Transformer.MLNet.Classification;
 using Microsoft.ML.Transformer.MLNet.Embeddings;
 using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.MLNet.Pretraining;
 using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Training;
+using Microsoft.ML.Transformer.Training.Objectives;
 
 namespace Microsoft.ML.Transformer.Benchmarks;
 
 /// <summary>
 /// Banking77 intent classification with ML.NET's SdcaMaximumEntropy on two feature sets in one run: Transformer
-/// embeddings of a base model (<c>--base model.zip</c>, e.g. a pretrained model; without it, a Transformer classifier
-/// trained here on the training set, a supervised encoder, reported as <c>base=classifier</c>) and FeaturizeText
-/// n-grams. Then the nearest test texts (cosine) of three queries, as a sanity check of the vectors.
+/// embeddings of a base model (<c>--base model.zip</c>; without it, one trained here, see <see cref="BaseModel"/>)
+/// and FeaturizeText n-grams. Then the nearest test texts (cosine) of three queries, as a sanity check of the vectors.
 /// </summary>
 internal sealed class EmbeddingBenchmarks : IBenchmark
 {
@@ -30,81 +32,105 @@ internal sealed class EmbeddingBenchmarks : IBenchmark
     public void Run(BenchmarkArgs args)
     {
         var ml = new MLContext(seed: 1);
-        var train = Load(ml, Path.Combine(args.DataDir, "banking77", "train.csv"));
-        var test = Load(ml, Path.Combine(args.DataDir, "banking77", "test.csv"));
+        var train = SharedData.Banking77(ml, args.DataDir, "train.csv");
+        var test = SharedData.Banking77(ml, args.DataDir, "test.csv");
         bool normalize = args.String("normalize", "true") == "true";
 
         var (baseModel, baseName) = BaseModel(ml, train, test, args);
         var embeddings = ml.Transforms.Text.TransformerEmbeddings(new TextEmbeddingOptions
         {
-            InputColumnName = "text",
+            InputColumnName = "Text",
             OutputColumnName = "Features",
             BaseModel = baseModel,
             Normalize = normalize,
             MaxLength = args.Int("max-length", 64),
         });
         Evaluate(ml, train, test, "embeddings-sdca", baseName, embeddings);
-        Evaluate(ml, train, test, "featurize-sdca", baseName, ml.Transforms.Text.FeaturizeText("Features", "text"));
+        Evaluate(ml, train, test, "featurize-sdca", baseName, ml.Transforms.Text.FeaturizeText("Features", "Text"));
         NearestNeighbours(ml, test, baseModel);
     }
 
-    private static IDataView Load(MLContext ml, string path) => ml.Data.LoadFromTextFile(path, new TextLoader.Options
-    {
-        Columns = [new TextLoader.Column("text", DataKind.String, 0), new TextLoader.Column("category", DataKind.String, 1)],
-        Separators = [','],
-        HasHeader = true,
-        AllowQuoting = true,
-        ReadMultilines = true, // some quoted texts span lines
-    });
-
-    /// <summary>The model whose network embeds: loaded from --base, or a classifier trained here on the training set.</summary>
+    /// <summary>
+    /// The model whose network embeds: loaded from --base; otherwise trained here on the training texts, by
+    /// --base-kind: "pretrained-mlm" (default; masked-LM pretraining, labels unseen) or "classifier" (a supervised
+    /// encoder: its embeddings have seen the labels). --save writes it as a zip for later --base runs.
+    /// </summary>
     private static (ITransformer Model, string Name) BaseModel(MLContext ml, IDataView train, IDataView test, BenchmarkArgs args)
     {
         if (args.Has("base"))
-        {
-            string path = args.String("base", "");
-            return (ml.Model.Load(path, out _), args.String("base-name", "pretrained"));
-        }
-        var options = new TransformerClassifierOptions
-        {
-            TextColumnName = "text",
-            LabelColumnName = "Label",
-            Model = new ModelOptions
-            {
-                VocabularySize = 1,
-                ModelDimension = args.Int("dim", 128),
-                Heads = 4,
-                EncoderLayers = args.Int("layers", 2),
-                DecoderLayers = 0,
-                FeedForwardDimension = 4 * args.Int("dim", 128),
-                Activation = Activation.Gelu,
-                PositionalEncoding = PositionalEncoding.Learned,
-                MaxLength = 128,
-            },
-            Tokenizer = new TokenizerOptions { VocabularySize = args.Int("vocab", 4000), MaxLength = args.Int("max-length", 64) },
-            Training = new Training.TrainingOptions
-            {
-                Epochs = args.Int("epochs", 8), BatchSize = 32, LearningRate = args.Double("lr", 1e-3), WarmupSteps = 100, Seed = 1,
-                LogEveryNSteps = 100,
-            },
-        };
+            return (ml.Model.Load(args.String("base", ""), out _), args.String("base-name", "pretrained"));
+        string kind = args.String("base-kind", "pretrained-mlm");
         var sw = Stopwatch.StartNew();
-        var classifier = ml.Transforms.Conversion.MapValueToKey("Label", "category")
-            .Append(ml.MulticlassClassification.Trainers.TransformerClassifier(options))
+        ITransformer model = kind switch
+        {
+            "pretrained-mlm" => Pretrain(ml, train, args),
+            "classifier" => Classifier(ml, train, test, args),
+            _ => throw new ArgumentException($"--base-kind must be pretrained-mlm or classifier; got '{kind}'."),
+        };
+        Console.WriteLine($"{kind} base: fitted in {sw.Elapsed.TotalSeconds:F0} s");
+        if (TrainingCurves.Find(model) is { } history)
+        {
+            Console.WriteLine($"training curve: {history.Records.Count} steps, final smoothed loss {history.Records[^1].SmoothedLoss:F4}");
+            if (args.Has("curve")) TrainingCurves.Save(model, args.String("curve", "base-curve"), $"banking77 {kind}");
+        }
+        if (args.Has("save")) ml.Model.Save(model, train.Schema, args.String("save", "base.zip"));
+        return (model, kind);
+    }
+
+    private static ModelOptions Network(BenchmarkArgs args) => new()
+    {
+        VocabularySize = 1,
+        ModelDimension = args.Int("dim", 128),
+        Heads = 4,
+        EncoderLayers = args.Int("layers", 2),
+        DecoderLayers = 0,
+        FeedForwardDimension = 4 * args.Int("dim", 128),
+        Activation = Activation.Gelu,
+        PositionalEncoding = PositionalEncoding.Learned,
+        MaxLength = 128,
+    };
+
+    private static TrainingOptions Training(BenchmarkArgs args) => new()
+    {
+        Epochs = args.Int("epochs", 8), BatchSize = 32, LearningRate = args.Double("lr", 1e-3), WarmupSteps = 100, Seed = 1,
+        LogEveryNSteps = 100,
+    };
+
+    /// <summary>Masked-LM pretraining of an encoder on the training texts alone (the categories are never read).</summary>
+    private static ITransformer Pretrain(MLContext ml, IDataView train, BenchmarkArgs args) =>
+        ml.Transforms.Text.PretrainTransformer(new TransformerPretrainingOptions
+        {
+            TextColumnName = "Text",
+            Objective = PretrainingObjective.MaskedLanguageModel,
+            Model = Network(args),
+            Tokenizer = new TokenizerOptions { VocabularySize = args.Int("vocab", 4000), MaxLength = args.Int("max-length", 64) },
+            Training = Training(args),
+        }).Fit(train);
+
+    /// <summary>A Transformer classifier trained on the training set; its own test accuracy is printed for reference.</summary>
+    private static ITransformer Classifier(MLContext ml, IDataView train, IDataView test, BenchmarkArgs args)
+    {
+        var classifier = ml.Transforms.Conversion.MapValueToKey("Label", "Category")
+            .Append(ml.MulticlassClassification.Trainers.TransformerClassifier(new TransformerClassifierOptions
+            {
+                TextColumnName = "Text",
+                LabelColumnName = "Label",
+                Model = Network(args),
+                Tokenizer = new TokenizerOptions { VocabularySize = args.Int("vocab", 4000), MaxLength = args.Int("max-length", 64) },
+                Training = Training(args),
+            }))
             .Fit(train);
         var metrics = ml.MulticlassClassification.Evaluate(classifier.Transform(test));
         Result.Print("embeddings", ("dataset", "banking77"), ("base", "classifier"), ("model", "transformer-classifier"),
-            ("accuracy", metrics.MicroAccuracy), ("macro_f1", MacroF1(metrics)), ("fit_seconds", sw.Elapsed.TotalSeconds));
-        if (args.Has("curve"))
-            ((TextClassificationTransformer)classifier.LastTransformer).TrainingHistory!.SavePng(args.String("curve", "curve.png"), "banking77 base classifier");
-        return (classifier, "classifier");
+            ("accuracy", metrics.MicroAccuracy), ("macro_f1", MacroF1(metrics)));
+        return classifier;
     }
 
     private static void Evaluate(MLContext ml, IDataView train, IDataView test, string name, string baseName, IEstimator<ITransformer> features)
     {
         var sw = Stopwatch.StartNew();
         var model = features
-            .Append(ml.Transforms.Conversion.MapValueToKey("Label", "category"))
+            .Append(ml.Transforms.Conversion.MapValueToKey("Label", "Category"))
             .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Features"))
             .Fit(train);
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
@@ -130,8 +156,8 @@ internal sealed class EmbeddingBenchmarks : IBenchmark
 
     private sealed class Row
     {
-        public string text { get; set; } = "";
-        public string category { get; set; } = "";
+        public string Text { get; set; } = "";
+        public string Category { get; set; } = "";
         public float[] Features { get; set; } = [];
     }
 
@@ -140,16 +166,16 @@ internal sealed class EmbeddingBenchmarks : IBenchmark
     {
         var embed = ml.Transforms.Text.TransformerEmbeddings(new TextEmbeddingOptions
         {
-            InputColumnName = "text", OutputColumnName = "Features", BaseModel = baseModel, Normalize = true,
+            InputColumnName = "Text", OutputColumnName = "Features", BaseModel = baseModel, Normalize = true,
         }).Fit(test);
         var rows = ml.Data.CreateEnumerable<Row>(embed.Transform(test), reuseRowObject: false).ToArray();
         var engine = ml.Model.CreatePredictionEngine<Row, Row>(embed, ignoreMissingColumns: true);
         foreach (string query in Queries)
         {
-            float[] q = engine.Predict(new Row { text = query }).Features;
+            float[] q = engine.Predict(new Row { Text = query }).Features;
             Console.WriteLine($"nearest neighbours of \"{query}\":");
             foreach (var (row, cosine) in rows.Select(r => (r, Dot(q, r.Features))).OrderByDescending(p => p.Item2).Take(5))
-                Console.WriteLine($"  {cosine:F3}  [{row.category}] {row.text.ReplaceLineEndings(" ")}");
+                Console.WriteLine($"  {cosine:F3}  [{row.Category}] {row.Text.ReplaceLineEndings(" ")}");
         }
     }
 

@@ -22,6 +22,7 @@ internal sealed class PretrainingTraining(EncoderDecoderModel model, Objective o
     {
         var training = options.Training;
         using var loop = new TrainingLoop(model, training, Decays(), Fingerprint(), log);
+        loop.History.ValidationMetricName = "validation loss";
         var result = loop.Run(
             epoch => objective.TrainingBatches(Texts(train), training.BatchSize, training.MaxTokensPerBatch ?? 0,
                 unchecked(training.Seed + epoch), model.Device),

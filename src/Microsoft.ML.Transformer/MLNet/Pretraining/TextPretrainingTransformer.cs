@@ -21,7 +21,7 @@ namespace Microsoft.ML.Transformer.MLNet.Pretraining;
 /// unlike the training corpus scores high. It saves into a model zip like every component, and the classification
 /// and text-generation trainers start from it (<c>BaseModel</c>, or <c>BaseModelPath</c> of its zip).
 /// </summary>
-public sealed class TextPretrainingTransformer : TextModelTransformerBase, INetworkSource
+public sealed class TextPretrainingTransformer : TextModelTransformerBase, INetworkSource, ITrainedComponent
 {
     internal const string LoaderSignature = "TxfTextPretraining";
 
