@@ -1,24 +1,29 @@
-// Usage: ModelLoadProbe <model.zip> <texts.txt> [column name, default "Text"]
-// Loads the zip with plain MLContext.Model.Load (no library type is named here), scores every line of texts.txt
-// through Transform and through a PredictionEngine, and prints each output column's values with round-trip
-// precision, one row a line: "transform <row> <column>=<values>" and "engine <row> <column>=<values>".
+// Usage: ModelLoadProbe <model.zip> <rows.tsv>
+// rows.tsv: a header line naming the columns (all read as text), then one row a line. Typically "Text" and, for a
+// pipeline that starts with MapValueToKey, "Intent".
+// Loads the zip with plain MLContext.Model.Load (no library type is named here), scores every row through Transform
+// and through a PredictionEngine, and prints each added column's values with round-trip precision, one row a line:
+// "transform <row> <column>=<values>" and "engine <row> Score=<values>".
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: ModelLoadProbe <model.zip> <texts.txt> [text column]");
+    Console.Error.WriteLine("usage: ModelLoadProbe <model.zip> <rows.tsv>");
     return 2;
 }
-string column = args.Length > 2 ? args[2] : "Text";
 var ml = new MLContext(seed: 0);
-var model = ml.Model.Load(args[0], out var inputSchema);
-var texts = File.ReadAllLines(args[1]);
+var model = ml.Model.Load(args[0], out _);
+var lines = File.ReadAllLines(args[1]);
+string[] header = lines[0].Split('\t');
+var rows = lines.Skip(1).Select(l => l.Split('\t')).ToArray();
 
-var loader = ml.Data.CreateTextLoader(new[] { new TextLoader.Column(column, DataKind.String, 0) }, separatorChar: '\t', hasHeader: false);
-var scored = model.Transform(loader.Load(args[1]));
-var outputs = scored.Schema.Where(c => !c.IsHidden && inputSchema.GetColumnOrNull(c.Name) == null && c.Name != column).ToList();
+var loader = ml.Data.CreateTextLoader(header.Select((name, i) => new TextLoader.Column(name, DataKind.String, i)).ToArray(),
+    separatorChar: '\t', hasHeader: true);
+var input = loader.Load(args[1]);
+var scored = model.Transform(input);
+var outputs = scored.Schema.Where(c => !c.IsHidden && input.Schema.GetColumnOrNull(c.Name) == null).ToList();
 
 foreach (var c in outputs)
 {
@@ -28,12 +33,11 @@ foreach (var c in outputs)
 }
 
 // The engine path: a one-row view over each text, mapped by the model's row-to-row mapper.
-var inputDefinition = SchemaDefinition.Create(typeof(ProbeInput));
-inputDefinition[nameof(ProbeInput.Text)].ColumnName = column;
-var engine = ml.Model.CreatePredictionEngine<ProbeInput, ProbeOutput>(model, ignoreMissingColumns: true, inputSchemaDefinition: inputDefinition);
-for (int i = 0; i < texts.Length; i++)
+var engine = ml.Model.CreatePredictionEngine<ProbeInput, ProbeOutput>(model, ignoreMissingColumns: true);
+int textIndex = Array.IndexOf(header, "Text"), intentIndex = Array.IndexOf(header, "Intent");
+for (int i = 0; i < rows.Length; i++)
 {
-    var p = engine.Predict(new ProbeInput { Text = texts[i] });
+    var p = engine.Predict(new ProbeInput { Text = rows[i][textIndex], Intent = intentIndex >= 0 ? rows[i][intentIndex] : "" });
     if (p.Score != null)
         Console.WriteLine($"engine {i} Score={string.Join(",", p.Score.Select(F))}");
 }
@@ -65,6 +69,7 @@ static Func<string> Getter<T>(DataViewRow row, DataViewSchema.Column c, Func<T, 
 internal sealed class ProbeInput
 {
     public string Text { get; set; } = "";
+    public string Intent { get; set; } = "";
 }
 
 internal sealed class ProbeOutput

@@ -1,0 +1,87 @@
+using Microsoft.ML.Transformer.Batching;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.MLNet.Scoring;
+using Microsoft.ML.Transformer.Tokenization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.MLNet.Classification;
+
+/// <summary>
+/// Scores texts with a trained <see cref="ClassifierModel"/>: one padded forward pass per mini-batch, no gradients,
+/// every tensor freed when the batch is done. Multiclass: Score = class probabilities, PredictedLabel = the most
+/// probable class as a key. Binary: Score = logit margin, Probability = its sigmoid, PredictedLabel = Probability > 0.5.
+/// </summary>
+internal sealed class ClassificationScorer : ITextBatchScorer
+{
+    private readonly ClassifierModel _model;
+    private readonly TextTokenizer _tokenizer;
+    private readonly ClassLabels _labels;
+    private readonly ClassifierSettings _settings;
+
+    public ClassificationScorer(ClassifierModel model, TextTokenizer tokenizer, ClassLabels labels, ClassifierSettings settings)
+    {
+        (_model, _tokenizer, _labels, _settings) = (model, tokenizer, labels, settings);
+        InputColumns = settings.SecondTextColumn is null ? [settings.TextColumn] : [settings.TextColumn, settings.SecondTextColumn];
+        OutputColumns = labels.OutputColumns();
+    }
+
+    public IReadOnlyList<string> InputColumns { get; }
+
+    public IReadOnlyList<ScoreColumn> OutputColumns { get; }
+
+    public int BatchSize => _settings.ScoringBatchSize;
+
+    public void Score(IReadOnlyList<string[]> texts, object[][] results)
+    {
+        float[][] probabilities = Probabilities(texts);
+        for (int r = 0; r < texts.Count; r++)
+        {
+            float[] p = probabilities[r];
+            if (_labels.IsBinary)
+            {
+                // p holds the two logits here (see Probabilities).
+                float margin = p[1] - p[0];
+                float probability = 1f / (1f + MathF.Exp(-margin));
+                results[r][0] = margin;
+                results[r][1] = probability;
+                results[r][2] = probability > 0.5f;
+            }
+            else
+            {
+                int best = 0;
+                for (int c = 1; c < p.Length; c++)
+                    if (p[c] > p[best]) best = c;
+                results[r][0] = p;
+                results[r][1] = (uint)(best + 1);
+            }
+        }
+    }
+
+    /// <summary>Per row: class probabilities (multiclass) or the two raw logits (binary).</summary>
+    private float[][] Probabilities(IReadOnlyList<string[]> texts)
+    {
+        var encoder = new SequenceEncoder(_tokenizer, _settings.SecondTextColumn is null ? BatchLayout.Single : BatchLayout.Pair,
+            _settings.MaxLength, _settings.Truncation);
+        var rows = texts.Select((t, i) => new TextRow(i, t[0], t.Length > 1 ? t[1] : null));
+        var batcher = new Batcher(encoder, new BatcherOptions { BatchSize = Math.Max(1, texts.Count), Bucketing = false, Device = _model.Device });
+        var output = new float[texts.Count][];
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (var batch in batcher.Batches(rows))
+        {
+            using (batch)
+            {
+                var logits = _model.forward(batch.Ids, batch.PaddingMask);                 // [B, C]
+                var values = (_labels.IsBinary ? logits : logits.softmax(-1)).to(ScalarType.Float32).cpu();
+                float[] flat = values.data<float>().ToArray();
+                int classes = (int)values.shape[1];
+                for (int i = 0; i < batch.Count; i++)
+                    output[batch.RowIndices[i]] = flat.AsSpan(i * classes, classes).ToArray();
+            }
+        }
+        // An empty text has no tokens but the special ones: it is still scored, never skipped, so rows stay aligned.
+        return output;
+    }
+}

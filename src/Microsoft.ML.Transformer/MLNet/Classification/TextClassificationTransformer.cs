@@ -1,0 +1,104 @@
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.MLNet.Classification;
+using Microsoft.ML.Transformer.MLNet.Persistence;
+using Microsoft.ML.Transformer.MLNet.Scoring;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Training;
+
+[assembly: LoadableClass(typeof(TextClassificationTransformer), null, typeof(SignatureLoadModel),
+    "Transformer text classifier", TextClassificationTransformer.LoaderSignature)]
+
+namespace Microsoft.ML.Transformer.MLNet.Classification;
+
+/// <summary>
+/// A fitted Transformer text classifier: adds <c>Score</c> and <c>PredictedLabel</c> (and, for binary classification,
+/// <c>Probability</c>) exactly as ML.NET's own classifiers do, so <c>Evaluate</c>, <c>CrossValidate</c> and
+/// <c>MapKeyToValue</c> work unchanged. Saves its network, tokenizer and class names into the model zip.
+/// </summary>
+public sealed class TextClassificationTransformer : TextModelTransformerBase, INetworkSource
+{
+    internal const string LoaderSignature = "TxfTextClassifier";
+
+    private readonly ClassifierModel _model;
+    private readonly TextTokenizer _tokenizer;
+    private readonly ClassLabels _labels;
+    private readonly ClassifierSettings _settings;
+    private readonly ClassificationScorer _scorer;
+
+    internal TextClassificationTransformer(IHostEnvironment env, ClassifierModel model, TextTokenizer tokenizer, ClassLabels labels,
+        ClassifierSettings settings) : base(env, nameof(TextClassificationTransformer))
+    {
+        (_model, _tokenizer, _labels, _settings) = (model, tokenizer, labels, settings);
+        _model.eval();
+        _scorer = new ClassificationScorer(model, tokenizer, labels, settings);
+    }
+
+    /// <summary>
+    /// The training curve (loss, learning rate, validation metric per step; <c>SaveCsv</c>, <c>SavePng</c>) of the
+    /// <c>Fit</c> that made this transformer; null for a transformer loaded from a zip.
+    /// </summary>
+    public TrainingHistory? TrainingHistory { get; internal init; }
+
+    /// <summary>The class names, in key order (class i is key i + 1).</summary>
+    public IReadOnlyList<string> ClassNames => _labels.Names;
+
+    /// <summary>True for a binary classifier (Boolean label).</summary>
+    public bool IsBinary => _labels.IsBinary;
+
+    EncoderDecoderModel INetworkSource.Network => _model.Body;
+
+    TextTokenizer INetworkSource.Tokenizer => _tokenizer;
+
+    private protected override ITextBatchScorer Scorer => _scorer;
+
+    private static VersionInfo GetVersionInfo() => new(
+        modelSignature: "TXFCLASS",
+        verWrittenCur: 0x00010001,
+        verReadableCur: 0x00010001,
+        verWeCanReadBack: 0x00010001,
+        loaderSignature: LoaderSignature,
+        loaderAssemblyName: typeof(TextClassificationTransformer).Assembly.FullName);
+
+    // Format (version 1.1), main stream: settings; binary flag, class count, class names; pooling; head dropout;
+    // then the checked entries ModelOptions.json, Tokenizer.bin, Weights.bin (each with its length and SHA-256).
+    private protected override void SaveModel(ModelSaveContext ctx)
+    {
+        ctx.SetVersionInfo(GetVersionInfo());
+        _settings.Save(ctx.Writer);
+        ctx.Writer.Write(_labels.IsBinary);
+        ctx.Writer.Write(_labels.Count);
+        foreach (string name in _labels.Names)
+            ctx.Writer.Write(name);
+        ctx.Writer.Write((int)_model.Pooling);
+        NetworkEntries.SaveOptions(ctx, _model.Body.Options);
+        NetworkEntries.SaveTokenizer(ctx, _tokenizer);
+        NetworkEntries.SaveWeights(ctx, _model);
+    }
+
+    private static TextClassificationTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        ctx.CheckAtModel(GetVersionInfo());
+        var settings = ClassifierSettings.Load(ctx.Reader);
+        bool binary = ctx.Reader.ReadBoolean();
+        int count = ctx.Reader.ReadInt32();
+        if (count < 2 || count > 100_000)
+            throw new InvalidDataException($"The classifier's class count ({count}) is invalid.");
+        var names = new string[count];
+        for (int i = 0; i < count; i++)
+            names[i] = ctx.Reader.ReadString();
+        var pooling = (Pooling)ctx.Reader.ReadInt32();
+        if (!Enum.IsDefined(pooling))
+            throw new InvalidDataException($"The classifier's pooling ({(int)pooling}) is unknown.");
+
+        var options = NetworkEntries.LoadOptions(ctx);
+        var tokenizer = NetworkEntries.LoadTokenizer(ctx);
+        if (tokenizer.VocabularySize != options.VocabularySize)
+            throw new InvalidDataException(
+                $"The model's tokenizer has {tokenizer.VocabularySize} ids but its network expects {options.VocabularySize}.");
+        var model = new ClassifierModel(new EncoderDecoderModel(options), count, pooling, dropout: 0);
+        NetworkEntries.LoadWeights(ctx, model);
+        return new TextClassificationTransformer(env, model, tokenizer, new ClassLabels(names, binary), settings);
+    }
+}

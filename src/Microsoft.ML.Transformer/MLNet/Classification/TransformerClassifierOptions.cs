@@ -1,0 +1,92 @@
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Training;
+
+namespace Microsoft.ML.Transformer.MLNet.Classification;
+
+/// <summary>
+/// Everything a Transformer text classifier can be told. The simple catalog overloads set the column names and the
+/// few options people change most; this class holds every option, each default defined here or in the nested
+/// option classes, once.
+/// </summary>
+public sealed class TransformerClassifierOptions
+{
+    /// <summary>The text column to classify. Default "Text".</summary>
+    public string TextColumnName { get; set; } = "Text";
+
+    /// <summary>
+    /// An optional second text column, for sentence-pair tasks (question/answer, claim/evidence); the two texts are
+    /// joined with a separator token. Default none.
+    /// </summary>
+    public string? SecondTextColumnName { get; set; }
+
+    /// <summary>
+    /// The label column: a key type for multiclass (as after <c>MapValueToKey</c>), Boolean for binary. Default "Label".
+    /// </summary>
+    public string LabelColumnName { get; set; } = "Label";
+
+    /// <summary>
+    /// The network's shape when training from scratch. Its <see cref="ModelOptions.VocabularySize"/> is replaced by
+    /// the tokenizer's, and its decoder layers are dropped (a classifier needs only an encoder). Default: a small
+    /// encoder (width 256, 4 heads, 4 layers, feed-forward 1,024, GELU, pre-norm, learned positions, dropout 0.1).
+    /// Ignored when <see cref="BaseModel"/> or <see cref="BaseModelPath"/> is set.
+    /// </summary>
+    public ModelOptions Model { get; set; } = DefaultModel;
+
+    /// <summary>How texts become tokens (vocabulary, maximum length, truncation, empty text). Default a learned 8,000-entry BPE, 128 tokens.</summary>
+    public TokenizerOptions Tokenizer { get; set; } = new();
+
+    /// <summary>How the network is trained. Defaults: see <see cref="TrainingOptions"/>; this trainer sets 10 epochs and learning rate 5e-4.</summary>
+    public TrainingOptions Training { get; set; } = new() { Epochs = 10, LearningRate = 5e-4, WarmupSteps = 200 };
+
+    /// <summary>How hidden states become one vector per text. Default <see cref="Pooling.Mean"/>.</summary>
+    public Pooling Pooling { get; set; } = Pooling.Mean;
+
+    /// <summary>Dropout before the classification head. Default 0.1.</summary>
+    public double HeadDropout { get; set; } = 0.1;
+
+    /// <summary>
+    /// A pretrained model to start from (its network and tokenizer are used; <see cref="Model"/> and
+    /// <see cref="Tokenizer"/>'s vocabulary options are ignored). Default none: train from scratch.
+    /// </summary>
+    public ITransformer? BaseModel { get; set; }
+
+    /// <summary>The path of a saved model zip holding a pretrained model to start from (instead of <see cref="BaseModel"/>).</summary>
+    public string? BaseModelPath { get; set; }
+
+    /// <summary>Keep the token and position embeddings of a pretrained model fixed while fine-tuning. Default false.</summary>
+    public bool FreezeEmbeddings { get; set; }
+
+    /// <summary>Keep the lowest N layers of a pretrained model fixed while fine-tuning. Default 0.</summary>
+    public int FreezeLayers { get; set; }
+
+    /// <summary>
+    /// Held-out rows (same columns as the training data) evaluated during training: the validation metric is
+    /// accuracy, early stopping follows <see cref="TrainingOptions.EarlyStoppingPatience"/>, and the best weights are
+    /// kept. Default none.
+    /// </summary>
+    public IDataView? ValidationSet { get; set; }
+
+    /// <summary>Where to train and score. Default <see cref="ComputeDevice.Cpu"/>.</summary>
+    public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;
+
+    /// <summary>When CUDA is asked for but unavailable: fall back to the CPU with a warning (true) or throw (false). Default true.</summary>
+    public bool AllowCpuFallback { get; set; } = true;
+
+    /// <summary>Rows scored per forward pass by <c>Transform</c>. Default 64.</summary>
+    public int ScoringBatchSize { get; set; } = 64;
+
+    private static ModelOptions DefaultModel => new()
+    {
+        VocabularySize = 1, // replaced by the tokenizer's
+        ModelDimension = 256,
+        Heads = 4,
+        EncoderLayers = 4,
+        DecoderLayers = 0,
+        FeedForwardDimension = 1024,
+        Activation = Activation.Gelu,
+        PositionalEncoding = PositionalEncoding.Learned,
+        NormPlacement = NormPlacement.PreNorm,
+        MaxLength = 512,
+    };
+}

@@ -1,0 +1,61 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.MLNet.Classification;
+
+namespace Microsoft.ML.Transformer;
+
+/// <summary>Extension methods that put this library's trainers and transforms on ML.NET's catalogs.</summary>
+public static class TransformerCatalog
+{
+    /// <summary>
+    /// A Transformer text classifier for many classes: reads <paramref name="textColumnName"/>, learns the key-typed
+    /// <paramref name="labelColumnName"/>, and adds <c>Score</c> (class probabilities) and <c>PredictedLabel</c> (key).
+    /// </summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">The key-typed label (as after <c>MapValueToKey</c>).</param>
+    /// <param name="textColumnName">The text to classify.</param>
+    /// <param name="epochs">Passes over the training data (default 10).</param>
+    /// <param name="maxLength">The most tokens per text (default 128); longer texts are truncated.</param>
+    public static TextClassificationEstimator TransformerClassifier(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string textColumnName = "Text", int? epochs = null, int? maxLength = null)
+    {
+        var options = new TransformerClassifierOptions { LabelColumnName = labelColumnName, TextColumnName = textColumnName };
+        if (epochs is { } e) options.Training.Epochs = e;
+        if (maxLength is { } m) options.Tokenizer.MaxLength = m;
+        return TransformerClassifier(catalog, options);
+    }
+
+    /// <summary>A Transformer text classifier for many classes, with every option.</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="options">Columns, network, tokenizer, training, fine-tuning and device options.</param>
+    public static TextClassificationEstimator TransformerClassifier(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        TransformerClassifierOptions options) =>
+        new(Environment(catalog), options, binary: false);
+
+    /// <summary>
+    /// A Transformer text classifier for two classes: reads <paramref name="textColumnName"/>, learns the Boolean
+    /// <paramref name="labelColumnName"/>, and adds <c>Score</c>, <c>Probability</c> and <c>PredictedLabel</c>.
+    /// </summary>
+    /// <param name="catalog">The binary trainers catalog.</param>
+    /// <param name="labelColumnName">The Boolean label.</param>
+    /// <param name="textColumnName">The text to classify.</param>
+    /// <param name="epochs">Passes over the training data (default 10).</param>
+    /// <param name="maxLength">The most tokens per text (default 128); longer texts are truncated.</param>
+    public static TextClassificationEstimator TransformerClassifier(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+        string labelColumnName = "Label", string textColumnName = "Text", int? epochs = null, int? maxLength = null)
+    {
+        var options = new TransformerClassifierOptions { LabelColumnName = labelColumnName, TextColumnName = textColumnName };
+        if (epochs is { } e) options.Training.Epochs = e;
+        if (maxLength is { } m) options.Tokenizer.MaxLength = m;
+        return TransformerClassifier(catalog, options);
+    }
+
+    /// <summary>A Transformer text classifier for two classes, with every option.</summary>
+    /// <param name="catalog">The binary trainers catalog.</param>
+    /// <param name="options">Columns, network, tokenizer, training, fine-tuning and device options.</param>
+    public static TextClassificationEstimator TransformerClassifier(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+        TransformerClassifierOptions options) =>
+        new(Environment(catalog), options, binary: true);
+
+    private static IHostEnvironment Environment(IInternalCatalog catalog) => catalog.Environment;
+}

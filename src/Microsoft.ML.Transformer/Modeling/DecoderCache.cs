@@ -1,0 +1,101 @@
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Modeling;
+
+/// <summary>
+/// The state of incremental decoding: per decoder layer, preallocated self-attention key/value buffers
+/// [B, H, Tmax, Dh] filled one step at a time (no re-allocation, no concatenation), and the cross-attention keys and
+/// values [B, H, S, Dh] of the encoder memory, computed once. Made by <see cref="EncoderDecoderModel.StartDecoding"/>.
+/// </summary>
+/// <remarks>
+/// The cache outlives the dispose scopes of the steps that fill it: its tensors are detached from every scope when
+/// made and freed by <see cref="Dispose"/>. Steps write into the buffers in place.
+/// </remarks>
+internal sealed class DecoderCache : IDisposable
+{
+    internal DecoderCache(Tensor[] keys, Tensor[] values, Tensor?[] crossKeys, Tensor?[] crossValues, Tensor? crossPadding)
+    {
+        Keys = Own(keys);
+        Values = Own(values);
+        CrossKeys = Own(crossKeys);
+        CrossValues = Own(crossValues);
+        CrossPadding = crossPadding is null ? null : Own(crossPadding);
+    }
+
+    /// <summary>Self-attention keys per layer, [B, H, Tmax, Dh]; positions ≥ <see cref="Length"/> are unused.</summary>
+    internal Tensor[] Keys { get; }
+
+    /// <summary>Self-attention values per layer, [B, H, Tmax, Dh].</summary>
+    internal Tensor[] Values { get; }
+
+    /// <summary>Cross-attention keys per layer, [B, H, S, Dh]; null entries in a decoder-only model.</summary>
+    internal Tensor?[] CrossKeys { get; }
+
+    /// <summary>Cross-attention values per layer, [B, H, S, Dh].</summary>
+    internal Tensor?[] CrossValues { get; }
+
+    /// <summary>Source padding, bool [B, S] (true = padding), or null.</summary>
+    internal Tensor? CrossPadding { get; private set; }
+
+    /// <summary>Target padding seen so far, bool [B, Tmax] (true = padding), or null while no prompt had any.</summary>
+    internal Tensor? Padding { get; set; }
+
+    /// <summary>Number of positions decoded so far (the next token's position).</summary>
+    public long Length { get; internal set; }
+
+    /// <summary>The most positions this cache holds.</summary>
+    public long Capacity => Keys.Length > 0 ? Keys[0].shape[2] : 0;
+
+    /// <summary>Number of sequences decoded side by side.</summary>
+    public long BatchSize => Keys.Length > 0 ? Keys[0].shape[0] : 0;
+
+    /// <summary>The element type of the buffers (the model's compute precision when the cache was made).</summary>
+    internal ScalarType DType => Keys[0].dtype;
+
+    /// <summary>
+    /// Keeps, in the given order, the sequences at <paramref name="batchIndices"/> (int64 [B']): what beam search needs
+    /// after choosing which hypotheses survive. B' may differ from B (e.g. expanding each source to k beams).
+    /// </summary>
+    public void Reorder(Tensor batchIndices)
+    {
+        using var noGrad = no_grad();
+        var index = batchIndices.to(ScalarType.Int64).to(Keys[0].device);
+        Replace(Keys, index);
+        Replace(Values, index);
+        Replace(CrossKeys, index);
+        Replace(CrossValues, index);
+        CrossPadding = Select(CrossPadding, index);
+        Padding = Select(Padding, index);
+        index.Dispose();
+    }
+
+    /// <summary>Frees every buffer.</summary>
+    public void Dispose()
+    {
+        foreach (var t in Keys.Concat(Values).Concat(CrossKeys).Concat(CrossValues).Append(CrossPadding).Append(Padding))
+            t?.Dispose();
+    }
+
+    /// <summary>Takes ownership of a tensor made inside some caller's dispose scope.</summary>
+    internal static Tensor Own(Tensor t) => t.DetachFromDisposeScope();
+
+    private static T[] Own<T>(T[] ts) where T : Tensor?
+    {
+        foreach (var t in ts) t?.DetachFromDisposeScope();
+        return ts;
+    }
+
+    private static void Replace(Tensor?[] buffers, Tensor index)
+    {
+        for (int i = 0; i < buffers.Length; i++)
+            buffers[i] = Select(buffers[i], index);
+    }
+
+    private static Tensor? Select(Tensor? t, Tensor index)
+    {
+        if (t is null) return null;
+        var selected = Own(t.index_select(0, index));
+        t.Dispose();
+        return selected;
+    }
+}

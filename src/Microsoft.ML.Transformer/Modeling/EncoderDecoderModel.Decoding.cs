@@ -1,0 +1,77 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Modeling;
+
+// Incremental decoding with a key/value cache: each new token costs one position's work instead of the whole prefix.
+// Inference only: every method here runs without gradients; call eval() first so dropout is off.
+internal sealed partial class EncoderDecoderModel
+{
+    /// <summary>
+    /// Prepares to decode <paramref name="maxSteps"/> positions for <paramref name="batchSize"/> sequences:
+    /// allocates the self-attention buffers and computes every layer's cross-attention keys and values from
+    /// <paramref name="memory"/> [B, S, D] once (null in a decoder-only model). The caller disposes the cache.
+    /// </summary>
+    public DecoderCache StartDecoding(Tensor? memory, Tensor? sourcePadding, int batchSize, int maxSteps)
+    {
+        var d = decoder ?? throw new InvalidOperationException("This model has no decoder (DecoderLayers is 0).");
+        CheckMemory(memory);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSteps, 1);
+        if (memory is not null && memory.shape[0] != batchSize)
+            throw new ArgumentException($"batchSize ({batchSize}) must equal the memory's batch size ({memory.shape[0]}).", nameof(batchSize));
+        if (targetPositions is not null && maxSteps > targetPositions.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps,
+                $"maxSteps ({maxSteps}) exceeds {nameof(ModelOptions.MaxLength)} ({targetPositions.MaxLength}).");
+
+        using var noGrad = no_grad();
+        int layers = d.Layers.Count;
+        long heads = Options.Heads, headDim = Options.HeadDimension;
+        var keys = new Tensor[layers];
+        var values = new Tensor[layers];
+        var crossKeys = new Tensor?[layers];
+        var crossValues = new Tensor?[layers];
+        for (int i = 0; i < layers; i++)
+        {
+            keys[i] = empty([batchSize, heads, maxSteps, headDim], ComputeType, Device);   // [B, H, Tmax, Dh]
+            values[i] = empty([batchSize, heads, maxSteps, headDim], ComputeType, Device);
+            if (memory is not null)
+                (crossKeys[i], crossValues[i]) = d.Layers[i].CrossAttention!.ProjectMemory(memory); // [B, H, S, Dh]
+        }
+        return new DecoderCache(keys, values, crossKeys, crossValues, sourcePadding?.clone());
+    }
+
+    /// <summary>Feeds one token per sequence, lastTokens [B] (int64) → logits [B, V] of the next token.</summary>
+    public Tensor Step(Tensor lastTokens, DecoderCache cache) => Prefill(lastTokens.unsqueeze(1), cache);
+
+    /// <summary>
+    /// Feeds several tokens per sequence, tokens [B, Tn] (a prompt, or one step), after what the cache already holds;
+    /// returns the logits [B, V] that follow the last of them. <paramref name="padding"/> [B, Tn] (true = padding)
+    /// marks positions that later positions must not see, e.g. the left padding of prompts of unequal length;
+    /// positions still count from the start of each row.
+    /// </summary>
+    public Tensor Prefill(Tensor tokens, DecoderCache cache, Tensor? padding = null)
+    {
+        var d = decoder ?? throw new InvalidOperationException("This model has no decoder (DecoderLayers is 0).");
+        long n = tokens.shape[1], start = cache.Length;
+        if (tokens.shape[0] != cache.BatchSize)
+            throw new ArgumentException($"The batch ({tokens.shape[0]}) must match the cache's ({cache.BatchSize}).", nameof(tokens));
+        if (start + n > cache.Capacity)
+            throw new InvalidOperationException($"The cache holds {cache.Capacity} positions; {start} are used and {n} more were fed.");
+        if (cache.DType != ComputeType)
+            throw new InvalidOperationException($"The cache was made for {cache.DType}; the model now computes in {ComputeType}. Keep Precision fixed while decoding.");
+
+        using var noGrad = no_grad();
+        if (padding is not null)
+        {
+            if (cache.Padding is null)
+                cache.Padding = DecoderCache.Own(zeros([cache.BatchSize, cache.Capacity], ScalarType.Bool, Device));
+            cache.Padding.narrow(1, start, n).copy_(padding);
+        }
+        var x = Embed(TargetEmbedding, targetPositions, tokens, start);                      // [B, Tn, D]
+        var selfMask = AttentionMasks.CausalWithPadding(cache.Padding?.narrow(1, 0, start + n), n, start, ComputeType, Device);
+        var crossMask = AttentionMasks.KeyPadding(cache.CrossPadding, ComputeType);
+        var hidden = d.Cached(x, cache, selfMask, crossMask);                                // [B, Tn, D]
+        return Logits(hidden.select(1, n - 1));                                              // [B, V]
+    }
+}

@@ -1,0 +1,117 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.Modeling;
+
+/// <summary>
+/// Multi-head scaled dot-product attention, batch-first. Self-attention projects Q, K and V with one fused
+/// [D → 3D] matrix (one large product instead of three small ones); cross-attention projects Q from the decoder
+/// and K, V with one fused [D → 2D] matrix from the encoder memory, so a decoder can compute them once per source.
+/// </summary>
+internal sealed class MultiHeadAttention : nn.Module
+{
+    private readonly Projection? qkv;   // self-attention:  [D] → [3D]
+    private readonly Projection? query; // cross-attention: [D] → [D]
+    private readonly Projection? kv;    // cross-attention: [D] → [2D]
+    private readonly Projection output; // [D] → [D], back into the residual stream
+    private readonly long heads;
+    private readonly long headDimension;
+    private readonly double dropout;
+
+    public MultiHeadAttention(ModelOptions options, bool isCross) : base(nameof(MultiHeadAttention))
+    {
+        long d = options.ModelDimension;
+        heads = options.Heads;
+        headDimension = options.HeadDimension;
+        dropout = options.AttentionDropout;
+        if (isCross)
+        {
+            query = new Projection(d, d);
+            kv = new Projection(d, 2 * d);
+        }
+        else
+        {
+            qkv = new Projection(d, 3 * d);
+        }
+        output = new Projection(d, d);
+        RegisterComponents();
+    }
+
+    /// <summary>The projection writing into the residual stream (scaled down at initialisation).</summary>
+    public Projection Output => output;
+
+    /// <summary>Self-attention of x [B, T, D] → [B, T, D]. <paramref name="record"/> receives the probabilities.</summary>
+    public Tensor SelfAttention(Tensor x, AttentionMask mask, Action<Tensor>? record = null)
+    {
+        var (q, k, v) = ProjectSelf(x);
+        return Attend(q, k, v, mask, record);
+    }
+
+    /// <summary>Attention of x [B, T, D] over the encoder memory [B, S, D] → [B, T, D].</summary>
+    public Tensor CrossAttention(Tensor x, Tensor memory, AttentionMask mask, Action<Tensor>? record = null)
+    {
+        var (k, v) = ProjectMemory(memory);
+        return Attend(SplitHeads(query!.forward(x)), k, v, mask, record);
+    }
+
+    /// <summary>Keys and values of the encoder memory [B, S, D] → two [B, H, S, Dh], for a decoding cache.</summary>
+    public (Tensor Keys, Tensor Values) ProjectMemory(Tensor memory)
+    {
+        var (b, s) = (memory.shape[0], memory.shape[1]);
+        var parts = kv!.forward(memory).view(b, s, 2, heads, headDimension).permute(2, 0, 3, 1, 4).unbind(0); // 2 × [B, H, S, Dh]
+        return (parts[0], parts[1]);
+    }
+
+    /// <summary>
+    /// Self-attention of new positions x [B, Tn, D] that follow <paramref name="length"/> cached ones: their keys and
+    /// values are written into the preallocated buffers [B, H, Tmax, Dh] at length …, then the queries attend over
+    /// positions 0 … length + Tn − 1.
+    /// </summary>
+    public Tensor CachedSelfAttention(Tensor x, Tensor keyBuffer, Tensor valueBuffer, long length, AttentionMask mask)
+    {
+        var (q, k, v) = ProjectSelf(x);
+        long n = x.shape[1];
+        keyBuffer.narrow(2, length, n).copy_(k);
+        valueBuffer.narrow(2, length, n).copy_(v);
+        return Attend(q, keyBuffer.narrow(2, 0, length + n), valueBuffer.narrow(2, 0, length + n), mask, null);
+    }
+
+    /// <summary>Cross-attention of x [B, T, D] over keys and values already projected by <see cref="ProjectMemory"/>.</summary>
+    public Tensor CachedCrossAttention(Tensor x, Tensor keys, Tensor values, AttentionMask mask) =>
+        Attend(SplitHeads(query!.forward(x)), keys, values, mask, null);
+
+    private (Tensor Q, Tensor K, Tensor V) ProjectSelf(Tensor x)
+    {
+        var (b, t) = (x.shape[0], x.shape[1]);
+        // One product, then views: [B, T, 3D] → [B, T, 3, H, Dh] → [3, B, H, T, Dh]; no copy.
+        var parts = qkv!.forward(x).view(b, t, 3, heads, headDimension).permute(2, 0, 3, 1, 4).unbind(0);
+        return (parts[0], parts[1], parts[2]);
+    }
+
+    // [B, T, D] → [B, H, T, Dh]
+    private Tensor SplitHeads(Tensor x) => x.view(x.shape[0], x.shape[1], heads, headDimension).transpose(1, 2);
+
+    private Tensor Attend(Tensor q, Tensor k, Tensor v, AttentionMask mask, Action<Tensor>? record)
+    {
+        // q [B, H, Tq, Dh], k and v [B, H, Tk, Dh]. Dropout only while training: the kernel drops whenever p > 0.
+        double p = training ? dropout : 0.0;
+        var attended = record is null
+            ? nn.functional.scaled_dot_product_attention(q, k, v, mask.Additive, p, mask.IsCausal) // fused kernel
+            : WrittenOut(q, k, v, mask, p, record);
+        var (b, tq) = (q.shape[0], q.shape[2]);
+        // Merge heads: [B, H, Tq, Dh] → [B, Tq, H, Dh] → [B, Tq, D] (the one copy attention needs).
+        return output.forward(attended.transpose(1, 2).reshape(b, tq, heads * headDimension));
+    }
+
+    // softmax(QKᵀ/√Dh + mask) V with the probabilities in float32, handed to the recorder before dropout.
+    private static Tensor WrittenOut(Tensor q, Tensor k, Tensor v, AttentionMask mask, double p, Action<Tensor> record)
+    {
+        var scores = q.matmul(k.transpose(-2, -1)).to(ScalarType.Float32).mul(1.0 / Math.Sqrt(q.shape[3])); // [B, H, Tq, Tk]
+        var additive = mask.Materialize(q.shape[2], k.shape[2], ScalarType.Float32, q.device);
+        if (additive is not null) scores = scores + additive;
+        var probabilities = scores.softmax(-1);
+        record(probabilities);
+        if (p > 0) probabilities = nn.functional.dropout(probabilities, p, training: true);
+        return probabilities.to(v.dtype).matmul(v); // [B, H, Tq, Dh]
+    }
+}
