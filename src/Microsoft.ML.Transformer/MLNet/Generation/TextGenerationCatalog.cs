@@ -26,12 +26,17 @@ public sealed class TextGenerationCatalog
     /// <param name="referenceColumnName">The references: one text per row, or a vector of texts when a source has
     /// several (every entry counts; BLEU and chrF leave empty ones out).</param>
     /// <param name="generatedColumnName">The generated text.</param>
+    /// <param name="model">When given, the model's token-level loss on the references (teacher forced from its source
+    /// column, every reference counted) fills <see cref="TextGenerationMetrics.Loss"/> and
+    /// <see cref="TextGenerationMetrics.Perplexity"/>; see <see cref="TextGenerationTransformer.EvaluateLoss"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or not text; the message names it.</exception>
     /// <exception cref="ArgumentException"><paramref name="data"/> has no rows.</exception>
-    public TextGenerationMetrics Evaluate(IDataView data, string referenceColumnName = "Target", string generatedColumnName = "Generated")
+    public TextGenerationMetrics Evaluate(IDataView data, string referenceColumnName = "Target", string generatedColumnName = "Generated",
+        TextGenerationTransformer? model = null)
     {
         _host.CheckValue(data, nameof(data));
         var rows = GenerationColumns.Read(data, referenceColumnName, generatedColumnName);
-        return GenerationMetrics.Evaluate(rows);
+        var loss = model?.EvaluateLoss(data, referenceColumnName);
+        return GenerationMetrics.Evaluate(rows, loss: loss);
     }
 }

@@ -1,3 +1,7 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.MLNet.Generation;
+
 namespace Microsoft.ML.Transformer;
 
 /// <summary>Extension methods that put text generation on ML.NET's catalogs.</summary>
@@ -9,4 +13,40 @@ public static class TextGenerationCatalogExtensions
         ArgumentNullException.ThrowIfNull(mlContext);
         return new TextGenerationCatalog(mlContext);
     }
+
+    /// <summary>
+    /// A Transformer text generator (sequence to sequence): learns to write <paramref name="targetColumnName"/> from
+    /// <paramref name="sourceColumnName"/>, and adds <paramref name="outputColumnName"/>, the generated text.
+    /// </summary>
+    /// <param name="catalog">The text transforms catalog.</param>
+    /// <param name="outputColumnName">The generated text column.</param>
+    /// <param name="sourceColumnName">The text to generate from.</param>
+    /// <param name="targetColumnName">The text to learn to generate (read by <c>Fit</c> only).</param>
+    /// <param name="epochs">Passes over the training data (default 10).</param>
+    /// <param name="maxNewTokens">The most tokens generated per row (default 64).</param>
+    public static TextGenerationEstimator TransformerTextGenerator(this TransformsCatalog.TextTransforms catalog,
+        string outputColumnName = "Generated", string sourceColumnName = "Source", string targetColumnName = "Target",
+        int? epochs = null, int? maxNewTokens = null)
+    {
+        var options = new TextGeneratorOptions
+        {
+            OutputColumnName = outputColumnName,
+            SourceColumnName = sourceColumnName,
+            TargetColumnName = targetColumnName,
+        };
+        if (epochs is { } e) options.Training.Epochs = e;
+        if (maxNewTokens is { } m) options.Decoding = options.Decoding with { MaxNewTokens = m };
+        return TransformerTextGenerator(catalog, options);
+    }
+
+    /// <summary>A Transformer text generator with every option: columns, network, tokenizer, training, decoding, base model, device.</summary>
+    /// <param name="catalog">The text transforms catalog.</param>
+    /// <param name="options">The options; see <see cref="TextGeneratorOptions"/>.</param>
+    public static TextGenerationEstimator TransformerTextGenerator(this TransformsCatalog.TextTransforms catalog, TextGeneratorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new TextGenerationEstimator(Environment(catalog), options);
+    }
+
+    private static IHostEnvironment Environment(IInternalCatalog catalog) => catalog.Environment;
 }

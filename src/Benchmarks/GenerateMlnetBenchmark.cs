@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Transformer.Generation;
+using Microsoft.ML.Transformer.MLNet.Generation;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+using TorchSharp;
+
+namespace Microsoft.ML.Transformer.Benchmarks;
+
+/// <summary>
+/// Generation speed through the ML.NET transformer end to end (IDataView in, Transform, text out) on the reference
+/// configuration of shared/bench/README.md: vocabulary 8,000 (a BPE learned from tiny-shakespeare), width 256, 4
+/// heads, 3 + 3 layers, feed-forward 1,024, ReLU, post-norm; 32 sources of 38–64 tokens; 64 new tokens per source.
+/// Random weights; the end token's logit bias is set to -1e9 so every row runs all 64 tokens, as the peer's loop does.
+/// Tokens per second count the 32 × 64 tokens of the output (beam search computes 4 × as many).
+/// </summary>
+internal sealed class GenerateMlnetBenchmark : IBenchmark
+{
+    private const int Batch = 32, SourceLength = 64, NewTokens = 64;
+
+    public string Name => "generate-mlnet";
+
+    public string Description => "ML.NET text generator speed, reference configuration: greedy, beam 4, sampling (tokens/s)";
+
+    public void Run(BenchmarkArgs args)
+    {
+        int repeats = args.Int("repeats", 5);
+        var ml = new MLContext(seed: 1);
+        var shakespeare = File.ReadAllLines(Path.Combine(args.DataDir, "tiny-shakespeare", "input.txt")).Where(l => l.Length > 0).ToArray();
+        var tokenizer = TextTokenizer.Learn(shakespeare, vocabularySize: 8000 - 7, sampleRows: 50_000, seed: 1);
+        var network = Network(tokenizer.VocabularySize);
+        var settings = new GeneratorSettings("Source", "Target", "Generated", null, SourceLength, SourceLength, TruncationSide.KeepHead, Batch);
+        var model = new TextGenerationTransformer(ml, network, tokenizer, settings, new DecodingOptions { MaxNewTokens = NewTokens });
+        var sources = Sources(tokenizer, string.Join(' ', shakespeare), new Random(1));
+        var data = ml.Data.LoadFromEnumerable(sources.Select(s => new Row { Source = s }));
+        Console.WriteLine($"vocabulary {tokenizer.VocabularySize}, {network.ParameterCount:N0} parameters, {Batch} sources of " +
+            $"{sources.Average(s => tokenizer.Encode(s).Length):F1} tokens on average, {NewTokens} new tokens, threads {torch.get_num_threads()}");
+
+        double greedy = 0;
+        foreach (var (name, decoding) in new (string, DecodingOptions)[]
+        {
+            ("greedy", model.Decoding),
+            ("beam4", model.Decoding with { Strategy = DecodingStrategy.Beam, BeamWidth = 4 }),
+            ("sampling", model.Decoding with { Strategy = DecodingStrategy.Sampling, Seed = 1 }),
+        })
+        {
+            var generator = model.WithDecoding(decoding);
+            Generate(ml, generator, data);   // warm-up
+            var rates = new List<double>();
+            for (int r = 0; r < repeats; r++)
+            {
+                var clock = Stopwatch.StartNew();
+                int rows = Generate(ml, generator, data);
+                rates.Add(rows * NewTokens / clock.Elapsed.TotalSeconds);
+            }
+            double median = Result.Median(rates);
+            if (name == "greedy") greedy = median;
+            Result.Print("generate_mlnet", ("impl", "torchsharp"), ("decoding", name), ("tokens_per_s", median),
+                ("min", rates.Min()), ("max", rates.Max()), ("cost_vs_greedy", greedy / median));
+        }
+    }
+
+    /// <summary>Runs Transform and reads every generated text (the cursor generates as it goes).</summary>
+    private static int Generate(MLContext ml, ITransformer model, IDataView data)
+    {
+        int rows = 0;
+        foreach (var output in ml.Data.CreateEnumerable<Output>(model.Transform(data), reuseRowObject: false))
+            rows += output.Generated is null ? 0 : 1;
+        return rows;
+    }
+
+    /// <summary>The reference network with random weights, in evaluation mode, unable to end a row early.</summary>
+    private static EncoderDecoderModel Network(int vocabulary)
+    {
+        torch.random.manual_seed(0);
+        var network = new EncoderDecoderModel(new ModelOptions
+        {
+            VocabularySize = vocabulary, ModelDimension = 256, Heads = 4, EncoderLayers = 3, DecoderLayers = 3, FeedForwardDimension = 1024,
+            Activation = Activation.Relu, NormPlacement = NormPlacement.PostNorm, MaxLength = 512,
+        });
+        network.eval();
+        using (torch.no_grad())
+        {
+            var bias = network.named_parameters().Single(p => p.name == "head.bias").parameter;
+            bias[new SpecialTokens().End] = torch.tensor(-1e9f);
+        }
+        return network;
+    }
+
+    /// <summary>Consecutive stretches of the text of 38–64 tokens (uniform, like the peer's 20% tail padding), with their end token.</summary>
+    private static string[] Sources(TextTokenizer tokenizer, string text, Random random)
+    {
+        int[] ids = tokenizer.Encode(text[..200_000]);
+        var sources = new string[Batch];
+        for (int i = 0, start = 0; i < Batch; i++)
+        {
+            int length = random.Next((int)(0.6 * SourceLength), SourceLength + 1) - 1;
+            sources[i] = tokenizer.Decode(ids.AsSpan(start, length));
+            start += length;
+        }
+        return sources;
+    }
+
+    private sealed class Row
+    {
+        public string Source { get; set; } = "";
+    }
+
+    private sealed class Output
+    {
+        public string? Generated { get; set; }
+    }
+}

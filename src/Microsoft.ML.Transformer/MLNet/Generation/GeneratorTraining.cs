@@ -1,0 +1,55 @@
+using Microsoft.ML.Transformer.Batching;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Training;
+
+namespace Microsoft.ML.Transformer.MLNet.Generation;
+
+/// <summary>
+/// Feeds a generator to the shared <see cref="TrainingLoop"/>: length-bucketed (source, target) batches, token-level
+/// cross-entropy on the targets (with label smoothing) as the loss, and the validation token loss as the metric when a
+/// validation set is given.
+/// </summary>
+internal sealed class GeneratorTraining(EncoderDecoderModel model, TextTokenizer tokenizer, GeneratorSettings settings,
+    TextGeneratorOptions options, Action<string> log)
+{
+    private readonly TeacherForcing _teacher = new(model, tokenizer, settings);
+
+    public TrainingResult Run(RowReader train, RowReader? validation)
+    {
+        var training = options.Training;
+        using var loop = new TrainingLoop(model, training, Decays(), Fingerprint(), log);
+        var result = loop.Run(
+            epoch => _teacher.Batches(train.Read(), training.BatchSize, shuffle: true, seed: training.Seed + epoch,
+                training.MaxTokensPerBatch ?? 0, epoch == 0 ? log : null),
+            batch => _teacher.MeanLoss(batch, training.LabelSmoothing),
+            validation is null ? null : () => ValidationLoss(validation));
+        model.eval();
+        return result;
+    }
+
+    private double ValidationLoss(RowReader validation)
+    {
+        var loss = _teacher.Measure(validation.Read(), options.ScoringBatchSize);
+        if (loss.TokenCount == 0)
+            throw new InvalidOperationException("The validation set has no usable rows (every source or target empty).");
+        log($"Validation: token loss {loss.Loss:F4}, perplexity {loss.Perplexity:F2} over {loss.TokenCount:N0} tokens.");
+        return loss.Loss;
+    }
+
+    /// <summary>Weight decay on the network's 2-D projection weights only; never on biases, norms or embeddings.</summary>
+    private Func<string, TorchSharp.Modules.Parameter, bool> Decays()
+    {
+        var decays = model.ParameterGroups().Where(g => g.Decay).Select(g => g.Parameter.Handle).ToHashSet();
+        return (_, p) => decays.Contains(p.Handle);
+    }
+
+    private string Fingerprint() => string.Join("\n",
+        "component=generator",
+        "model=" + model.Options.ToJson().ReplaceLineEndings(" "),
+        "tokenizer=" + tokenizer.Fingerprint,
+        "columns=" + settings.SourceColumn + "," + settings.TargetColumn,
+        "sourceMaxLength=" + settings.SourceMaxLength,
+        "targetMaxLength=" + settings.TargetMaxLength,
+        "truncation=" + settings.Truncation);
+}

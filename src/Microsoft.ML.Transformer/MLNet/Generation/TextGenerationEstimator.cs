@@ -1,0 +1,145 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Batching;
+using Microsoft.ML.Transformer.Generation;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.MLNet.Generation;
+
+/// <summary>
+/// Trains a Transformer text generator on (source, target) text pairs, from scratch or from a model of this library.
+/// Created through <c>mlContext.Transforms.Text.TransformerTextGenerator</c>.
+/// </summary>
+public sealed class TextGenerationEstimator : IEstimator<TextGenerationTransformer>
+{
+    private readonly IHost _host;
+    private readonly TextGeneratorOptions _options;
+
+    internal TextGenerationEstimator(IHostEnvironment env, TextGeneratorOptions options)
+    {
+        _host = (env ?? throw new ArgumentNullException(nameof(env))).Register(nameof(TextGenerationEstimator));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        Validate(options);
+    }
+
+    /// <summary>Checks the source and target columns and describes the added columns.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        _host.CheckValue(inputSchema, nameof(inputSchema));
+        CheckText(inputSchema, _options.SourceColumnName, "Source");
+        CheckText(inputSchema, _options.TargetColumnName, "Target");
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        columns[_options.OutputColumnName] = new SchemaShape.Column(_options.OutputColumnName, SchemaShape.Column.VectorKind.Scalar,
+            TextDataViewType.Instance, false);
+        if (_options.LogProbabilityColumnName is { } logProbability)
+            columns[logProbability] = new SchemaShape.Column(logProbability, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false);
+        return new SchemaShape(columns.Values);
+    }
+
+    /// <summary>Trains the generator on <paramref name="input"/>.</summary>
+    public TextGenerationTransformer Fit(IDataView input)
+    {
+        _host.CheckValue(input, nameof(input));
+        using var channel = _host.Start("Training");
+        Action<string> log = channel.Info;
+        var device = TorchDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning);
+
+        var reader = new RowReader(input, _options.SourceColumnName, _options.TargetColumnName, emptyText: _options.Tokenizer.EmptyText, log: log);
+        var validation = _options.ValidationSet is { } v
+            ? new RowReader(v, _options.SourceColumnName, _options.TargetColumnName, emptyText: _options.Tokenizer.EmptyText)
+            : null;
+        var (network, tokenizer) = StartingNetwork(reader, device, log);
+        var settings = Settings(network.Options);
+        new NetworkGenerator(network, tokenizer, settings.SourceMaxLength, settings.Truncation).Validate(_options.Decoding);
+        if (_options.FreezeEmbeddings) network.FreezeEmbeddings();
+        if (_options.FreezeLayers > 0) network.FreezeLowestLayers(_options.FreezeLayers);
+
+        log($"Training a {(network.HasEncoder ? "encoder-decoder" : "decoder-only")} Transformer text generator: " +
+            $"{network.ParameterCount:N0} parameters, vocabulary {tokenizer.VocabularySize:N0}, on {device.type}.");
+        new GeneratorTraining(network, tokenizer, settings, _options, log).Run(reader, validation);
+        return new TextGenerationTransformer(_host, network, tokenizer, settings, _options.Decoding);
+    }
+
+    /// <summary>Source and target budgets that the network's MaxLength can hold (a decoder-only model holds both in one row).</summary>
+    private GeneratorSettings Settings(ModelOptions network)
+    {
+        int source = _options.Tokenizer.MaxLength, target = _options.TargetMaxLength ?? _options.Tokenizer.MaxLength;
+        if (network.EncoderLayers > 0)
+            (source, target) = (Math.Min(source, network.MaxLength), Math.Min(target, network.MaxLength));
+        else if (source + target > network.MaxLength)
+            throw new ArgumentException(
+                $"A decoder-only model holds the prompt and the continuation in one row: Tokenizer.MaxLength ({source}) + " +
+                $"TargetMaxLength ({target}) must not exceed the network's MaxLength ({network.MaxLength}).", nameof(_options.TargetMaxLength));
+        return new GeneratorSettings(_options.SourceColumnName, _options.TargetColumnName, _options.OutputColumnName,
+            _options.LogProbabilityColumnName, source, target, _options.Tokenizer.TruncationSide, _options.ScoringBatchSize);
+    }
+
+    /// <summary>The network and tokenizer to start from: a copy of a base model's, or new ones.</summary>
+    private (EncoderDecoderModel Network, TextTokenizer Tokenizer) StartingNetwork(RowReader reader, Device device, Action<string> log)
+    {
+        var source = PretrainedSource.Resolve(_host, _options.BaseModel, _options.BaseModelPath);
+        if (source is not null)
+        {
+            if (!source.Network.HasDecoder)
+                throw new ArgumentException("The base model's network has no decoder (DecoderLayers is 0): it cannot generate text. " +
+                    "Start from an encoder-decoder or decoder-only model.", nameof(_options.BaseModel));
+            log($"Starting from a pretrained network ({source.Network.ParameterCount:N0} parameters).");
+            torch.manual_seed(_options.Training.Seed);
+            return (PretrainedSource.Copy(source.Network, device), source.Tokenizer);
+        }
+        var texts = reader.Read().SelectMany(r => new[] { r.Text, r.Second! });
+        var tokenizer = TextTokenizer.Create(_options.Tokenizer, texts);
+        var modelOptions = _options.Model with { VocabularySize = tokenizer.VocabularySize, MaxLength = ScratchMaxLength(_options) };
+        torch.manual_seed(_options.Training.Seed);
+        return (new EncoderDecoderModel(modelOptions, device), tokenizer);
+    }
+
+    private static void CheckText(SchemaShape schema, string name, string role)
+    {
+        if (!schema.TryFindColumn(name, out var column))
+            throw new ArgumentOutOfRangeException(nameof(schema), $"{role} column '{name}' was not found in the input schema.");
+        if (column.ItemType is not TextDataViewType || column.Kind != SchemaShape.Column.VectorKind.Scalar)
+            throw new ArgumentOutOfRangeException(nameof(schema), $"{role} column '{name}' must be a String scalar; found {column.ItemType} ({column.Kind}).");
+    }
+
+    private static void Validate(TextGeneratorOptions options)
+    {
+        foreach (var (name, value) in new[] { ("SourceColumnName", options.SourceColumnName), ("TargetColumnName", options.TargetColumnName),
+                     ("OutputColumnName", options.OutputColumnName) })
+            if (string.IsNullOrWhiteSpace(value))
+                throw new ArgumentException($"{name} must name a column.", nameof(options));
+        if (options.LogProbabilityColumnName is { } lp && (string.IsNullOrWhiteSpace(lp) || lp == options.OutputColumnName))
+            throw new ArgumentException($"LogProbabilityColumnName ('{lp}') must be null or a column name other than OutputColumnName.", nameof(options));
+        if (options.ScoringBatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), $"ScoringBatchSize ({options.ScoringBatchSize}) must be at least 1.");
+        if (options.FreezeLayers < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), $"FreezeLayers ({options.FreezeLayers}) must be 0 or more.");
+        if (options.TargetMaxLength is < 2)
+            throw new ArgumentOutOfRangeException(nameof(options), $"TargetMaxLength ({options.TargetMaxLength}) must be null or at least 2.");
+        if (options.BaseModel is not null && options.BaseModelPath is not null)
+            throw new ArgumentException("Set BaseModel or BaseModelPath, not both.", nameof(options));
+        ArgumentNullException.ThrowIfNull(options.Decoding, nameof(options.Decoding));
+        options.Tokenizer.Validate();
+        if (options.Tokenizer.MaxLength < 2)
+            throw new ArgumentOutOfRangeException(nameof(options), $"Tokenizer.MaxLength ({options.Tokenizer.MaxLength}) must be at least 2 (a token and the end token).");
+        options.Training.Validate();
+        if (options.BaseModel is null && options.BaseModelPath is null)
+        {
+            var model = (options.Model with { VocabularySize = Math.Max(options.Model.VocabularySize, 8) }).Validate();
+            if (model.DecoderLayers == 0)
+                throw new ArgumentException("Model.DecoderLayers must be at least 1: a text generator needs a decoder.", nameof(options));
+            // The exact limit (see NetworkGenerator.MaxNewTokensLimit) is checked again before training.
+            options.Decoding.Validate(model.EncoderLayers > 0 ? ScratchMaxLength(options) : ScratchMaxLength(options) - 2);
+        }
+    }
+
+    /// <summary>A new network's MaxLength: the model option, raised to hold the longest source and target (both, in a decoder-only model).</summary>
+    private static int ScratchMaxLength(TextGeneratorOptions options)
+    {
+        int source = options.Tokenizer.MaxLength, target = options.TargetMaxLength ?? source;
+        return Math.Max(options.Model.MaxLength, options.Model.EncoderLayers > 0 ? Math.Max(source, target) : source + target);
+    }
+}

@@ -1,0 +1,183 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Batching;
+using Microsoft.ML.Transformer.Evaluation;
+using Microsoft.ML.Transformer.Generation;
+using Microsoft.ML.Transformer.MLNet.Generation;
+using Microsoft.ML.Transformer.MLNet.Persistence;
+using Microsoft.ML.Transformer.MLNet.Scoring;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+
+[assembly: LoadableClass(typeof(TextGenerationTransformer), null, typeof(SignatureLoadModel),
+    "Transformer text generator", TextGenerationTransformer.LoaderSignature)]
+
+namespace Microsoft.ML.Transformer.MLNet.Generation;
+
+/// <summary>
+/// A fitted Transformer text generator: adds the generated text of each source (and, when asked for, its
+/// log-probability) in <c>Transform</c>, mini-batch by mini-batch, and in <c>PredictionEngine</c>. Generation follows
+/// <see cref="Decoding"/>, stored in the model; <see cref="WithDecoding"/> gives a transformer that decodes otherwise
+/// while sharing the network. Saves its network, tokenizer, settings and decoding options into the model zip.
+/// </summary>
+public sealed class TextGenerationTransformer : TextModelTransformerBase, INetworkSource
+{
+    internal const string LoaderSignature = "TxfTextGenerator";
+
+    private static readonly JsonSerializerOptions DecodingJson = new()
+    {
+        Converters = { new JsonStringEnumConverter() },
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    private readonly EncoderDecoderModel _network;
+    private readonly TextTokenizer _tokenizer;
+    private readonly GeneratorSettings _settings;
+    private readonly NetworkGenerator _generator;
+    private readonly GenerationScorer _scorer;
+
+    internal TextGenerationTransformer(IHostEnvironment env, EncoderDecoderModel network, TextTokenizer tokenizer,
+        GeneratorSettings settings, DecodingOptions decoding) : base(env, nameof(TextGenerationTransformer))
+    {
+        (_network, _tokenizer, _settings) = (network, tokenizer, settings);
+        _network.eval();
+        _generator = new NetworkGenerator(network, tokenizer, settings.SourceMaxLength, settings.Truncation);
+        _scorer = new GenerationScorer(_generator, decoding, settings);
+        Decoding = decoding;
+    }
+
+    /// <summary>How this transformer generates: the options stored with the model, or those given to <see cref="WithDecoding"/>.</summary>
+    public DecodingOptions Decoding { get; }
+
+    /// <summary>The text column read.</summary>
+    public string SourceColumnName => _settings.SourceColumn;
+
+    /// <summary>The generated text column added.</summary>
+    public string OutputColumnName => _settings.OutputColumn;
+
+    /// <summary>The log-probability column added, or null when none is.</summary>
+    public string? LogProbabilityColumnName => _settings.LogProbabilityColumn;
+
+    /// <summary>True when the network has no encoder and continues its source as a prompt.</summary>
+    public bool IsDecoderOnly => _generator.IsDecoderOnly;
+
+    EncoderDecoderModel INetworkSource.Network => _network;
+
+    TextTokenizer INetworkSource.Tokenizer => _tokenizer;
+
+    private protected override ITextBatchScorer Scorer => _scorer;
+
+    /// <summary>
+    /// A transformer that generates with <paramref name="decoding"/> and shares this one's network (no copy is made);
+    /// it saves with these options.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is invalid for this model; the message names it.</exception>
+    public TextGenerationTransformer WithDecoding(DecodingOptions decoding)
+    {
+        Host.CheckValue(decoding, nameof(decoding));
+        _generator.Validate(decoding);
+        return new TextGenerationTransformer(Host, _network, _tokenizer, _settings, decoding);
+    }
+
+    /// <summary>
+    /// Generates from one source and yields the text as it grows; the pieces concatenate to the text <c>Transform</c>
+    /// gives with the same options (and, for sampling, the same seed). Greedy decoding or sampling only.
+    /// </summary>
+    /// <param name="source">The source text.</param>
+    /// <param name="options">Decoding options; default <see cref="Decoding"/>.</param>
+    /// <param name="cancellationToken">Checked before every token.</param>
+    /// <exception cref="ArgumentException">An option is invalid (thrown at the call, before any generation).</exception>
+    /// <exception cref="NotSupportedException">The options ask for beam search.</exception>
+    public IAsyncEnumerable<string> GenerateStreamingAsync(string source, DecodingOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        Host.CheckValue(source, nameof(source));
+        return _generator.StreamAsync(source, options ?? Decoding, cancellationToken);
+    }
+
+    /// <summary>
+    /// The token-level loss of the model on reference texts, teacher forced: mean negative log-likelihood per target
+    /// token (nats) and perplexity, over every (source, reference) pair of <paramref name="data"/>.
+    /// </summary>
+    /// <param name="data">Rows with the source column and the reference column.</param>
+    /// <param name="referenceColumnName">A text column, or a vector of text (every reference counts); default the
+    /// target column the model was trained on.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or not text; the message names it.</exception>
+    public LossAccumulator EvaluateLoss(IDataView data, string? referenceColumnName = null)
+    {
+        Host.CheckValue(data, nameof(data));
+        var source = GenerationColumns.Text(data.Schema, _settings.SourceColumn, "Source");
+        var reference = GenerationColumns.TextOrTextVector(data.Schema, referenceColumnName ?? _settings.TargetColumn, "Reference");
+        var loss = new TeacherForcing(_network, _tokenizer, _settings).Measure(Pairs(data, source, reference), _settings.ScoringBatchSize);
+        if (loss.TokenCount == 0)
+            throw new ArgumentException("The data holds no reference token to measure the loss on (no rows, or every reference empty).", nameof(data));
+        return loss;
+    }
+
+    private static IEnumerable<TextRow> Pairs(IDataView data, Microsoft.ML.DataViewSchema.Column source, Microsoft.ML.DataViewSchema.Column reference)
+    {
+        using var cursor = data.GetRowCursor([source, reference]);
+        var text = cursor.GetGetter<ReadOnlyMemory<char>>(source);
+        var references = GenerationColumns.References(cursor, reference);
+        ReadOnlyMemory<char> value = default;
+        while (cursor.MoveNext())
+        {
+            text(ref value);
+            foreach (string target in references())
+                if (target.Length > 0)
+                    yield return new TextRow(cursor.Position, value.ToString(), target);
+        }
+    }
+
+    private static VersionInfo GetVersionInfo() => new(
+        modelSignature: "TXFGENER",
+        verWrittenCur: 0x00010001,
+        verReadableCur: 0x00010001,
+        verWeCanReadBack: 0x00010001,
+        loaderSignature: LoaderSignature,
+        loaderAssemblyName: typeof(TextGenerationTransformer).Assembly.FullName);
+
+    // Format (version 1.1), main stream: settings; decoding options as JSON; then the checked entries
+    // ModelOptions.json, Tokenizer.bin, Weights.bin (each with its length and SHA-256).
+    private protected override void SaveModel(ModelSaveContext ctx)
+    {
+        ctx.SetVersionInfo(GetVersionInfo());
+        _settings.Save(ctx.Writer);
+        ctx.Writer.Write(JsonSerializer.Serialize(Decoding, DecodingJson));
+        NetworkEntries.SaveOptions(ctx, _network.Options);
+        NetworkEntries.SaveTokenizer(ctx, _tokenizer);
+        NetworkEntries.SaveWeights(ctx, _network);
+    }
+
+    private static TextGenerationTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        ctx.CheckAtModel(GetVersionInfo());
+        var settings = GeneratorSettings.Load(ctx.Reader);
+        var decoding = ReadDecoding(ctx.Reader.ReadString());
+        var options = NetworkEntries.LoadOptions(ctx);
+        var tokenizer = NetworkEntries.LoadTokenizer(ctx);
+        if (tokenizer.VocabularySize != options.VocabularySize)
+            throw new InvalidDataException(
+                $"The model's tokenizer has {tokenizer.VocabularySize} ids but its network expects {options.VocabularySize}.");
+        if (options.DecoderLayers == 0)
+            throw new InvalidDataException("The text generator's network has no decoder (DecoderLayers is 0).");
+        var network = new EncoderDecoderModel(options);
+        NetworkEntries.LoadWeights(ctx, network);
+        return new TextGenerationTransformer(env, network, tokenizer, settings, decoding);
+    }
+
+    private static DecodingOptions ReadDecoding(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<DecodingOptions>(json, DecodingJson)
+                ?? throw new InvalidDataException("The text generator's decoding options are 'null'.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException("The text generator's decoding options could not be read: " + e.Message, e);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using Microsoft.ML.Transformer.Generation;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Training;
+
+namespace Microsoft.ML.Transformer.MLNet.Generation;
+
+/// <summary>
+/// Everything a Transformer text generator can be told. The simple catalog overload sets the column names and the few
+/// options people change most; this class holds every option, each default defined here or in the nested option
+/// classes, once.
+/// </summary>
+public sealed class TextGeneratorOptions
+{
+    /// <summary>The text to generate from (the encoder's input, or a decoder-only model's prompt). Default "Source".</summary>
+    public string SourceColumnName { get; set; } = "Source";
+
+    /// <summary>The text to learn to generate; needed by <c>Fit</c> only. Default "Target".</summary>
+    public string TargetColumnName { get; set; } = "Target";
+
+    /// <summary>The generated text column added by the transformer. Default "Generated".</summary>
+    public string OutputColumnName { get; set; } = "Generated";
+
+    /// <summary>
+    /// When set, the transformer also adds this Single column: the natural log-probability of each generated text
+    /// under the model (summed over its tokens and the end token). Default null: no such column.
+    /// </summary>
+    public string? LogProbabilityColumnName { get; set; }
+
+    /// <summary>
+    /// The network's shape when training from scratch; its <see cref="ModelOptions.VocabularySize"/> is replaced by the
+    /// tokenizer's and its MaxLength raised to fit the longest source and target. Encoder-decoder by default; with
+    /// <see cref="ModelOptions.EncoderLayers"/> 0 a decoder-only model continues the prompt <c>[BOS] source [SEP]</c>
+    /// and learns only the continuation. Default: width 256, 4 heads, 3 + 3 layers, feed-forward 1,024, GELU, pre-norm,
+    /// sinusoidal positions, separate source, target and output embeddings, dropout 0.1. Ignored when a base model is given.
+    /// </summary>
+    public ModelOptions Model { get; set; } = DefaultModel;
+
+    /// <summary>
+    /// How texts become tokens: vocabulary, <see cref="TokenizerOptions.MaxLength"/> (the most source tokens, the end
+    /// token included), truncation side, empty text. Default a learned 8,000-entry BPE (learned from sources and
+    /// targets), 128 tokens. Only the length options apply to a base model, whose tokenizer is kept.
+    /// </summary>
+    public TokenizerOptions Tokenizer { get; set; } = new();
+
+    /// <summary>The most target tokens in training, the end token included; longer targets are cut. Default null: <see cref="TokenizerOptions.MaxLength"/>.</summary>
+    public int? TargetMaxLength { get; set; }
+
+    /// <summary>How the network is trained. Defaults: see <see cref="TrainingOptions"/>; this trainer sets 10 epochs, learning rate 5e-4 and 200 warm-up steps.</summary>
+    public TrainingOptions Training { get; set; } = new() { Epochs = 10, LearningRate = 5e-4, WarmupSteps = 200 };
+
+    /// <summary>How the fitted transformer generates (stored in the model; a transformer can be given others with
+    /// <see cref="TextGenerationTransformer.WithDecoding"/>). Default <see cref="DecodingOptions"/>' defaults (greedy, 64 new tokens).</summary>
+    public DecodingOptions Decoding { get; set; } = new();
+
+    /// <summary>A fitted model of this library to start from (its network, which must have a decoder, and its tokenizer). Default none.</summary>
+    public ITransformer? BaseModel { get; set; }
+
+    /// <summary>The path of a saved model zip holding a model to start from (instead of <see cref="BaseModel"/>). Default none.</summary>
+    public string? BaseModelPath { get; set; }
+
+    /// <summary>Keep the token and position embeddings of the base model fixed while fine-tuning. Default false.</summary>
+    public bool FreezeEmbeddings { get; set; }
+
+    /// <summary>Keep the lowest N layers of each stack of the base model fixed while fine-tuning. Default 0.</summary>
+    public int FreezeLayers { get; set; }
+
+    /// <summary>
+    /// Held-out rows (the same source and target columns) whose token loss is measured during training; early stopping
+    /// follows <see cref="TrainingOptions.EarlyStoppingPatience"/> and the best weights are kept. Default none.
+    /// </summary>
+    public IDataView? ValidationSet { get; set; }
+
+    /// <summary>Where to train and generate. Default <see cref="ComputeDevice.Cpu"/>.</summary>
+    public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;
+
+    /// <summary>When CUDA is asked for but unavailable: fall back to the CPU with a warning (true) or throw (false). Default true.</summary>
+    public bool AllowCpuFallback { get; set; } = true;
+
+    /// <summary>Sources generated together by <c>Transform</c>. Default 32.</summary>
+    public int ScoringBatchSize { get; set; } = 32;
+
+    private static ModelOptions DefaultModel => new()
+    {
+        VocabularySize = 1, // replaced by the tokenizer's
+        ModelDimension = 256,
+        Heads = 4,
+        EncoderLayers = 3,
+        DecoderLayers = 3,
+        FeedForwardDimension = 1024,
+        Activation = Activation.Gelu,
+        PositionalEncoding = PositionalEncoding.Sinusoidal,
+        NormPlacement = NormPlacement.PreNorm,
+        MaxLength = 256,
+    };
+}

@@ -1,0 +1,76 @@
+using Microsoft.ML.Transformer.Generation;
+
+namespace Microsoft.ML.Transformer.Tests.Generation;
+
+/// <summary>
+/// The text generator as an ML.NET component: it learns a task, Transform and PredictionEngine agree, the
+/// log-probability column and the evaluator's loss describe the same model.
+/// </summary>
+[TestClass]
+public sealed class TextGeneratorTests
+{
+    [TestMethod]
+    public void TinyModelLearnsToReverseWords()
+    {
+        var (ml, model, rows, test, trainingTime) = TextGeneratorFixture.Model;
+        var generated = TextGeneratorFixture.Generate(ml, model, test);
+        var metrics = ml.TextGeneration().Evaluate(model.Transform(test), generatedColumnName: "Output", model: model);
+
+        Console.WriteLine($"Trained in {trainingTime.TotalSeconds:F1} s; exact match {metrics.ExactMatch:F1}%, BLEU {metrics.Bleu:F1}, " +
+            $"chrF {metrics.ChrF:F1}, loss {metrics.Loss:F3}; e.g. {string.Join(", ", generated.Take(4).Select(g => $"{g.Source}→{g.Output}"))}");
+        Assert.HasCount(rows.Length, generated);
+        // Seen: exact match 97.5%, chrF 97.8, loss 0.026 (12 epochs); 64% after 8 epochs.
+        Assert.IsGreaterThanOrEqualTo(75.0, metrics.ExactMatch, $"exact match {metrics.ExactMatch:F1}%");
+        Assert.IsGreaterThanOrEqualTo(80.0, metrics.ChrF);
+        Assert.IsLessThan(0.5, metrics.Loss!.Value);
+        Assert.AreEqual(metrics.Loss.Value, model.EvaluateLoss(test).Loss, 1e-9);
+    }
+
+    [TestMethod]
+    [DataRow(DecodingStrategy.Greedy)]
+    [DataRow(DecodingStrategy.Beam)]
+    public void TransformEqualsPredictionEngine(DecodingStrategy strategy)
+    {
+        var (ml, trained, rows, test, _) = TextGeneratorFixture.Model;
+        var model = trained.WithDecoding(trained.Decoding with { Strategy = strategy });
+        var batched = TextGeneratorFixture.Generate(ml, model, test).Take(40).ToArray();
+        using var engine = ml.Model.CreatePredictionEngine<TextGeneratorFixture.Pair, TextGeneratorFixture.Generated>(model);
+
+        for (int i = 0; i < batched.Length; i++)
+        {
+            var single = engine.Predict(rows[i]);
+            Assert.AreEqual(batched[i].Output, single.Output, $"row {i} ('{rows[i].Source}')");
+            Assert.AreEqual(batched[i].LogProbability, single.LogProbability, 1e-3, $"row {i}");
+            Assert.IsLessThanOrEqualTo(0f, single.LogProbability);
+        }
+    }
+
+    [TestMethod]
+    public void LogProbabilityColumnEqualsTheLossOfTheGeneratedText()
+    {
+        var (ml, model, _, test, _) = TextGeneratorFixture.Model;
+        var generated = TextGeneratorFixture.Generate(ml, model, test);
+
+        // Teacher forcing the generated texts scores the same tokens, end token included, that generation chose.
+        var asReferences = ml.Data.LoadFromEnumerable(generated.Select(g => new TextGeneratorFixture.Pair { Source = g.Source, Target = g.Output }));
+        var loss = model.EvaluateLoss(asReferences);
+
+        Assert.AreEqual(generated.Sum(g => g.Output.Length + 1), loss.TokenCount);
+        Assert.AreEqual(-generated.Sum(g => (double)g.LogProbability), loss.NegativeLogLikelihood, 1e-3 * generated.Length);
+    }
+
+    [TestMethod]
+    public void SamplingWithASeedRepeatsAndStaysNearTheGreedyAnswer()
+    {
+        var (ml, trained, _, test, _) = TextGeneratorFixture.Model;
+        var sampling = trained.WithDecoding(trained.Decoding with { Strategy = DecodingStrategy.Sampling, Seed = 5, Temperature = 0.5 });
+
+        var first = TextGeneratorFixture.Generate(ml, sampling, test);
+        var second = TextGeneratorFixture.Generate(ml, sampling, test);
+        var greedy = TextGeneratorFixture.Generate(ml, trained, test);
+
+        CollectionAssert.AreEqual(first.Select(g => g.Output).ToArray(), second.Select(g => g.Output).ToArray());
+        int agreeing = first.Zip(greedy).Count(p => p.First.Output == p.Second.Output);
+        Assert.IsGreaterThan(first.Length / 2, agreeing, "a confident model samples its greedy answer most of the time at temperature 0.5");
+    }
+}
