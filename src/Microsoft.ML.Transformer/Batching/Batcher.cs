@@ -40,58 +40,19 @@ internal sealed class Batcher
             var (input, target) = _encoder.Encode(r);
             return new Encoded(r.Row, input, target, r.Label);
         });
-        if (_options.Shuffle) encoded = ShuffleBuffer(encoded, _options.ShuffleBufferRows, rng);
+        if (_options.Shuffle) encoded = ShuffleBuffer.Shuffle(encoded, _options.ShuffleBufferRows, rng);
 
         int windowRows = _options.Bucketing ? _options.BucketWindowBatches * _options.BatchSize : _options.BatchSize;
         foreach (var window in encoded.Chunk(windowRows))
         {
             // A stable sort: equal lengths keep their (shuffled or original) order.
             var ordered = _options.Bucketing ? window.OrderBy(e => e.Length).ToArray() : window;
-            var groups = Cut(ordered);
+            var groups = BatchCuts.Cut(ordered, e => e.Length, _options.BatchSize, _options.MaxTokensPerBatch);
             if (_options.Shuffle) rng.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(groups));
             foreach (var (start, count) in groups)
                 yield return Build(ordered.AsSpan(start, count));
         }
         _log?.Invoke(_encoder.Report());
-    }
-
-    /// <summary>
-    /// Emits a random element of a full buffer and puts the incoming one in its place: a local shuffle in bounded
-    /// memory (the larger the buffer, the closer to a full shuffle).
-    /// </summary>
-    private static IEnumerable<Encoded> ShuffleBuffer(IEnumerable<Encoded> source, int size, Random rng)
-    {
-        var buffer = new List<Encoded>(Math.Min(size, 65_536));
-        foreach (var item in source)
-        {
-            if (buffer.Count < size) { buffer.Add(item); continue; }
-            int j = rng.Next(size);
-            yield return buffer[j];
-            buffer[j] = item;
-        }
-        rng.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(buffer));
-        foreach (var item in buffer) yield return item;
-    }
-
-    /// <summary>Consecutive groups within the row and token budgets; a row over the token budget goes alone.</summary>
-    private List<(int Start, int Count)> Cut(Encoded[] rows)
-    {
-        var groups = new List<(int, int)>();
-        int start = 0, longest = 0;
-        for (int i = 0; i < rows.Length; i++)
-        {
-            int n = i - start, len = Math.Max(longest, rows[i].Length);
-            bool full = n == _options.BatchSize || (_options.MaxTokensPerBatch > 0 && n > 0 && (long)(n + 1) * len > _options.MaxTokensPerBatch);
-            if (full)
-            {
-                groups.Add((start, n));
-                start = i;
-                len = rows[i].Length;
-            }
-            longest = len;
-        }
-        if (start < rows.Length) groups.Add((start, rows.Length - start));
-        return groups;
     }
 
     private TokenBatch Build(ReadOnlySpan<Encoded> rows)

@@ -27,7 +27,7 @@ internal sealed class PackedStream
     public IEnumerable<TokenBatch> Batches(IEnumerable<string> documents)
     {
         IEnumerable<(long Index, int[] Block)> blocks = Blocks(documents);
-        if (_options.Shuffle) blocks = Shuffle(blocks, _options.ShuffleBufferRows, new Random(_options.Seed));
+        if (_options.Shuffle) blocks = ShuffleBuffer.Shuffle(blocks, _options.ShuffleBufferRows, new Random(_options.Seed));
         foreach (var group in blocks.Chunk(_options.BatchSize))
             yield return Build(group);
     }
@@ -48,20 +48,6 @@ internal sealed class PackedStream
             }
             pending.RemoveRange(0, used);
         }
-    }
-
-    private static IEnumerable<(long, int[])> Shuffle(IEnumerable<(long, int[])> source, int size, Random rng)
-    {
-        var buffer = new List<(long, int[])>();
-        foreach (var item in source)
-        {
-            if (buffer.Count < size) { buffer.Add(item); continue; }
-            int j = rng.Next(size);
-            yield return buffer[j];
-            buffer[j] = item;
-        }
-        rng.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(buffer));
-        foreach (var item in buffer) yield return item;
     }
 
     private TokenBatch Build((long Index, int[] Block)[] group)

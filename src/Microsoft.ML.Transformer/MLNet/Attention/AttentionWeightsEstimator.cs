@@ -27,9 +27,9 @@ public sealed class AttentionWeightsEstimator : IEstimator<AttentionWeightsTrans
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         _host.CheckValue(inputSchema, nameof(inputSchema));
-        CheckText(inputSchema, _options.InputColumnName);
+        ScoringSchema.CheckTextColumn(inputSchema, _options.InputColumnName);
         if (_options.TargetColumnName is { } target)
-            CheckText(inputSchema, target);
+            ScoringSchema.CheckTextColumn(inputSchema, target);
         var columns = inputSchema.ToDictionary(c => c.Name);
         var variable = SchemaShape.Column.VectorKind.VariableVector;
         columns[_options.OutputColumnName] = new SchemaShape.Column(_options.OutputColumnName, variable, NumberDataViewType.Single, false);
@@ -89,13 +89,5 @@ public sealed class AttentionWeightsEstimator : IEstimator<AttentionWeightsTrans
             if (i < 0 || i >= count)
                 throw new ArgumentOutOfRangeException(option, $"{option} names {what} {i}, but the network has {count} ({what}s 0 to {count - 1}).");
         return (int[])requested.Clone();
-    }
-
-    private static void CheckText(SchemaShape schema, string name)
-    {
-        if (!schema.TryFindColumn(name, out var column))
-            throw new ArgumentOutOfRangeException(nameof(schema), $"Text column '{name}' was not found in the input schema.");
-        if (column.ItemType is not TextDataViewType || column.Kind != SchemaShape.Column.VectorKind.Scalar)
-            throw new ArgumentOutOfRangeException(nameof(schema), $"Text column '{name}' must be a String scalar; found {column.ItemType} ({column.Kind}).");
     }
 }

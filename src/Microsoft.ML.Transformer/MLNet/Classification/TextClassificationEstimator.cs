@@ -1,6 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Batching;
+using Microsoft.ML.Transformer.MLNet.Scoring;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
 using Microsoft.ML.Transformer.Training;
@@ -32,9 +33,9 @@ public sealed class TextClassificationEstimator : IEstimator<TextClassificationT
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         _host.CheckValue(inputSchema, nameof(inputSchema));
-        CheckText(inputSchema, _options.TextColumnName);
+        ScoringSchema.CheckTextColumn(inputSchema, _options.TextColumnName);
         if (_options.SecondTextColumnName is { } second)
-            CheckText(inputSchema, second);
+            ScoringSchema.CheckTextColumn(inputSchema, second);
         if (!inputSchema.TryFindColumn(_options.LabelColumnName, out var label))
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Label column '{_options.LabelColumnName}' was not found in the input schema.");
         bool ok = _binary ? label.ItemType is BooleanDataViewType && label.Kind == SchemaShape.Column.VectorKind.Scalar
@@ -116,14 +117,6 @@ public sealed class TextClassificationEstimator : IEstimator<TextClassificationT
             MaxLength = Math.Max(_options.Model.MaxLength, _options.Tokenizer.MaxLength),
         };
         return (new EncoderDecoderModel(modelOptions, device), tokenizer);
-    }
-
-    private static void CheckText(SchemaShape schema, string name)
-    {
-        if (!schema.TryFindColumn(name, out var column))
-            throw new ArgumentOutOfRangeException(nameof(schema), $"Text column '{name}' was not found in the input schema.");
-        if (column.ItemType is not TextDataViewType || column.Kind != SchemaShape.Column.VectorKind.Scalar)
-            throw new ArgumentOutOfRangeException(nameof(schema), $"Text column '{name}' must be a String scalar; found {column.ItemType} ({column.Kind}).");
     }
 
     private static void Validate(TransformerClassifierOptions options)

@@ -76,9 +76,7 @@ public sealed class TextClassificationTransformer : TextModelTransformerBase, IN
         foreach (string name in _labels.Names)
             ctx.Writer.Write(name);
         ctx.Writer.Write((int)_model.Pooling);
-        NetworkEntries.SaveOptions(ctx, _model.Body.Options);
-        NetworkEntries.SaveTokenizer(ctx, _tokenizer);
-        NetworkEntries.SaveWeights(ctx, _model);
+        NetworkEntries.SaveNetwork(ctx, _model.Body, _tokenizer, weights: _model);
     }
 
     private static TextClassificationTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
@@ -95,14 +93,8 @@ public sealed class TextClassificationTransformer : TextModelTransformerBase, IN
         var pooling = (Pooling)ctx.Reader.ReadInt32();
         if (!Enum.IsDefined(pooling))
             throw new InvalidDataException($"The classifier's pooling ({(int)pooling}) is unknown.");
-
-        var options = NetworkEntries.LoadOptions(ctx);
-        var tokenizer = NetworkEntries.LoadTokenizer(ctx);
-        if (tokenizer.VocabularySize != options.VocabularySize)
-            throw new InvalidDataException(
-                $"The model's tokenizer has {tokenizer.VocabularySize} ids but its network expects {options.VocabularySize}.");
-        var model = new ClassifierModel(new EncoderDecoderModel(options), count, pooling, dropout: 0);
-        NetworkEntries.LoadWeights(ctx, model);
+        var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx,
+            options => new ClassifierModel(new EncoderDecoderModel(options), count, pooling, dropout: 0));
         return new TextClassificationTransformer(env, model, tokenizer, new ClassLabels(names, binary), settings);
     }
 }

@@ -74,26 +74,14 @@ public sealed class TextEmbeddingTransformer : TextModelTransformerBase, INetwor
     {
         ctx.SetVersionInfo(GetVersionInfo());
         _settings.Save(ctx.Writer);
-        NetworkEntries.SaveOptions(ctx, _network.Options);
-        NetworkEntries.SaveTokenizer(ctx, _tokenizer);
-        NetworkEntries.SaveWeights(ctx, _network);
+        NetworkEntries.SaveNetwork(ctx, _network, _tokenizer);
     }
 
     private static TextEmbeddingTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(GetVersionInfo());
         var settings = EmbeddingSettings.Load(ctx.Reader);
-        var options = NetworkEntries.LoadOptions(ctx);
-        var tokenizer = NetworkEntries.LoadTokenizer(ctx);
-        if (tokenizer.VocabularySize != options.VocabularySize)
-            throw new InvalidDataException(
-                $"The model's tokenizer has {tokenizer.VocabularySize} ids but its network expects {options.VocabularySize}.");
-        var network = new EncoderDecoderModel(options);
-        NetworkEntries.LoadWeights(ctx, network);
-        using var channel = env.Register(nameof(TextEmbeddingTransformer)).Start("Load");
-        var device = TorchDevice.Resolve(settings.Device, allowFallback: true, channel.Warning);
-        if (device.type != TorchSharp.DeviceType.CPU)
-            network = PretrainedSource.Copy(network, device);
+        var (network, tokenizer) = NetworkEntries.LoadNetwork(env, ctx, nameof(TextEmbeddingTransformer), settings.Device);
         return new TextEmbeddingTransformer(env, network, tokenizer, settings);
     }
 }

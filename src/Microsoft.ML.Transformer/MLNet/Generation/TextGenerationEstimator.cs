@@ -2,6 +2,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Batching;
 using Microsoft.ML.Transformer.Generation;
+using Microsoft.ML.Transformer.MLNet.Scoring;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
 using TorchSharp;
@@ -29,8 +30,8 @@ public sealed class TextGenerationEstimator : IEstimator<TextGenerationTransform
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         _host.CheckValue(inputSchema, nameof(inputSchema));
-        CheckText(inputSchema, _options.SourceColumnName, "Source");
-        CheckText(inputSchema, _options.TargetColumnName, "Target");
+        ScoringSchema.CheckTextColumn(inputSchema, _options.SourceColumnName, "Source");
+        ScoringSchema.CheckTextColumn(inputSchema, _options.TargetColumnName, "Target");
         var columns = inputSchema.ToDictionary(c => c.Name);
         columns[_options.OutputColumnName] = new SchemaShape.Column(_options.OutputColumnName, SchemaShape.Column.VectorKind.Scalar,
             TextDataViewType.Instance, false);
@@ -95,14 +96,6 @@ public sealed class TextGenerationEstimator : IEstimator<TextGenerationTransform
         var modelOptions = _options.Model with { VocabularySize = tokenizer.VocabularySize, MaxLength = ScratchMaxLength(_options) };
         torch.manual_seed(_options.Training.Seed);
         return (new EncoderDecoderModel(modelOptions, device), tokenizer);
-    }
-
-    private static void CheckText(SchemaShape schema, string name, string role)
-    {
-        if (!schema.TryFindColumn(name, out var column))
-            throw new ArgumentOutOfRangeException(nameof(schema), $"{role} column '{name}' was not found in the input schema.");
-        if (column.ItemType is not TextDataViewType || column.Kind != SchemaShape.Column.VectorKind.Scalar)
-            throw new ArgumentOutOfRangeException(nameof(schema), $"{role} column '{name}' must be a String scalar; found {column.ItemType} ({column.Kind}).");
     }
 
     private static void Validate(TextGeneratorOptions options)

@@ -146,9 +146,7 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, INetwo
         ctx.SetVersionInfo(GetVersionInfo());
         _settings.Save(ctx.Writer);
         ctx.Writer.Write(JsonSerializer.Serialize(Decoding, DecodingJson));
-        NetworkEntries.SaveOptions(ctx, _network.Options);
-        NetworkEntries.SaveTokenizer(ctx, _tokenizer);
-        NetworkEntries.SaveWeights(ctx, _network);
+        NetworkEntries.SaveNetwork(ctx, _network, _tokenizer);
     }
 
     private static TextGenerationTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
@@ -156,15 +154,9 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, INetwo
         ctx.CheckAtModel(GetVersionInfo());
         var settings = GeneratorSettings.Load(ctx.Reader);
         var decoding = ReadDecoding(ctx.Reader.ReadString());
-        var options = NetworkEntries.LoadOptions(ctx);
-        var tokenizer = NetworkEntries.LoadTokenizer(ctx);
-        if (tokenizer.VocabularySize != options.VocabularySize)
-            throw new InvalidDataException(
-                $"The model's tokenizer has {tokenizer.VocabularySize} ids but its network expects {options.VocabularySize}.");
-        if (options.DecoderLayers == 0)
-            throw new InvalidDataException("The text generator's network has no decoder (DecoderLayers is 0).");
-        var network = new EncoderDecoderModel(options);
-        NetworkEntries.LoadWeights(ctx, network);
+        var (network, tokenizer) = NetworkEntries.LoadNetwork(ctx, options => options.DecoderLayers == 0
+            ? throw new InvalidDataException("The text generator's network has no decoder (DecoderLayers is 0).")
+            : new EncoderDecoderModel(options));
         return new TextGenerationTransformer(env, network, tokenizer, settings, decoding);
     }
 

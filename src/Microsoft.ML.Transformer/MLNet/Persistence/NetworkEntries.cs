@@ -1,3 +1,4 @@
+using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
 using TorchSharp;
@@ -12,10 +13,61 @@ namespace Microsoft.ML.Transformer.MLNet.Persistence;
 /// </summary>
 internal static class NetworkEntries
 {
-    public static void SaveOptions(ModelSaveContext ctx, ModelOptions options) =>
+    /// <summary>Writes the entries in the order <see cref="LoadNetwork{T}"/> reads them: options, tokenizer, weights.</summary>
+    /// <param name="ctx">The component's save context, after its own header.</param>
+    /// <param name="network">The network whose options are saved.</param>
+    /// <param name="tokenizer">Its tokenizer.</param>
+    /// <param name="weights">The module whose weights are saved: the network itself when null, or a model around it
+    /// (a classifier saves its head too).</param>
+    public static void SaveNetwork(ModelSaveContext ctx, EncoderDecoderModel network, TextTokenizer tokenizer, torch.nn.Module? weights = null)
+    {
+        SaveOptions(ctx, network.Options);
+        SaveTokenizer(ctx, tokenizer);
+        SaveWeights(ctx, weights ?? network);
+    }
+
+    /// <summary>
+    /// Reads what <see cref="SaveNetwork"/> wrote: the options, the tokenizer (its vocabulary must be the network's),
+    /// then the weights, strictly, into the module <paramref name="build"/> makes from the options.
+    /// </summary>
+    /// <param name="ctx">The component's load context, after its own header.</param>
+    /// <param name="build">Builds a fresh module of the saved shape; it may refuse options its component cannot use.</param>
+    public static (T Network, TextTokenizer Tokenizer) LoadNetwork<T>(ModelLoadContext ctx, Func<ModelOptions, T> build)
+        where T : torch.nn.Module
+    {
+        var options = LoadOptions(ctx);
+        var tokenizer = LoadTokenizer(ctx);
+        if (tokenizer.VocabularySize != options.VocabularySize)
+            throw new InvalidDataException(
+                $"The model's tokenizer has {tokenizer.VocabularySize} ids but its network expects {options.VocabularySize}.");
+        var network = build(options);
+        LoadWeights(ctx, network);
+        return (network, tokenizer);
+    }
+
+    /// <summary>
+    /// Reads a network (see <see cref="LoadNetwork{T}"/>) and copies it to the component's saved device when that is
+    /// not the CPU; an unavailable device falls back to the CPU with a warning.
+    /// </summary>
+    /// <param name="env">The environment the warning goes to.</param>
+    /// <param name="ctx">The component's load context, after its own header.</param>
+    /// <param name="component">The name of the loading component, which the warning carries.</param>
+    /// <param name="device">The device saved with the component.</param>
+    public static (EncoderDecoderModel Network, TextTokenizer Tokenizer) LoadNetwork(IHostEnvironment env, ModelLoadContext ctx,
+        string component, ComputeDevice device)
+    {
+        var (network, tokenizer) = LoadNetwork(ctx, options => new EncoderDecoderModel(options));
+        using var channel = env.Register(component).Start("Load");
+        var resolved = TorchDevice.Resolve(device, allowFallback: true, channel.Warning);
+        if (resolved.type != DeviceType.CPU)
+            network = PretrainedSource.Copy(network, resolved);
+        return (network, tokenizer);
+    }
+
+    private static void SaveOptions(ModelSaveContext ctx, ModelOptions options) =>
         CheckedEntries.Save(ctx, "ModelOptions.json", System.Text.Encoding.UTF8.GetBytes(options.ToJson()));
 
-    public static ModelOptions LoadOptions(ModelLoadContext ctx)
+    private static ModelOptions LoadOptions(ModelLoadContext ctx)
     {
         string json = System.Text.Encoding.UTF8.GetString(CheckedEntries.Load(ctx, "ModelOptions.json"));
         try
@@ -28,10 +80,10 @@ internal static class NetworkEntries
         }
     }
 
-    public static void SaveTokenizer(ModelSaveContext ctx, TextTokenizer tokenizer) =>
+    private static void SaveTokenizer(ModelSaveContext ctx, TextTokenizer tokenizer) =>
         CheckedEntries.Save(ctx, "Tokenizer.bin", tokenizer.ToBytes());
 
-    public static TextTokenizer LoadTokenizer(ModelLoadContext ctx)
+    private static TextTokenizer LoadTokenizer(ModelLoadContext ctx)
     {
         byte[] bytes = CheckedEntries.Load(ctx, "Tokenizer.bin");
         try
@@ -45,7 +97,7 @@ internal static class NetworkEntries
     }
 
     /// <summary>Saves a module's weights (moved to the CPU first when they live elsewhere).</summary>
-    public static void SaveWeights(ModelSaveContext ctx, torch.nn.Module module)
+    private static void SaveWeights(ModelSaveContext ctx, torch.nn.Module module)
     {
         using var stream = new MemoryStream();
         module.save(stream);
@@ -53,7 +105,7 @@ internal static class NetworkEntries
     }
 
     /// <summary>Loads weights into a freshly built module of the saved shape; every parameter must be present and fit.</summary>
-    public static void LoadWeights(ModelLoadContext ctx, torch.nn.Module module)
+    private static void LoadWeights(ModelLoadContext ctx, torch.nn.Module module)
     {
         byte[] bytes = CheckedEntries.Load(ctx, "Weights.bin");
         try

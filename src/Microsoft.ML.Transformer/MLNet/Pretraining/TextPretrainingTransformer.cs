@@ -101,22 +101,14 @@ public sealed class TextPretrainingTransformer : TextModelTransformerBase, INetw
     {
         ctx.SetVersionInfo(GetVersionInfo());
         _settings.Save(ctx.Writer);
-        NetworkEntries.SaveOptions(ctx, _model.Options);
-        NetworkEntries.SaveTokenizer(ctx, _tokenizer);
-        NetworkEntries.SaveWeights(ctx, _model);
+        NetworkEntries.SaveNetwork(ctx, _model, _tokenizer);
     }
 
     private static TextPretrainingTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(GetVersionInfo());
         var settings = PretrainingSettings.Load(ctx.Reader);
-        var options = NetworkEntries.LoadOptions(ctx);
-        var tokenizer = NetworkEntries.LoadTokenizer(ctx);
-        if (tokenizer.VocabularySize != options.VocabularySize)
-            throw new InvalidDataException(
-                $"The model's tokenizer has {tokenizer.VocabularySize} ids but its network expects {options.VocabularySize}.");
-        var model = new EncoderDecoderModel(options);
-        NetworkEntries.LoadWeights(ctx, model);
+        var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx, options => new EncoderDecoderModel(options));
         return new TextPretrainingTransformer(env, model, tokenizer, settings);
     }
 }

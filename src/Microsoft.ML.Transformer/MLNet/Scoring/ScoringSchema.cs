@@ -26,6 +26,15 @@ internal static class ScoringSchema
         return column;
     }
 
+    /// <summary>Checks that an estimator's input shape has <paramref name="name"/> as a String scalar; the messages call it by its <paramref name="role"/>.</summary>
+    public static void CheckTextColumn(SchemaShape schema, string name, string role = "Text")
+    {
+        if (!schema.TryFindColumn(name, out var column))
+            throw new ArgumentOutOfRangeException(nameof(schema), $"{role} column '{name}' was not found in the input schema.");
+        if (column.ItemType is not TextDataViewType || column.Kind != SchemaShape.Column.VectorKind.Scalar)
+            throw new ArgumentOutOfRangeException(nameof(schema), $"{role} column '{name}' must be a String scalar; found {column.ItemType} ({column.Kind}).");
+    }
+
     public static DataViewSchema Build(DataViewSchema input, ITextBatchScorer scorer)
     {
         InputIndices(input, scorer);

@@ -20,46 +20,15 @@ internal sealed class ExampleBatcher(int batchSize, int maxTokensPerBatch, Devic
     /// <summary>One pass; <paramref name="shuffle"/> null keeps the order (within length-sorted windows).</summary>
     public IEnumerable<PretrainingBatch> Batches(IEnumerable<PretrainingExample> examples, Random? shuffle)
     {
-        if (shuffle is not null) examples = Shuffle(examples, shuffle);
+        if (shuffle is not null) examples = ShuffleBuffer.Shuffle(examples, ShuffleBufferExamples, shuffle);
         foreach (var window in examples.Chunk(WindowBatches * batchSize))
         {
             var ordered = window.OrderBy(e => e.Length).ToArray(); // stable: equal lengths keep their order
-            var groups = Cut(ordered);
+            var groups = BatchCuts.Cut(ordered, e => e.Length, batchSize, maxTokensPerBatch);
             if (shuffle is not null) shuffle.Shuffle(CollectionsMarshal.AsSpan(groups));
             foreach (var (start, count) in groups)
                 yield return Build(ordered.AsSpan(start, count));
         }
-    }
-
-    private static IEnumerable<PretrainingExample> Shuffle(IEnumerable<PretrainingExample> source, Random rng)
-    {
-        var buffer = new List<PretrainingExample>();
-        foreach (var item in source)
-        {
-            if (buffer.Count < ShuffleBufferExamples) { buffer.Add(item); continue; }
-            int j = rng.Next(buffer.Count);
-            yield return buffer[j];
-            buffer[j] = item;
-        }
-        rng.Shuffle(CollectionsMarshal.AsSpan(buffer));
-        foreach (var item in buffer) yield return item;
-    }
-
-    /// <summary>Consecutive groups within the example and token budgets; an example over the token budget goes alone.</summary>
-    private List<(int Start, int Count)> Cut(PretrainingExample[] sorted)
-    {
-        var groups = new List<(int, int)>();
-        int start = 0;
-        for (int i = 0; i < sorted.Length; i++)
-        {
-            int n = i - start;
-            bool full = n == batchSize || (maxTokensPerBatch > 0 && n > 0 && (long)(n + 1) * sorted[i].Length > maxTokensPerBatch);
-            if (!full) continue;
-            groups.Add((start, n));
-            start = i;
-        }
-        if (start < sorted.Length) groups.Add((start, sorted.Length - start));
-        return groups;
     }
 
     /// <summary>Pads to the batch's longest example: ids with the pad id 0, labels with the ignore index.</summary>
