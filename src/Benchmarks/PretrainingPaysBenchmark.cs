@@ -18,7 +18,7 @@ internal sealed class PretrainingPaysBenchmark : IBenchmark
 {
     public string Name => "pretrain-pays";
 
-    public string Description => "banking77: masked-LM pretraining on unlabelled texts, then fine-tuning on 10% vs training from scratch";
+    public string Description => "banking77: masked-LM pretraining on unlabelled texts, then fine-tuning on 10% vs training from scratch (--save zip)";
 
     public sealed class Row
     {
@@ -47,6 +47,12 @@ internal sealed class PretrainingPaysBenchmark : IBenchmark
         double pretrainSeconds = watch.Elapsed.TotalSeconds;
         Result.Print("pretrain_pays_pretraining", ("objective", pretrained.Objective), ("steps", pretrained.TrainingHistory!.Records.Count),
             ("final_loss", pretrained.TrainingHistory.Records.TakeLast(50).Average(r => r.Loss)), ("seconds", pretrainSeconds));
+        if (args.Has("save"))
+        {
+            // The pretrained encoder as an ordinary model zip, e.g. for the embeddings benchmark's --base.
+            ml.Model.Save(pretrained, ml.Data.LoadFromEnumerable(train).Schema, args.String("save", "pretrained.zip"));
+            Console.WriteLine($"Saved the pretrained model to {Path.GetFullPath(args.String("save", "pretrained.zip"))}.");
+        }
 
         double scratch = Accuracy(ml, Classifier(args, seed, baseModel: null), labelled, test);
         double fineTuned = Accuracy(ml, Classifier(args, seed, baseModel: pretrained), labelled, test);
