@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the project's reference benchmark and the PyTorch peer (../shared/bench/pytorch_reference.py) back to back,
 # alternating for a few rounds so that both see the same machine state, then prints ours/peer ratios of the medians.
+# Each round also runs the ML.NET text generator on the same reference network (greedy, beam 4, sampling).
 #
 #   bench/compare.sh                 # 3 rounds, 5 repetitions of 6 training steps, generation with 5 repetitions
 #   ROUNDS=5 REPS=5 STEPS=6 bench/compare.sh
@@ -31,6 +32,7 @@ for round in $(seq "$ROUNDS"); do
     peer bf16 "$REPS" "$STEPS" | tee -a "$log" | grep RESULT
     peer gen "$REPS" | tee -a "$log" | grep RESULT
     "$OURS" generate --reps "$REPS" | tee -a "$log" | grep -E 'RESULT|identical'
+    "$OURS" generate-mlnet --repeats "$REPS" | tee -a "$log" | grep RESULT
 done
 echo "load after: $(uptime)"
 
@@ -42,7 +44,7 @@ for line in open(sys.argv[1]):
         continue
     parts = line.split()
     name, fields = parts[1], dict(p.split("=", 1) for p in parts[2:])
-    qualifier = fields.get("precision") or fields.get("cache") or fields.get("dtype") or ""
+    qualifier = fields.get("precision") or fields.get("cache") or fields.get("dtype") or fields.get("decoding") or ""
     figure = fields.get("tokens_per_s") or fields.get("gflops_best")
     values.setdefault((name, fields["impl"], qualifier), []).append(float(figure))
 
@@ -63,10 +65,17 @@ ratios = [
     ("generate cached, ours/peer cached", ("generate_reference", "torchsharp", "on"), ("generate_reference", "pytorch", "on"), 2.0),
     ("generate uncached, ours/peer uncached", ("generate_reference", "torchsharp", "off"), ("generate_reference", "pytorch", "off"), None),
     ("generate ours cached/ours uncached", ("generate_reference", "torchsharp", "on"), ("generate_reference", "torchsharp", "off"), 5.0),
+    ("ML.NET generator greedy/peer cached", ("generate_mlnet", "torchsharp", "greedy"), ("generate_reference", "pytorch", "on"), 2.0),
+    ("ML.NET generator beam 4 cost (greedy/beam4)", ("generate_mlnet", "torchsharp", "greedy"), ("generate_mlnet", "torchsharp", "beam4"), -4.5),
 ]
 print("\nratios of medians:")
 for label, a, b, target in ratios:
     r = median(*a) / median(*b)
-    verdict = "" if target is None else ("  target >= %.1f: %s" % (target, "met" if r >= target else "MISSED"))
+    if target is None:
+        verdict = ""
+    elif target < 0:   # an upper bound
+        verdict = "  target <= %.1f: %s" % (-target, "met" if r <= -target else "MISSED")
+    else:
+        verdict = "  target >= %.1f: %s" % (target, "met" if r >= target else "MISSED")
     print(f"  {label:<40} {r:5.2f}{verdict}")
 PY

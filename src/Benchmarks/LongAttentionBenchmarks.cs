@@ -138,7 +138,7 @@ internal sealed class LongQualityBenchmark : IBenchmark
 
     public void Run(BenchmarkArgs args)
     {
-        set_num_threads(2);
+        set_num_threads(args.Int("threads", 2));
         int context = args.Int("context", 512), steps = args.Int("steps", 150), batch = args.Int("batch", 8);
         int window = args.Int("window", 64), evalBatches = args.Int("eval", 8);
         // Bytes are the ids (a byte-level tokenizer without special tokens); the last 10% of the text validates.

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every evidence benchmark behind docs/RESULTS.md, one after another, each into its own log under $OUT
+# (default bench-results/), then collects their RESULT lines into $OUT/results.txt. Hours on 2 cores: run it on an
+# otherwise idle machine. Pick a subset by name: bench/evidence.sh classify charlm
+#
+#   bench/evidence.sh                      # everything
+#   OUT=/tmp/results bench/evidence.sh compare memory
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+OUT=${OUT:-bench-results}
+mkdir -p "$OUT"
+dotnet build -c Release src/Benchmarks -v quiet -nologo >/dev/null
+B=src/Benchmarks/bin/Release/net10.0/Microsoft.ML.Transformer.Benchmarks
+
+run() {  # name, then the command
+    local name=$1; shift
+    echo "== $name ($(date -u +%H:%M:%S)): $*"
+    "$@" > "$OUT/$name.log" 2>&1 || echo "   $name failed: see $OUT/$name.log"
+    grep '^RESULT' "$OUT/$name.log" | sed 's/^/   /' || true
+}
+
+all=(compare charlm memory bf16learn scoring classify pretrain-pays embeddings span-corruption e2e-scratch e2e-pretrained long-attention long-quality)
+for name in "${@:-${all[@]}}"; do
+    case $name in
+        compare)          run compare env ROUNDS=3 bench/compare.sh ;;
+        charlm)           run charlm "$B" charlm ;;
+        memory)           run memory env MALLOC_MMAP_THRESHOLD_=65536 "$B" memory --total 500 ;;
+        memory-default)   run memory-default "$B" memory --total 500 ;;
+        bf16learn)        run bf16learn "$B" bf16learn --total 200 ;;
+        scoring)          run scoring "$B" scoring ;;
+        classify)         run classify "$B" classify --dim 128 ;;
+        pretrain-pays)    run pretrain-pays "$B" pretrain-pays --save "$OUT/banking77-mlm.zip" ;;
+        embeddings)       run embeddings "$B" embeddings --base "$OUT/banking77-mlm.zip" ;;
+        span-corruption)  run span-corruption "$B" span-corruption ;;
+        e2e-scratch)      run e2e-scratch "$B" e2e --minutes 22 ;;
+        e2e-pretrained)   run e2e-pretrained "$B" e2e --minutes 22 --pretrain-steps 1500 ;;
+        long-attention)   run long-attention "$B" long-attention ;;
+        long-quality)     run long-quality "$B" long-quality --steps 300 ;;
+        *) echo "unknown evidence run '$name'; known: ${all[*]} memory-default"; exit 2 ;;
+    esac
+done
+grep -h '^RESULT' "$OUT"/*.log > "$OUT/results.txt" || true
+echo "RESULT lines: $OUT/results.txt"
