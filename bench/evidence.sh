@@ -25,18 +25,18 @@ for name in "${@:-${all[@]}}"; do
     case $name in
         compare)          run compare env ROUNDS=3 bench/compare.sh ;;
         charlm)           run charlm "$B" charlm ;;
-        memory)           run memory env MALLOC_MMAP_THRESHOLD_=65536 "$B" memory --total 500 ;;
+        memory)           run memory env MALLOC_MMAP_THRESHOLD_=65536 "$B" memory --total 500 --threads 1 ;;
         memory-default)   run memory-default "$B" memory --total 500 ;;
-        bf16learn)        run bf16learn "$B" bf16learn --total 200 ;;
-        scoring)          run scoring "$B" scoring ;;
+        bf16learn)        run bf16learn "$B" bf16learn --total 200 --threads 1 ;;
+        scoring)          run scoring "$B" scoring --threads 1 ;;
         classify)         run classify "$B" classify --dim 128 ;;
-        pretrain-pays)    run pretrain-pays "$B" pretrain-pays --save "$OUT/banking77-mlm.zip" ;;
+        pretrain-pays)    run pretrain-pays "$B" pretrain-pays --pretrain-steps 8000 --extra tatoeba,sentiment --lr 1e-3 --freeze-embeddings --save "$OUT/banking77-mlm.zip" ;;
         embeddings)       run embeddings "$B" embeddings --base "$OUT/banking77-mlm.zip" ;;
         span-corruption)  run span-corruption "$B" span-corruption ;;
         e2e-scratch)      run e2e-scratch "$B" e2e --minutes 22 ;;
         e2e-pretrained)   run e2e-pretrained "$B" e2e --minutes 22 --pretrain-steps 1500 ;;
-        long-attention)   run long-attention "$B" long-attention ;;
-        long-quality)     run long-quality "$B" long-quality --steps 300 ;;
+        long-attention)   run long-attention "$B" long-attention --threads 1 ;;
+        long-quality)     run long-quality "$B" long-quality --steps 300 --threads 1 ;;
         *) echo "unknown evidence run '$name'; known: ${all[*]} memory-default"; exit 2 ;;
     esac
 done
