@@ -2,7 +2,9 @@ using Microsoft.ML.Transformer.Samples;
 using Microsoft.ML.Transformer.Samples.Scenarios;
 using Spectre.Console;
 
-// dotnet run -c Release --project src/Samples -- [classify|...] [--data file.csv --text-column Text --label-column Label]
+// dotnet run -c Release --project src/Samples -- [main|classify|pretrain|generate|embed|attention]
+//   [--data file.csv --text-column Text --label-column Label]   (classify, pretrain: the user's own file)
+//   [--data pairs.tsv --source-column Source --target-column Target]   (generate: the user's own text pairs)
 //   [--out folder] [--device cpu|cuda|auto] [--epochs N] [--tiny]
 SampleSettings settings;
 try
@@ -29,6 +31,10 @@ switch (settings.Scenario)
     case "pretrain":
         PretrainScenario.Run(settings);
         break;
+    case "generate":
+        // Trains a text generator (dates in many styles → ISO 8601 by default), evaluates, saves, reloads, streams.
+        await GenerateScenario.RunAsync(settings);
+        break;
     case "embed":
         EmbedScenario.Run(settings);
         break;
@@ -36,7 +42,7 @@ switch (settings.Scenario)
         AttentionScenario.Run(settings);
         break;
     default:
-        AnsiConsole.MarkupLineInterpolated($"[red]Unknown scenario '{settings.Scenario}'.[/] Known: main (the default), classify, pretrain, embed, attention.");
+        AnsiConsole.MarkupLineInterpolated($"[red]Unknown scenario '{settings.Scenario}'.[/] Known: main (the default), classify, pretrain, generate, embed, attention.");
         return 2;
 }
 return 0;

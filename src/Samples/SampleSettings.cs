@@ -18,6 +18,12 @@ public sealed class SampleSettings
     /// <summary>The label column of <see cref="DataPath"/> for classify (--label-column).</summary>
     public string LabelColumn { get; init; } = "Label";
 
+    /// <summary>The source column of <see cref="DataPath"/> for generate: the text to generate from (--source-column).</summary>
+    public string SourceColumn { get; init; } = "Source";
+
+    /// <summary>The target column of <see cref="DataPath"/> for generate: the text to learn to write (--target-column).</summary>
+    public string TargetColumn { get; init; } = "Target";
+
     /// <summary>Where models, charts and pictures are written (--out).</summary>
     public string OutputDirectory { get; init; } = Path.Combine(Directory.GetCurrentDirectory(), "sample-output");
 
@@ -47,7 +53,7 @@ public sealed class SampleSettings
             options[name] = value;
         }
         string? Get(string name) => options.TryGetValue(name, out var v) ? v ?? throw new ArgumentException($"--{name} needs a value.") : null;
-        var known = new[] { "data", "text-column", "label-column", "out", "device", "tiny", "epochs" };
+        var known = new[] { "data", "text-column", "label-column", "source-column", "target-column", "out", "device", "tiny", "epochs" };
         foreach (string name in options.Keys)
             if (!known.Contains(name, StringComparer.OrdinalIgnoreCase))
                 throw new ArgumentException($"Unknown option --{name}. Known: {string.Join(", ", known.Select(k => "--" + k))}.");
@@ -58,6 +64,8 @@ public sealed class SampleSettings
             DataPath = Get("data"),
             TextColumn = Get("text-column") ?? "Text",
             LabelColumn = Get("label-column") ?? "Label",
+            SourceColumn = Get("source-column") ?? "Source",
+            TargetColumn = Get("target-column") ?? "Target",
             OutputDirectory = Path.GetFullPath(Get("out") ?? "sample-output"),
             Device = (Get("device") ?? "cpu").ToLowerInvariant() switch
             {

@@ -61,6 +61,38 @@ public sealed class SampleScenarioTests
     }
 
     [TestMethod]
+    public async Task GenerateEvaluatesSavesReloadsAndStreams()
+    {
+        string output = TestPaths.NewTempDir();
+        var outcome = await GenerateScenario.RunAsync(SampleSettings.Parse(["generate", "--tiny", "--out", output]));
+        Assert.IsTrue(File.Exists(outcome.ModelPath));
+        Assert.IsTrue(File.Exists(Path.Combine(output, "generator-training.png")));
+        Assert.IsTrue(File.Exists(Path.Combine(output, "generator-training.csv")));
+        foreach (var metrics in new[] { outcome.Greedy, outcome.Beam })
+        {
+            Assert.IsGreaterThan(0L, metrics.Count);
+            foreach (double value in new[] { metrics.Bleu, metrics.ChrF, metrics.RougeL, metrics.ExactMatch })
+                Assert.IsTrue(value is >= 0 and <= 100, $"A metric out of [0, 100]: {value}.");
+        }
+        Assert.IsTrue(outcome.Greedy.Loss is > 0 && double.IsFinite(outcome.Greedy.Loss.Value), "The evaluator was given the model: it measures the loss.");
+        // The streamed pieces of the fitted model join into what the reloaded zip's PredictionEngine writes.
+        Assert.AreEqual(outcome.ReloadedText, outcome.StreamedText);
+    }
+
+    [TestMethod]
+    public async Task GenerateOnTheUsersOwnTsv()
+    {
+        string output = TestPaths.NewTempDir();
+        string tsv = Path.Combine(output, "dates.tsv");
+        var rows = Microsoft.ML.Transformer.Samples.Data.DateNormalisation.Generate(200, seed: 3);
+        File.WriteAllLines(tsv, rows.Select(r => $"{r.Source}\t{r.Target}").Prepend("written\tiso"));
+        var outcome = await GenerateScenario.RunAsync(SampleSettings.Parse(
+            ["generate", "--tiny", "--out", output, "--data", tsv, "--source-column", "written", "--target-column", "iso"]));
+        Assert.IsTrue(File.Exists(outcome.ModelPath));
+        Assert.IsTrue(outcome.Greedy.Count is > 10 and < 100, $"About a fifth of the 200 rows is held out; {outcome.Greedy.Count} were.");
+    }
+
+    [TestMethod]
     public void BadCommandLinesAreNamed()
     {
         var e1 = Assert.Throws<ArgumentException>(() => SampleSettings.Parse(["classify", "--colour", "red"]));
