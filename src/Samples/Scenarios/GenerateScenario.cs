@@ -42,6 +42,9 @@ public static class GenerateScenario
     /// <param name="ReloadedText">What the reloaded model's PredictionEngine generated for the same source.</param>
     public sealed record Outcome(string ModelPath, TextGenerationMetrics Greedy, TextGenerationMetrics Beam, string StreamedText, string ReloadedText);
 
+    /// <summary>Generated dates: training rows (4 epochs over them) and held-out rows.</summary>
+    private const int TrainRows = 18_000, TestRows = 500;
+
     private static readonly string[] DateExamples =
         ["the 4th of July, 1976", "14 february 2024", "US 12/25/1999", "Sat Mar 1 2031", "EU 09.11.1989", "MAY 2000, 17TH"];
 
@@ -142,9 +145,9 @@ public static class GenerateScenario
         // The user's columns are copied to Source and Target, so that the saved model reads a Source column whatever
         // the file called it.
         IDataView data = UserData.Load(ml, settings.DataPath, settings.SourceColumn, settings.TargetColumn);
-        data = ml.Transforms.CopyColumns("Source", settings.SourceColumn)
-            .Append(ml.Transforms.CopyColumns("Target", settings.TargetColumn))
-            .Fit(data).Transform(data);
+        foreach (var (name, column) in new[] { ("Source", settings.SourceColumn), ("Target", settings.TargetColumn) })
+            if (column != name)
+                data = ml.Transforms.CopyColumns(name, column).Fit(data).Transform(data);
         var userSplit = ml.Data.TrainTestSplit(data, testFraction: 0.2, seed: 1);
         return (userSplit.TrainSet, userSplit.TestSet);
     }
@@ -152,45 +155,44 @@ public static class GenerateScenario
     private static string[] FirstSources(IDataView data, int count) =>
         data.GetColumn<string>("Source").Where(s => !string.IsNullOrWhiteSpace(s)).Take(count).DefaultIfEmpty("").ToArray();
 
-    private static readonly int TrainRows = E("GEN_ROWS", 12_000), TestRows = 500;
-    private static int E(string n, int d) => Environment.GetEnvironmentVariable(n) is { } v ? int.Parse(v) : d; // TEMP
-    private static double D(string n, double d) => Environment.GetEnvironmentVariable(n) is { } v ? double.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : d; // TEMP
-
+    /// <summary>
+    /// The network and its training. For the dates (measured: about 98% exact match on held-out rows after the 4
+    /// epochs, 1,124 steps trained in about two minutes on one CPU thread; 3 epochs gave about 93%): no dropout, since
+    /// fresh generated rows leave nothing to overfit; 8 heads, and a learning rate of 1e-3, which learned markedly
+    /// better than 4 heads or 2e-3.
+    /// </summary>
     private static TextGeneratorOptions Options(SampleSettings settings)
     {
         bool dates = settings.DataPath is null;
+        var model = new ModelOptions
+        {
+            VocabularySize = 1, // replaced by the tokenizer's
+            ModelDimension = settings.Tiny ? 32 : 128,
+            Heads = settings.Tiny ? 4 : 8,
+            EncoderLayers = 2,
+            DecoderLayers = 2,
+            FeedForwardDimension = settings.Tiny ? 64 : 512,
+            Activation = Activation.Gelu,
+            PositionalEncoding = PositionalEncoding.Sinusoidal,
+            MaxLength = dates ? 40 : 128,
+        };
+        if (dates)
+            model = model with { EmbeddingDropout = 0, AttentionDropout = 0, ResidualDropout = 0, FeedForwardDropout = 0 };
         return new TextGeneratorOptions
         {
             Device = settings.Device,
             // Dates are short and their digits are copied one by one: one token per byte suits them. Other text gets a
             // vocabulary learned from it.
             Tokenizer = dates
-                ? (E("GEN_BPE", 0) is > 0 and var bv ? new TokenizerOptions { VocabularySize = bv, MaxLength = 40 } : new TokenizerOptions { Kind = TokenizerKind.Bytes, MaxLength = 40 })
+                ? new TokenizerOptions { Kind = TokenizerKind.Bytes, MaxLength = 40 }
                 : new TokenizerOptions { VocabularySize = 4000, MaxLength = 128 },
-            Model = new ModelOptions
-            {
-                VocabularySize = 1,
-                ModelDimension = settings.Tiny ? 32 : E("GEN_DIM", 128),
-                Heads = E("GEN_HEADS", 4),
-                EncoderLayers = E("GEN_ENC", 2),
-                DecoderLayers = E("GEN_DEC", 2),
-                FeedForwardDimension = settings.Tiny ? 64 : E("GEN_FF", 512),
-                Activation = Activation.Gelu,
-                PositionalEncoding = E("GEN_LEARNED", 0) == 1 ? PositionalEncoding.Learned : PositionalEncoding.Sinusoidal,
-                MaxLength = dates ? 40 : 128,
-                EmbeddingDropout = 0,
-                TieEmbeddings = E("GEN_TIE", 0) == 1,
-                AttentionDropout = 0,
-                ResidualDropout = 0,
-                FeedForwardDropout = 0,
-            },
+            Model = model,
             Training = new TrainingOptions
             {
-                Epochs = settings.Epochs > 0 ? settings.Epochs : settings.Tiny ? 1 : E("GEN_EPOCHS", 6),
-                BatchSize = E("GEN_BATCH", 64),
-                LearningRate = D("GEN_LR", 2e-3),
-                WarmupSteps = settings.Tiny ? 5 : E("GEN_WARM", 100),
-                MaxSteps = E("GEN_MAXSTEPS", 0) is > 0 and var ms ? ms : null,
+                Epochs = settings.Epochs > 0 ? settings.Epochs : settings.Tiny ? 1 : 4,
+                BatchSize = 64,
+                LearningRate = 1e-3,
+                WarmupSteps = settings.Tiny ? 5 : 100,
                 LogEveryNSteps = 1000,
             },
             Decoding = new DecodingOptions { MaxNewTokens = dates || settings.Tiny ? 16 : 128 },
