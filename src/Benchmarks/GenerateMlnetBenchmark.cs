@@ -46,7 +46,7 @@ internal sealed class GenerateMlnetBenchmark : IBenchmark
         })
         {
             var generator = model.WithDecoding(decoding);
-            Generate(ml, generator, data);   // warm-up
+            for (int w = 0; w < 2; w++) Generate(ml, generator, data);   // warm-up to the steady state, as `generate` does
             var rates = new List<double>();
             for (int r = 0; r < repeats; r++)
             {

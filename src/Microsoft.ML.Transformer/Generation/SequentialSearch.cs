@@ -63,10 +63,12 @@ internal sealed class SequentialSearch : IDisposable
         var liveHistories = _live.Select(r => _histories[r]).ToArray();
         using var last = tensor(liveHistories.Select(h => h[^1]).ToArray());       // [A]
         var logits = _decoder.Step(last).to(ScalarType.Float32);                   // [A, V]
-        var modelLogProbs = logits.log_softmax(-1);                                // [A, V], reported, never shaped
         var next = ChooseNext(LogitsProcessing.ApplyPenalties(logits, liveHistories, _options));   // [A]
         long[] tokens = next.data<long>().ToArray();
-        float[] tokenLogProbs = modelLogProbs.gather(1, next.unsqueeze(1)).data<float>().ToArray();
+        // The model's log-probability of each chosen token (reported, never shaped by penalties or filters):
+        // z_chosen − logsumexp(z), which reads the logits once instead of writing a whole log_softmax table.
+        var chosen = logits.gather(1, next.unsqueeze(1)).squeeze(1);               // [A]
+        float[] tokenLogProbs = (chosen - logits.logsumexp(-1)).data<float>().ToArray();
 
         var survivors = new List<int>();   // decoder rows that stay
         for (int i = 0; i < _live.Count; i++)
@@ -108,7 +110,7 @@ internal sealed class SequentialSearch : IDisposable
     private Tensor ChooseNext(Tensor logits)
     {
         if (_random is null)   // greedy, or sampling at temperature 0
-            return logits.argmax(-1);
+            return LogitsProcessing.Greedy(logits);
         var probs = LogitsProcessing.ApplySamplingFilters(logits, _options).softmax(-1);
         return torch.multinomial(probs, 1, replacement: false, generator: _random).squeeze(1);
     }

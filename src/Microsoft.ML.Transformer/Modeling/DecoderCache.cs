@@ -14,7 +14,7 @@ namespace Microsoft.ML.Transformer.Modeling;
 internal sealed class DecoderCache : IDisposable
 {
     internal DecoderCache(Tensor[] keys, Tensor[] values, Tensor?[] crossKeys, Tensor?[] crossValues, Tensor? crossMask,
-        Tensor?[]? linearStates = null)
+        Tensor? crossKeyPadding = null, Tensor?[]? linearStates = null)
     {
         LinearStates = Own(linearStates ?? new Tensor?[keys.Length]);
         Keys = Own(keys);
@@ -22,6 +22,7 @@ internal sealed class DecoderCache : IDisposable
         CrossKeys = Own(crossKeys);
         CrossValues = Own(crossValues);
         CrossMask = crossMask is null ? null : Own(crossMask);
+        CrossKeyPadding = crossKeyPadding is null ? null : Own(crossKeyPadding);
     }
 
     /// <summary>Self-attention keys per layer, [B, H, Tmax, Dh]; positions ≥ <see cref="Length"/> are unused.</summary>
@@ -44,6 +45,9 @@ internal sealed class DecoderCache : IDisposable
 
     /// <summary>The additive source-padding mask of cross-attention, [B, 1, 1, S], made once; or null.</summary>
     internal Tensor? CrossMask { get; private set; }
+
+    /// <summary>The same source padding raw, bool [B, S] (true = padding), for attention variants that take it so; or null.</summary>
+    internal Tensor? CrossKeyPadding { get; private set; }
 
     /// <summary>Target padding seen so far, bool [B, Tmax] (true = padding), or null while no prompt had any.</summary>
     internal Tensor? Padding { get; set; }
@@ -74,6 +78,7 @@ internal sealed class DecoderCache : IDisposable
         Replace(CrossValues, index);
         Replace(LinearStates, index);
         CrossMask = Select(CrossMask, index);
+        CrossKeyPadding = Select(CrossKeyPadding, index);
         Padding = Select(Padding, index);
         index.Dispose();
     }
@@ -81,7 +86,7 @@ internal sealed class DecoderCache : IDisposable
     /// <summary>Frees every buffer.</summary>
     public void Dispose()
     {
-        foreach (var t in Keys.Concat(Values).Concat(CrossKeys).Concat(CrossValues).Concat(LinearStates).Append(CrossMask).Append(Padding))
+        foreach (var t in Keys.Concat(Values).Concat(CrossKeys).Concat(CrossValues).Concat(LinearStates).Append(CrossMask).Append(CrossKeyPadding).Append(Padding))
             t?.Dispose();
     }
 

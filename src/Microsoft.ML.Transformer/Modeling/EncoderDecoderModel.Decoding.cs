@@ -23,7 +23,7 @@ internal sealed partial class EncoderDecoderModel
         if (maxSteps > Options.MaxLength && !Options.AllowLengthExtrapolation)
             throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps,
                 $"maxSteps ({maxSteps}) exceeds {nameof(ModelOptions.MaxLength)} ({Options.MaxLength}); set " +
-                $"{nameof(ModelOptions.AllowLengthExtrapolation)} (Sinusoidal or None positions) to decode further.");
+                $"{nameof(ModelOptions.AllowLengthExtrapolation)} (Sinusoidal, Rotary or None positions) to decode further.");
 
         using var noGrad = no_grad();
         int layers = d.Layers.Count;
@@ -41,11 +41,16 @@ internal sealed partial class EncoderDecoderModel
             values[i] = empty([batchSize, heads, maxSteps, width], ComputeType, Device);
             if (linear) linearStates[i] = LinearAttention.EmptyState(batchSize, heads, headDim, Device); // [B, H, Dh, Dh + 1]
             if (memory is not null)
-                (crossKeys[i], crossValues[i]) = d.Layers[i].CrossAttention!.ProjectMemory(memory); // [B, H, S, Dh]
+            {
+                // Contiguous once here, so the attention kernel does not copy these strided views at every step.
+                var (k, v) = d.Layers[i].CrossAttention!.ProjectMemory(memory);               // [B, H, S, Dh]
+                (crossKeys[i], crossValues[i]) = (k.contiguous(), v.contiguous());
+            }
         }
         // The cross-attention mask is the same at every step: build it once.
-        var crossMask = AttentionMasks.KeyPadding(sourcePadding, ComputeType).Additive;
-        return new DecoderCache(keys, values, crossKeys, crossValues, crossMask, linearStates);
+        var crossMask = AttentionMasks.KeyPadding(sourcePadding, ComputeType);
+        // The caller's padding tensor may die with its scope: the cache keeps a copy.
+        return new DecoderCache(keys, values, crossKeys, crossValues, crossMask.Additive, crossMask.KeyPadding?.clone(), linearStates);
     }
 
     /// <summary>Feeds one token per sequence, lastTokens [B] (int64) → logits [B, V] of the next token.</summary>
@@ -77,8 +82,7 @@ internal sealed partial class EncoderDecoderModel
         }
         var x = Embed(TargetEmbedding, targetPositions, tokens, start);                      // [B, Tn, D]
         var selfMask = AttentionMasks.CausalWithPadding(cache.Padding?.narrow(1, 0, start + n), n, start, ComputeType, Device);
-        // The cached [B, 1, 1, S] mask is pure key padding; variants that need it raw get it back as bool [B, S].
-        var crossMask = new AttentionMask(cache.CrossMask, false) { KeyPadding = cache.CrossMask?.view(cache.CrossMask.shape[0], -1).lt(0) };
+        var crossMask = new AttentionMask(cache.CrossMask, false) { KeyPadding = cache.CrossKeyPadding };
         var hidden = d.Cached(x, cache, selfMask, crossMask);                                // [B, Tn, D]
         return Logits(hidden.select(1, n - 1));                                              // [B, V]
     }

@@ -21,6 +21,8 @@ internal sealed partial class EncoderDecoderModel : nn.Module
     private readonly Decoder? decoder;
     private readonly Projection? head;                // untied output head [D → V]; tied models reuse the embedding
     private Precision precision;
+    private bool frozen;
+    private InferenceWeights? inference; // bf16 copies of the weights once frozen for inference
 
     /// <summary>Builds and initialises a model; <paramref name="device"/> defaults to the CPU.</summary>
     /// <exception cref="ArgumentException">The options are invalid (see <see cref="ModelOptions.Validate"/>).</exception>
@@ -79,10 +81,39 @@ internal sealed partial class EncoderDecoderModel : nn.Module
         get => precision;
         set
         {
+            if (inference is not null && value != precision)
+                throw new InvalidOperationException("The model is frozen for inference: its precision can no longer change.");
             precision = value;
             foreach (var module in modules())
                 if (module is Projection projection) projection.Precision = value;
         }
+    }
+
+    /// <summary>True once <see cref="FreezeForInference"/> was called: the weights must no longer change.</summary>
+    public bool IsFrozenForInference => frozen;
+
+    /// <summary>
+    /// Declares that the weights will not change again (a fitted ML.NET transformer's network): products without
+    /// gradients may then use weights cast once to the compute precision instead of at every call, which makes
+    /// bfloat16 decoding several times cheaper per step. Nothing changes in float32. Training a frozen model is
+    /// refused (see <see cref="Training.TrainingLoop"/>); the copies are freed with the model.
+    /// </summary>
+    public void FreezeForInference()
+    {
+        frozen = true;
+        if (precision == Precision.Float32 || inference is not null) return;
+        inference = new InferenceWeights(ComputeType);
+        foreach (var module in modules())
+            if (module is Projection projection) projection.Inference = inference;
+    }
+
+    /// <summary>The weight of a product in this model: its cast copy while frozen for inference and without gradients.</summary>
+    private Tensor ForProduct(Tensor weight) => inference is not null && !is_grad_enabled() ? inference.Get(weight) : weight;
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) inference?.Dispose();
+        base.Dispose(disposing);
     }
 
     private ScalarType ComputeType => precision == Precision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
@@ -116,7 +147,7 @@ internal sealed partial class EncoderDecoderModel : nn.Module
     {
         var logits = head is not null
             ? head.forward(hidden)
-            : Projection.Linear(hidden, TargetEmbedding.Weight, null, precision);
+            : Projection.Linear(hidden, ForProduct(TargetEmbedding.Weight), null, precision);
         return logits.to(ScalarType.Float32);
     }
 

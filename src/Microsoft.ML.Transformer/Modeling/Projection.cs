@@ -34,8 +34,14 @@ internal sealed class Projection : nn.Module<Tensor, Tensor>
     /// <summary>The number format of the product; set for the whole model by <see cref="EncoderDecoderModel.Precision"/>.</summary>
     public Precision Precision { get; set; }
 
+    /// <summary>Cast copies of the weights for inference (see <see cref="InferenceWeights"/>), or null.</summary>
+    internal InferenceWeights? Inference { get; set; }
+
     /// <inheritdoc/>
-    public override Tensor forward(Tensor x) => Linear(x, weight, bias, Precision);
+    public override Tensor forward(Tensor x) =>
+        Inference is { } copies && !is_grad_enabled()
+            ? Linear(x, copies.Get(weight), bias is null ? null : copies.Get(bias), Precision)
+            : Linear(x, weight, bias, Precision);
 
     /// <summary>x Wᵀ + b in the given precision (shared with the tied output head).</summary>
     public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias, Precision precision)

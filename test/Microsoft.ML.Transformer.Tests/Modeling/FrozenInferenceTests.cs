@@ -1,0 +1,67 @@
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Training;
+using static TorchSharp.torch;
+using static Microsoft.ML.Transformer.Tests.Modeling.TinyModels;
+
+namespace Microsoft.ML.Transformer.Tests.Modeling;
+
+/// <summary>
+/// A model frozen for inference computes bfloat16 products on weights cast once: it must give exactly the logits of
+/// the same model casting at every product, and it must refuse what would make its copies stale.
+/// </summary>
+[TestClass]
+public sealed class FrozenInferenceTests
+{
+    [TestMethod]
+    [DataRow(2, false)]
+    [DataRow(0, true)] // decoder-only with the output head tied to the embedding
+    public void FrozenBFloat16DecodingEqualsCastingAtEveryProduct(int encoderLayers, bool tied)
+    {
+        using var scope = NewDisposeScope();
+        var options = Options(encoderLayers) with { TieEmbeddings = tied };
+        using var casting = Create(options);
+        using var frozen = Create(options);
+        casting.Precision = Precision.BFloat16;
+        frozen.Precision = Precision.BFloat16;
+        frozen.FreezeForInference();
+
+        var sourcePadding = encoderLayers > 0 ? Padding(7, 7, 4, 6) : null;
+        var source = encoderLayers > 0 ? WithPads(Ids(3, 7, seed: 1), sourcePadding!) : null;
+        var target = Ids(3, 6, seed: 2);
+        using var noGrad = no_grad();
+        using var castingCache = casting.StartDecoding(source is null ? null : casting.Encode(source, sourcePadding), sourcePadding, 3, 6);
+        using var frozenCache = frozen.StartDecoding(source is null ? null : frozen.Encode(source, sourcePadding), sourcePadding, 3, 6);
+        for (int t = 0; t < 6; t++)
+        {
+            var expected = casting.Step(target[.., t], castingCache);
+            var actual = frozen.Step(target[.., t], frozenCache);
+            Assert.AreEqual(0.0, MaxDiff(expected, actual), $"step {t}");
+        }
+    }
+
+    [TestMethod]
+    public void FrozenFloat32ModelIsUnchanged()
+    {
+        using var scope = NewDisposeScope();
+        using var plain = Create(Options());
+        using var frozen = Create(Options());
+        frozen.FreezeForInference();
+        var padding = Padding(7, 7, 5);
+        var ids = WithPads(Ids(2, 7, seed: 3), padding);
+        using var noGrad = no_grad();
+        Assert.AreEqual(0.0, MaxDiff(plain.forward(ids, padding, ids, padding), frozen.forward(ids, padding, ids, padding)));
+    }
+
+    [TestMethod]
+    public void AFrozenModelRefusesTrainingAndAnotherPrecision()
+    {
+        using var model = Create(Options());
+        model.Precision = Precision.BFloat16;
+        model.FreezeForInference();
+
+        var training = Assert.ThrowsExactly<InvalidOperationException>(() => new TrainingLoop(model, new TrainingOptions()));
+        StringAssert.Contains(training.Message, "frozen for inference");
+        var precision = Assert.ThrowsExactly<InvalidOperationException>(() => model.Precision = Precision.Float32);
+        StringAssert.Contains(precision.Message, "precision");
+    }
+}
