@@ -58,9 +58,12 @@ internal sealed class PretrainingPaysBenchmark : IBenchmark
             Console.WriteLine($"Saved the pretrained model to {Path.GetFullPath(args.String("save", "pretrained.zip"))}.");
         }
 
-        // --only pretrained skips the scratch baseline while trying fine-tuning settings.
-        double scratch = args.String("only", "both") == "pretrained" ? double.NaN : Accuracy(ml, Classifier(args, seed, baseModel: null), labelled, test);
-        double fineTuned = Accuracy(ml, Classifier(args, seed, baseModel: pretrained), labelled, test);
+        // --only pretrained (or scratch) runs one arm while trying fine-tuning settings.
+        string only = args.String("only", "both");
+        if (only is not ("both" or "pretrained" or "scratch"))
+            throw new ArgumentException($"--only: expected both, pretrained or scratch, found '{only}'.");
+        double scratch = only == "pretrained" ? double.NaN : Accuracy(ml, Classifier(args, seed, baseModel: null), labelled, test);
+        double fineTuned = only == "scratch" ? double.NaN : Accuracy(ml, Classifier(args, seed, baseModel: pretrained), labelled, test);
         Result.Print("pretrain_pays", ("labelled_rows", labelled.Length), ("scratch_accuracy", scratch), ("pretrained_accuracy", fineTuned),
             ("gain_points", 100 * (fineTuned - scratch)), ("target_points", 5));
     }

@@ -8,10 +8,9 @@ public static class TrainingBar
 {
     /// <summary>
     /// Runs <paramref name="work"/>, handing it the progress sink that moves the bar; <paramref name="unit"/> names what
-    /// the trainer counts per second (tokens for language models, rows for classifiers). When <paramref name="history"/>
-    /// is given, every step reported is also added to it (for components that keep no curve of their own).
+    /// the trainer counts per second (tokens for language models, rows for classifiers).
     /// </summary>
-    public static T Run<T>(string title, string unit, Func<IProgress<TrainingProgress>, T> work, TrainingHistory? history = null)
+    public static T Run<T>(string title, string unit, Func<IProgress<TrainingProgress>, T> work)
     {
         T result = default!;
         AnsiConsole.Progress()
@@ -20,18 +19,17 @@ public static class TrainingBar
             .Start(ctx =>
             {
                 var task = ctx.AddTask(Markup.Escape(title), maxValue: 1);
-                var sink = new Sink(task, title, unit, history);
+                var sink = new Sink(task, title, unit);
                 result = work(sink);
                 task.Value = task.MaxValue;
             });
         return result;
     }
 
-    private sealed class Sink(ProgressTask task, string title, string unit, TrainingHistory? history) : IProgress<TrainingProgress>
+    private sealed class Sink(ProgressTask task, string title, string unit) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress p)
         {
-            history?.Add(p);
             if (p.TotalSteps is { } total && total > 0)
                 task.MaxValue = total;
             task.Value = p.Step;

@@ -56,13 +56,13 @@ public static class GenerateScenario
         var ml = new MLContext(seed: 1);
         var (train, test) = LoadData(ml, settings);
         var options = Options(settings);
-        var history = new TrainingHistory();
         var watch = Stopwatch.StartNew();
         var model = TrainingBar.Run(settings.DataPath is null ? "Training date normaliser" : "Training text generator", "tokens", progress =>
         {
             options.Training.Progress = progress;
             return ml.Transforms.Text.TransformerTextGenerator(options).Fit(train);
-        }, history);
+        });
+        var history = model.TrainingHistory!;
         AnsiConsole.MarkupLineInterpolated($"Trained in [green]{watch.Elapsed.TotalSeconds:F1} s[/] ({history.Records.Count} steps).");
 
         var (greedy, beam) = Evaluate(ml, model, test);

@@ -25,6 +25,10 @@ public sealed class TextGeneratorPersistenceTests
         CollectionAssert.AreEqual(model.Decoding.StopSequences.ToArray(), reloaded.Decoding.StopSequences.ToArray());
         Assert.AreEqual("Output", reloaded.OutputColumnName);
         Assert.AreEqual("LogProbability", reloaded.LogProbabilityColumnName);
+        // The training curve belongs to the Fit (and survives WithDecoding); a zip holds the model only.
+        Assert.AreSame(trained.TrainingHistory, model.TrainingHistory);
+        Assert.IsGreaterThan(10, trained.TrainingHistory!.Records.Count);
+        Assert.IsNull(reloaded.TrainingHistory);
 
         var before = TextGeneratorFixture.Generate(ml, model, test);
         var after = TextGeneratorFixture.Generate(ml, loaded, test);

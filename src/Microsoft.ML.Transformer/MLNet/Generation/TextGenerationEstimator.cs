@@ -60,8 +60,8 @@ public sealed class TextGenerationEstimator : IEstimator<TextGenerationTransform
 
         log($"Training a {(network.HasEncoder ? "encoder-decoder" : "decoder-only")} Transformer text generator: " +
             $"{network.ParameterCount:N0} parameters, vocabulary {tokenizer.VocabularySize:N0}, on {device.type}.");
-        new GeneratorTraining(network, tokenizer, settings, _options, log).Run(reader, validation);
-        return new TextGenerationTransformer(_host, network, tokenizer, settings, _options.Decoding);
+        var result = new GeneratorTraining(network, tokenizer, settings, _options, log).Run(reader, validation);
+        return new TextGenerationTransformer(_host, network, tokenizer, settings, _options.Decoding) { TrainingHistory = result.History };
     }
 
     /// <summary>Source and target budgets that the network's MaxLength can hold (a decoder-only model holds both in one row).</summary>

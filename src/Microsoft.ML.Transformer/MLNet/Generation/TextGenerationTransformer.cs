@@ -10,6 +10,7 @@ using Microsoft.ML.Transformer.MLNet.Persistence;
 using Microsoft.ML.Transformer.MLNet.Scoring;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Training;
 
 [assembly: LoadableClass(typeof(TextGenerationTransformer), null, typeof(SignatureLoadModel),
     "Transformer text generator", TextGenerationTransformer.LoaderSignature)]
@@ -22,7 +23,7 @@ namespace Microsoft.ML.Transformer.MLNet.Generation;
 /// <see cref="Decoding"/>, stored in the model; <see cref="WithDecoding"/> gives a transformer that decodes otherwise
 /// while sharing the network. Saves its network, tokenizer, settings and decoding options into the model zip.
 /// </summary>
-public sealed class TextGenerationTransformer : TextModelTransformerBase, INetworkSource
+public sealed class TextGenerationTransformer : TextModelTransformerBase, INetworkSource, ITrainedComponent
 {
     internal const string LoaderSignature = "TxfTextGenerator";
 
@@ -43,10 +44,17 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, INetwo
     {
         (_network, _tokenizer, _settings) = (network, tokenizer, settings);
         _network.eval();
+        _network.FreezeForInference(); // never trained again: bf16 products may use weights cast once
         _generator = new NetworkGenerator(network, tokenizer, settings.SourceMaxLength, settings.Truncation);
         _scorer = new GenerationScorer(_generator, decoding, settings);
         Decoding = decoding;
     }
+
+    /// <summary>
+    /// The training curve (loss, learning rate, validation token loss per step; <c>SaveCsv</c>, <c>SavePng</c>) of the
+    /// <c>Fit</c> that made this transformer; null for a transformer loaded from a zip. <see cref="WithDecoding"/> keeps it.
+    /// </summary>
+    public TrainingHistory? TrainingHistory { get; internal init; }
 
     /// <summary>How this transformer generates: the options stored with the model, or those given to <see cref="WithDecoding"/>.</summary>
     public DecodingOptions Decoding { get; }
@@ -78,7 +86,7 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, INetwo
     {
         Host.CheckValue(decoding, nameof(decoding));
         _generator.Validate(decoding);
-        return new TextGenerationTransformer(Host, _network, _tokenizer, _settings, decoding);
+        return new TextGenerationTransformer(Host, _network, _tokenizer, _settings, decoding) { TrainingHistory = TrainingHistory };
     }
 
     /// <summary>
