@@ -64,8 +64,8 @@ internal abstract class PositionTable : nn.Module
         if (length > maxLength && !extrapolate)
             throw new ArgumentOutOfRangeException(nameof(length), length,
                 $"Sequence length ({length}) exceeds {nameof(ModelOptions.MaxLength)} ({maxLength}), the longest the model " +
-                $"was built for. Shorten the input, or, with {nameof(PositionalEncoding.Sinusoidal)} or " +
-                $"{nameof(PositionalEncoding.None)} positions, set {nameof(ModelOptions.AllowLengthExtrapolation)} to accept it.");
+                $"was built for. Shorten the input, or, with {nameof(PositionalEncoding.Sinusoidal)}, " +
+                $"{nameof(PositionalEncoding.Rotary)} or {nameof(PositionalEncoding.None)} positions, set {nameof(ModelOptions.AllowLengthExtrapolation)} to accept it.");
     }
 }
 

@@ -31,6 +31,13 @@ public enum PositionalEncoding
 
     /// <summary>One trained vector per position (GPT-2, BERT), added to the token embeddings.</summary>
     Learned,
+
+    /// <summary>
+    /// Rotary position embedding (RoFormer, LLaMA): queries and keys of self-attention are rotated by position, so
+    /// attention scores depend on relative positions; nothing is added to the embeddings. Needs an even head dimension
+    /// and full or sliding-window attention; extrapolates (see <see cref="ModelOptions.AllowLengthExtrapolation"/>).
+    /// </summary>
+    Rotary,
 }
 
 /// <summary>The number format of the matrix products.</summary>

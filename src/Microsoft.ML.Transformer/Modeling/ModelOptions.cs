@@ -51,8 +51,8 @@ public sealed record ModelOptions
     /// <summary>
     /// Whether sequences longer than <see cref="MaxLength"/> are accepted. False (default) refuses them with an error:
     /// the model never saw such positions. True is allowed only with a positional encoding that extrapolates
-    /// (<see cref="Modeling.PositionalEncoding.Sinusoidal"/>, whose formula holds for any position, or
-    /// <see cref="Modeling.PositionalEncoding.None"/>); <see cref="Modeling.PositionalEncoding.Learned"/> has no
+    /// (<see cref="Modeling.PositionalEncoding.Sinusoidal"/> and <see cref="Modeling.PositionalEncoding.Rotary"/>, whose
+    /// formulas hold for any position, or <see cref="Modeling.PositionalEncoding.None"/>); <see cref="Modeling.PositionalEncoding.Learned"/> has no
     /// vector beyond its table.
     /// </summary>
     public bool AllowLengthExtrapolation { get; init; }
@@ -130,10 +130,19 @@ public sealed record ModelOptions
         Defined(Attention, nameof(Attention));
         Positive(AttentionWindow, nameof(AttentionWindow));
         NotNegative(GlobalTokens, nameof(GlobalTokens));
+        if (PositionalEncoding == PositionalEncoding.Rotary && HeadDimension % 2 != 0)
+            throw new ArgumentException(
+                $"{nameof(PositionalEncoding)} {nameof(PositionalEncoding.Rotary)} rotates pairs of features: the head dimension " +
+                $"({nameof(ModelDimension)} / {nameof(Heads)} = {HeadDimension}) must be even.", nameof(PositionalEncoding));
+        if (PositionalEncoding == PositionalEncoding.Rotary && Attention == AttentionVariant.Linear)
+            throw new ArgumentException(
+                $"{nameof(PositionalEncoding)} {nameof(PositionalEncoding.Rotary)} needs softmax attention ({nameof(AttentionVariant.Full)} " +
+                $"or {nameof(AttentionVariant.SlidingWindow)}); {nameof(Attention)} is {nameof(AttentionVariant.Linear)}, whose feature " +
+                "map does not keep the rotation relative.", nameof(PositionalEncoding));
         if (AllowLengthExtrapolation && PositionalEncoding == PositionalEncoding.Learned)
             throw new ArgumentException(
                 $"{nameof(AllowLengthExtrapolation)} (true) needs a {nameof(PositionalEncoding)} that extrapolates " +
-                $"({nameof(PositionalEncoding.Sinusoidal)} or {nameof(PositionalEncoding.None)}); " +
+                $"({nameof(PositionalEncoding.Sinusoidal)}, {nameof(PositionalEncoding.Rotary)} or {nameof(PositionalEncoding.None)}); " +
                 $"{nameof(PositionalEncoding.Learned)} has no vector beyond {nameof(MaxLength)} ({MaxLength}).",
                 nameof(AllowLengthExtrapolation));
         if (!(LayerNormEpsilon > 0) || double.IsInfinity(LayerNormEpsilon))

@@ -20,6 +20,7 @@ internal sealed class MultiHeadAttention : nn.Module
     private readonly AttentionVariant variant; // full in cross-attention when the model's is a sliding window
     private readonly long window;
     private readonly long globals;
+    private readonly RotaryPositions? rotary; // self-attention with rotary positions: rotates queries and keys
 
     public MultiHeadAttention(ModelOptions options, bool isCross) : base(nameof(MultiHeadAttention))
     {
@@ -38,6 +39,8 @@ internal sealed class MultiHeadAttention : nn.Module
         else
         {
             qkv = new Projection(d, 3 * d);
+            // Cross-attention keys are encoder positions, unrelated to the decoder's: rotary applies to self-attention only.
+            if (options.PositionalEncoding == PositionalEncoding.Rotary) rotary = new RotaryPositions(headDimension);
         }
         output = new Projection(d, d);
         RegisterComponents();
@@ -49,7 +52,7 @@ internal sealed class MultiHeadAttention : nn.Module
     /// <summary>Self-attention of x [B, T, D] → [B, T, D]. <paramref name="record"/> receives the probabilities.</summary>
     public Tensor SelfAttention(Tensor x, AttentionMask mask, Action<Tensor>? record = null)
     {
-        var (q, k, v) = ProjectSelf(x);
+        var (q, k, v) = ProjectSelf(x, 0);
         return Attend(q, k, v, mask, record);
     }
 
@@ -75,7 +78,7 @@ internal sealed class MultiHeadAttention : nn.Module
     /// </summary>
     public Tensor CachedSelfAttention(Tensor x, Tensor keyBuffer, Tensor valueBuffer, long length, AttentionMask mask, Tensor? linearState = null)
     {
-        var (q, k, v) = ProjectSelf(x);
+        var (q, k, v) = ProjectSelf(x, length);
         long n = x.shape[1];
         if (linearState is not null)
             return MergeHeads(LinearAttention.Step(q, k, v, linearState, mask.KeyPadding?.narrow(1, length, n)));
@@ -88,12 +91,20 @@ internal sealed class MultiHeadAttention : nn.Module
     public Tensor CachedCrossAttention(Tensor x, Tensor keys, Tensor values, AttentionMask mask) =>
         Attend(SplitHeads(query!.forward(x)), keys, values, mask, null);
 
-    private (Tensor Q, Tensor K, Tensor V) ProjectSelf(Tensor x)
+    // x [B, T, D] at positions offset … offset + T − 1 → Q, K, V, each [B, H, T, Dh].
+    private (Tensor Q, Tensor K, Tensor V) ProjectSelf(Tensor x, long offset)
     {
         var (b, t) = (x.shape[0], x.shape[1]);
         // One product, then views: [B, T, 3D] → [B, T, 3, H, Dh] → [3, B, H, T, Dh]; no copy.
         var parts = qkv!.forward(x).view(b, t, 3, heads, headDimension).permute(2, 0, 3, 1, 4).unbind(0);
-        return (parts[0], parts[1], parts[2]);
+        if (rotary is null) return (parts[0], parts[1], parts[2]);
+        return (rotary.Apply(parts[0], offset), rotary.Apply(parts[1], offset), parts[2]);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) rotary?.Dispose();
+        base.Dispose(disposing);
     }
 
     // [B, T, D] → [B, H, T, Dh]

@@ -11,12 +11,13 @@ public sealed class DecodingCacheTests
     private const double Tolerance = 1e-5;
 
     [TestMethod]
-    [DataRow(NormPlacement.PreNorm, Precision.Float32)]
-    [DataRow(NormPlacement.PostNorm, Precision.Float32)]
-    public void EncoderDecoderStepsEqualTheFullPass(NormPlacement placement, Precision precision)
+    [DataRow(NormPlacement.PreNorm, Precision.Float32, PositionalEncoding.Sinusoidal)]
+    [DataRow(NormPlacement.PostNorm, Precision.Float32, PositionalEncoding.Sinusoidal)]
+    [DataRow(NormPlacement.PreNorm, Precision.Float32, PositionalEncoding.Rotary)]
+    public void EncoderDecoderStepsEqualTheFullPass(NormPlacement placement, Precision precision, PositionalEncoding positions)
     {
         using var scope = NewDisposeScope();
-        using var model = Create(Options() with { NormPlacement = placement });
+        using var model = Create(Options() with { NormPlacement = placement, PositionalEncoding = positions });
         model.Precision = precision;
         var sourcePadding = Padding(7, 7, 4, 6);
         var memory = model.Encode(WithPads(Ids(3, 7, seed: 1), sourcePadding), sourcePadding);
@@ -33,10 +34,12 @@ public sealed class DecodingCacheTests
     }
 
     [TestMethod]
-    public void DecoderOnlyPrefillThenStepsEqualTheFullPass()
+    [DataRow(PositionalEncoding.Learned)]
+    [DataRow(PositionalEncoding.Rotary)]
+    public void DecoderOnlyPrefillThenStepsEqualTheFullPass(PositionalEncoding positions)
     {
         using var scope = NewDisposeScope();
-        using var model = Create(Options(0) with { PositionalEncoding = PositionalEncoding.Learned, TieEmbeddings = true });
+        using var model = Create(Options(0) with { PositionalEncoding = positions, TieEmbeddings = true });
         var tokens = Ids(2, 10, seed: 3);
         var full = model.Logits(model.Decode(tokens, null, null, null));
         using var cache = model.StartDecoding(null, null, 2, 10);
