@@ -18,7 +18,7 @@ internal sealed class PretrainingPaysBenchmark : IBenchmark
 {
     public string Name => "pretrain-pays";
 
-    public string Description => "banking77: masked-LM pretraining on unlabelled texts, then fine-tuning on 10% vs training from scratch (--pretrain-steps, --extra tatoeba,sentiment, --save zip, --base zip, --lr, --freeze-embeddings, --freeze-layers N)";
+    public string Description => "banking77: masked-LM pretraining on unlabelled texts, then fine-tuning on 10% vs training from scratch (--pretrain-steps, --extra tatoeba,sentiment, --save zip, --base zip, --lr, --scratch-lr, --epochs, --only pretrained|scratch, --freeze-embeddings, --freeze-layers N)";
 
     public sealed class Row
     {
@@ -64,7 +64,8 @@ internal sealed class PretrainingPaysBenchmark : IBenchmark
             throw new ArgumentException($"--only: expected both, pretrained or scratch, found '{only}'.");
         double scratch = only == "pretrained" ? double.NaN : Accuracy(ml, Classifier(args, seed, baseModel: null), labelled, test);
         double fineTuned = only == "scratch" ? double.NaN : Accuracy(ml, Classifier(args, seed, baseModel: pretrained), labelled, test);
-        Result.Print("pretrain_pays", ("labelled_rows", labelled.Length), ("scratch_accuracy", scratch), ("pretrained_accuracy", fineTuned),
+        Result.Print("pretrain_pays", ("labelled_rows", labelled.Length), ("scratch_lr", Classifier(args, seed, null).Training.LearningRate),
+            ("pretrained_lr", Classifier(args, seed, pretrained).Training.LearningRate), ("scratch_accuracy", scratch), ("pretrained_accuracy", fineTuned),
             ("gain_points", 100 * (fineTuned - scratch)), ("target_points", 5));
     }
 
@@ -106,7 +107,9 @@ internal sealed class PretrainingPaysBenchmark : IBenchmark
         FreezeEmbeddings = baseModel is not null && args.Has("freeze-embeddings"),
         Training = new TrainingOptions
         {
-            Epochs = args.Int("epochs", 30), BatchSize = 32, LearningRate = args.Double("lr", 5e-4), WarmupSteps = 100, Seed = seed, LogEveryNSteps = 250,
+            // Each arm may get its own learning rate (--scratch-lr, default --lr): compare each at its best setting.
+            Epochs = args.Int("epochs", 30), BatchSize = 32, WarmupSteps = 100, Seed = seed, LogEveryNSteps = 250,
+            LearningRate = baseModel is null ? args.Double("scratch-lr", args.Double("lr", 5e-4)) : args.Double("lr", 5e-4),
         },
     };
 
