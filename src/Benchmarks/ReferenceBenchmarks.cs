@@ -185,7 +185,10 @@ internal sealed class MemoryBenchmark : IBenchmark
         for (int step = 1; step <= total; step++)
         {
             TrainStep(model, optimizer, batch);
-            if (step % 10 == 0) Console.WriteLine($"step {step}  rss {ResidentMegabytes():F0} MiB  {clock.Elapsed.TotalSeconds:F0} s");
+            // The managed heap beside RSS: growth there is the .NET GC's, not LibTorch's or glibc's.
+            if (step % 10 == 0)
+                Console.WriteLine($"step {step}  rss {ResidentMegabytes():F0} MiB  managed heap {GC.GetTotalMemory(false) / 1048576.0:F1} MiB  " +
+                    $"live tensors {torch.Tensor.TotalCount}  {clock.Elapsed.TotalSeconds:F0} s");
             if (checkpoints.Contains(step))
                 Result.Print("train_memory", ("impl", "torchsharp"), ("step", step), ("rss_mb", ResidentMegabytes()));
         }
