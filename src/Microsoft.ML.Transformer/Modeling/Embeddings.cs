@@ -110,14 +110,23 @@ internal sealed class SinusoidalPositions : PositionTable
     public static Tensor Table(long maxLength, long dimension)
     {
         using var scope = NewDisposeScope();
-        var position = arange(maxLength, dtype: ScalarType.Float64).unsqueeze(1);             // [L, 1]
-        var evenIndex = arange(0, dimension, 2, dtype: ScalarType.Float64);                   // [ceil(D/2)] = 2i
-        var angle = position * exp(evenIndex * (-Math.Log(10000.0) / dimension)).unsqueeze(0); // [L, ceil(D/2)]
+        var angle = Angles(maxLength, dimension);                                             // [L, ceil(D/2)]
         var pe = zeros(maxLength, dimension, dtype: ScalarType.Float64);
         pe[.., TensorIndex.Slice(0, null, 2)] = sin(angle);
         // With odd D the last even column has no cosine partner.
         pe[.., TensorIndex.Slice(1, null, 2)] = cos(angle).narrow(1, 0, dimension / 2);
         return pe.to(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The paper's angles pos / 10000^(2i/d) for positions 0 … length − 1 and i = 0 … ceil(d/2) − 1, float64
+    /// [length, ceil(d/2)]; also the rotation angles of <see cref="RotaryPositions"/> (with d the head dimension).
+    /// </summary>
+    public static Tensor Angles(long length, long dimension)
+    {
+        var position = arange(length, dtype: ScalarType.Float64).unsqueeze(1);                // [L, 1]
+        var evenIndex = arange(0, dimension, 2, dtype: ScalarType.Float64);                   // [ceil(D/2)] = 2i
+        return position * exp(evenIndex * (-Math.Log(10000.0) / dimension)).unsqueeze(0);    // [L, ceil(D/2)]
     }
 }
 

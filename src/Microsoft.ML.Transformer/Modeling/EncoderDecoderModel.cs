@@ -81,7 +81,7 @@ internal sealed partial class EncoderDecoderModel : nn.Module
         get => precision;
         set
         {
-            if (inference is not null && value != precision)
+            if (frozen && value != precision)
                 throw new InvalidOperationException("The model is frozen for inference: its precision can no longer change.");
             precision = value;
             foreach (var module in modules())
@@ -106,9 +106,6 @@ internal sealed partial class EncoderDecoderModel : nn.Module
         foreach (var module in modules())
             if (module is Projection projection) projection.Inference = inference;
     }
-
-    /// <summary>The weight of a product in this model: its cast copy while frozen for inference and without gradients.</summary>
-    private Tensor ForProduct(Tensor weight) => inference is not null && !is_grad_enabled() ? inference.Get(weight) : weight;
 
     protected override void Dispose(bool disposing)
     {
@@ -147,7 +144,7 @@ internal sealed partial class EncoderDecoderModel : nn.Module
     {
         var logits = head is not null
             ? head.forward(hidden)
-            : Projection.Linear(hidden, ForProduct(TargetEmbedding.Weight), null, precision);
+            : Projection.Linear(hidden, InferenceWeights.For(inference, TargetEmbedding.Weight)!, null, precision);
         return logits.to(ScalarType.Float32);
     }
 

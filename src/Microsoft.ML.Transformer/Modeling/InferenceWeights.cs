@@ -16,6 +16,13 @@ internal sealed class InferenceWeights : IDisposable
 
     public InferenceWeights(ScalarType dtype) => this.dtype = dtype;
 
+    /// <summary>
+    /// What a product should use: the cast copy of <paramref name="weight"/> when there are copies and no gradient is
+    /// being recorded, else the weight itself (null stays null, for a missing bias).
+    /// </summary>
+    public static Tensor? For(InferenceWeights? copies, Tensor? weight) =>
+        copies is null || weight is null || is_grad_enabled() ? weight : copies.Get(weight);
+
     /// <summary>The copy of <paramref name="weight"/> in the inference type, made on first request.</summary>
     public Tensor Get(Tensor weight)
     {

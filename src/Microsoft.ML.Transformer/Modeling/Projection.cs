@@ -39,9 +39,7 @@ internal sealed class Projection : nn.Module<Tensor, Tensor>
 
     /// <inheritdoc/>
     public override Tensor forward(Tensor x) =>
-        Inference is { } copies && !is_grad_enabled()
-            ? Linear(x, copies.Get(weight), bias is null ? null : copies.Get(bias), Precision)
-            : Linear(x, weight, bias, Precision);
+        Linear(x, InferenceWeights.For(Inference, weight)!, InferenceWeights.For(Inference, bias), Precision);
 
     /// <summary>x Wᵀ + b in the given precision (shared with the tied output head).</summary>
     public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias, Precision precision)

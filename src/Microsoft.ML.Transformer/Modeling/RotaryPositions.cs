@@ -56,9 +56,7 @@ internal sealed class RotaryPositions : IDisposable
             return t;
         long rows = Math.Max(length, table?.Cos.shape[0] ?? 0);
         using var scope = NewDisposeScope();
-        var position = arange(rows, dtype: ScalarType.Float64).unsqueeze(1);                          // [L, 1]
-        var frequency = exp(arange(0, headDimension, 2, dtype: ScalarType.Float64) * (-Math.Log(10000.0) / headDimension));
-        var angle = position * frequency.unsqueeze(0);                                                // [L, Dh/2]
+        var angle = SinusoidalPositions.Angles(rows, headDimension);                                  // [L, Dh/2]
         var fresh = (angle.cos().to(dtype, device).DetachFromDisposeScope(), angle.sin().to(dtype, device).DetachFromDisposeScope());
         Free();
         table = fresh;
