@@ -64,8 +64,8 @@ internal sealed class PretrainingPaysBenchmark : IBenchmark
             throw new ArgumentException($"--only: expected both, pretrained or scratch, found '{only}'.");
         double scratch = only == "pretrained" ? double.NaN : Accuracy(ml, Classifier(args, seed, baseModel: null), labelled, test);
         double fineTuned = only == "scratch" ? double.NaN : Accuracy(ml, Classifier(args, seed, baseModel: pretrained), labelled, test);
-        Result.Print("pretrain_pays", ("labelled_rows", labelled.Length), ("scratch_lr", Classifier(args, seed, null).Training.LearningRate),
-            ("pretrained_lr", Classifier(args, seed, pretrained).Training.LearningRate), ("scratch_accuracy", scratch), ("pretrained_accuracy", fineTuned),
+        Result.Print("pretrain_pays", ("labelled_rows", labelled.Length), ("scratch_lr", LearningRate(args, pretrained: false)),
+            ("pretrained_lr", LearningRate(args, pretrained: true)), ("scratch_accuracy", scratch), ("pretrained_accuracy", fineTuned),
             ("gain_points", 100 * (fineTuned - scratch)), ("target_points", 5));
     }
 
@@ -107,11 +107,14 @@ internal sealed class PretrainingPaysBenchmark : IBenchmark
         FreezeEmbeddings = baseModel is not null && args.Has("freeze-embeddings"),
         Training = new TrainingOptions
         {
-            // Each arm may get its own learning rate (--scratch-lr, default --lr): compare each at its best setting.
-            Epochs = args.Int("epochs", 30), BatchSize = 32, WarmupSteps = 100, Seed = seed, LogEveryNSteps = 250,
-            LearningRate = baseModel is null ? args.Double("scratch-lr", args.Double("lr", 5e-4)) : args.Double("lr", 5e-4),
+            Epochs = args.Int("epochs", 30), BatchSize = 32, LearningRate = LearningRate(args, pretrained: baseModel is not null),
+            WarmupSteps = 100, Seed = seed, LogEveryNSteps = 250,
         },
     };
+
+    /// <summary>Each arm may get its own learning rate (--scratch-lr, default --lr): compare each at its best setting.</summary>
+    private static double LearningRate(BenchmarkArgs args, bool pretrained) =>
+        pretrained ? args.Double("lr", 5e-4) : args.Double("scratch-lr", args.Double("lr", 5e-4));
 
     private static double Accuracy(MLContext ml, TransformerClassifierOptions options, Row[] labelled, IDataView test)
     {

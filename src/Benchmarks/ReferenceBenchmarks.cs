@@ -98,7 +98,12 @@ internal sealed class GenerateBenchmark : IBenchmark
         using var batch = new TrainingBatch(new Generator(0));
         using var noGrad = no_grad();
         Tensor? uncached = null, cached = null;
-        foreach (bool useCache in args.String("cache", "off,on").Split(',').Select(c => c == "on"))
+        foreach (bool useCache in args.String("cache", "off,on").Split(',').Select(c => c switch
+        {
+            "on" => true,
+            "off" => false,
+            _ => throw new ArgumentException($"--cache: expected on, off or both (off,on), found '{c}'."),
+        }))
         {
             Func<int, Tensor> generate = n => useCache ? WithCache(model, batch, n) : WithoutCache(model, batch, n);
             // Warm-up: two full runs, so that timing starts in the steady state (JIT tiers, allocator) that a
