@@ -34,16 +34,20 @@ internal sealed class Projection : nn.Module<Tensor, Tensor>
     /// <summary>The number format of the product; set for the whole model by <see cref="EncoderDecoderModel.Precision"/>.</summary>
     public Precision Precision { get; set; }
 
-    /// <summary>Cast copies of the weights for inference (see <see cref="InferenceWeights"/>), or null.</summary>
+    /// <summary>The frozen model's inference copies of the weights (see <see cref="InferenceWeights"/>), or null.</summary>
     internal InferenceWeights? Inference { get; set; }
 
     /// <inheritdoc/>
-    public override Tensor forward(Tensor x) =>
-        Linear(x, InferenceWeights.For(Inference, weight)!, InferenceWeights.For(Inference, bias), Precision);
+    public override Tensor forward(Tensor x) => Linear(x, weight, bias, Precision, Inference);
 
-    /// <summary>x Wᵀ + b in the given precision (shared with the tied output head).</summary>
-    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias, Precision precision)
+    /// <summary>
+    /// x Wᵀ + b in the given precision (shared with the tied output head): from the inference copies when the model is
+    /// frozen and no gradient is recorded, else from the parameters themselves.
+    /// </summary>
+    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias, Precision precision, InferenceWeights? inference)
     {
+        if (inference is not null && !is_grad_enabled())
+            return inference.Linear(x, weight, bias);
         if (precision == Precision.Float32)
             return nn.functional.linear(x, weight, bias);
         // Autocast semantics: the product in bf16, its result left in bf16 for the next bf16 consumer.

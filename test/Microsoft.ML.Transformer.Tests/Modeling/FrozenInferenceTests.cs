@@ -6,8 +6,9 @@ using static Microsoft.ML.Transformer.Tests.Modeling.TinyModels;
 namespace Microsoft.ML.Transformer.Tests.Modeling;
 
 /// <summary>
-/// A model frozen for inference computes bfloat16 products on weights cast once: it must give exactly the logits of
-/// the same model casting at every product, and it must refuse what would make its copies stale.
+/// A model frozen for inference computes its products on weight copies laid out once (transposed, and cast to bfloat16
+/// in that precision): it must give the logits of the same model reading its parameters at every product, up to float
+/// rounding, and it must refuse what would make its copies stale.
 /// </summary>
 [TestClass]
 public sealed class FrozenInferenceTests
@@ -35,12 +36,15 @@ public sealed class FrozenInferenceTests
         {
             var expected = casting.Step(target[.., t], castingCache);
             var actual = frozen.Step(target[.., t], frozenCache);
-            Assert.AreEqual(0.0, MaxDiff(expected, actual), $"step {t}");
+            // bf16 products round to 8 bits of mantissa: only the summation order differs, so the logits agree far
+            // inside one bf16 step of the logits' size (~0.01 here); a stale or wrong copy would differ by far more.
+            Assert.IsLessThan(2e-3, MaxDiff(expected, actual), $"step {t}");
+            Assert.IsTrue(expected.argmax(-1).eq(actual.argmax(-1)).all().item<bool>(), $"step {t}: another greedy token");
         }
     }
 
     [TestMethod]
-    public void FrozenFloat32ModelIsUnchanged()
+    public void FrozenFloat32ModelGivesTheSameOutputs()
     {
         using var scope = NewDisposeScope();
         using var plain = Create(Options());
@@ -49,7 +53,7 @@ public sealed class FrozenInferenceTests
         var padding = Padding(7, 7, 5);
         var ids = WithPads(Ids(2, 7, seed: 3), padding);
         using var noGrad = no_grad();
-        Assert.AreEqual(0.0, MaxDiff(plain.forward(ids, padding, ids, padding), frozen.forward(ids, padding, ids, padding)));
+        Assert.IsLessThan(1e-5, MaxDiff(plain.forward(ids, padding, ids, padding), frozen.forward(ids, padding, ids, padding)));
     }
 
     [TestMethod]
