@@ -94,6 +94,7 @@ internal sealed class TrainingLoop : IDisposable
         StartOrResume();
         var run = new RunClock(_state.ElapsedBefore);
         TrainingStopReason? stop = _state.StoppedEarly ? TrainingStopReason.EarlyStopping : null;
+        using var precision = new PrecisionScope(_model, _options.Precision);
         _model.train();
 
         for (; stop is null && _state.Epoch < _options.Epochs; )

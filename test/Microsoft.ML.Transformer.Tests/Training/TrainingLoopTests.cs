@@ -38,6 +38,23 @@ public sealed class TrainingLoopTests
     }
 
     [TestMethod]
+    public void PrecisionHoldsForTheRunAndIsPutBackAfterwards()
+    {
+        using var network = Modeling.TinyModels.Create(Modeling.TinyModels.Options());
+        var seen = new List<Microsoft.ML.Transformer.Modeling.Precision>();
+        var options = new TrainingOptions { Epochs = 1, WarmupSteps = 0, Precision = Microsoft.ML.Transformer.Modeling.Precision.BFloat16 };
+        using (var loop = new TrainingLoop(network, options))
+            loop.Run(_ => Enumerable.Range(0, 3).Select(i => new ToyBatch(Modeling.TinyModels.Ids(2, 5, seed: i), Modeling.TinyModels.Ids(2, 4, seed: 10 + i))), batch =>
+            {
+                seen.Add(network.Precision);
+                return (network.forward(batch.Features, null, batch.Labels, null).mean(), 1);
+            });
+
+        CollectionAssert.AreEqual(Enumerable.Repeat(Microsoft.ML.Transformer.Modeling.Precision.BFloat16, 3).ToArray(), seen.ToArray(), "every step in bf16");
+        Assert.AreEqual(Microsoft.ML.Transformer.Modeling.Precision.Float32, network.Precision, "the trained network computes as before");
+    }
+
+    [TestMethod]
     public void WeightDecayShrinksOnlyWeightMatrices()
     {
         torch.manual_seed(5);

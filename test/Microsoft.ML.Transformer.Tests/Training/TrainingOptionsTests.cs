@@ -22,5 +22,8 @@ public sealed class TrainingOptionsTests
 
         e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new TrainingOptions { TimeBudget = TimeSpan.Zero }.Validate());
         StringAssert.Contains(e.Message, "TimeBudget");
+
+        e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new TrainingOptions { Precision = (Microsoft.ML.Transformer.Modeling.Precision)7 }.Validate());
+        StringAssert.Contains(e.Message, "Precision must be Float32 or BFloat16; found 7");
     }
 }
