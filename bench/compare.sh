@@ -5,6 +5,7 @@
 #
 #   bench/compare.sh                 # 3 rounds, 5 repetitions of 6 training steps, generation with 5 repetitions
 #   ROUNDS=5 REPS=5 STEPS=6 bench/compare.sh
+#   PARTS=generate ROUNDS=5 bench/compare.sh   # only some parts: any of matmul, train, generate
 #
 # Needs the peer's Python (as root, once): apt-get update && apt-get install -y python3-torch libopenblas0-openmp
 # Measure on an idle machine: two CPU-heavy processes at once on 2 cores make both several times slower.
@@ -14,6 +15,11 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 REPS=${REPS:-5}
 STEPS=${STEPS:-6}
+PARTS=${PARTS:-matmul train generate}
+for part in $PARTS; do
+    case $part in matmul|train|generate) ;; *) echo "PARTS: expected matmul, train or generate, found '$part'" >&2; exit 2;; esac
+done
+has() { [[ " $PARTS " == *" $1 "* ]]; }
 PEER=${PEER:-../shared/bench/pytorch_reference.py}
 OURS=src/Benchmarks/bin/Release/net10.0/Microsoft.ML.Transformer.Benchmarks
 
@@ -25,14 +31,20 @@ trap 'rm -f "$log"' EXIT
 echo "load before: $(uptime)"
 for round in $(seq "$ROUNDS"); do
     echo "== round $round of $ROUNDS"
-    peer mm 1 1 | tee -a "$log" | grep RESULT
-    "$OURS" matmul | tee -a "$log" | grep RESULT
-    peer train "$REPS" "$STEPS" | tee -a "$log" | grep RESULT
-    "$OURS" train --reps "$REPS" --steps "$STEPS" | tee -a "$log" | grep RESULT
-    peer bf16 "$REPS" "$STEPS" | tee -a "$log" | grep RESULT
-    peer gen "$REPS" | tee -a "$log" | grep RESULT
-    "$OURS" generate --reps "$REPS" | tee -a "$log" | grep -E 'RESULT|identical'
-    "$OURS" generate-mlnet --repeats "$REPS" | tee -a "$log" | grep RESULT
+    if has matmul; then
+        peer mm 1 1 | tee -a "$log" | grep RESULT
+        "$OURS" matmul | tee -a "$log" | grep RESULT
+    fi
+    if has train; then
+        peer train "$REPS" "$STEPS" | tee -a "$log" | grep RESULT
+        "$OURS" train --reps "$REPS" --steps "$STEPS" | tee -a "$log" | grep RESULT
+        peer bf16 "$REPS" "$STEPS" | tee -a "$log" | grep RESULT
+    fi
+    if has generate; then
+        peer gen "$REPS" | tee -a "$log" | grep RESULT
+        "$OURS" generate --reps "$REPS" | tee -a "$log" | grep -E 'RESULT|identical'
+        "$OURS" generate-mlnet --repeats "$REPS" | tee -a "$log" | grep RESULT
+    fi
 done
 echo "load after: $(uptime)"
 
@@ -71,6 +83,8 @@ ratios = [
 print("\nratios of medians:")
 for label, a, b, target in ratios:
     r = median(*a) / median(*b)
+    if r != r:   # NaN: a part that was not run
+        continue
     if target is None:
         verdict = ""
     elif target < 0:   # an upper bound

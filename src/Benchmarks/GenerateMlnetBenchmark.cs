@@ -21,10 +21,11 @@ internal sealed class GenerateMlnetBenchmark : IBenchmark
 
     public string Name => "generate-mlnet";
 
-    public string Description => "ML.NET text generator speed, reference configuration: greedy, beam 4, sampling (tokens/s; --repeats 5, --decodings greedy,beam4,sampling)";
+    public string Description => "ML.NET text generator speed, reference configuration: greedy, beam 4, sampling (tokens/s; --repeats 5, --decodings greedy,beam4,sampling, --overhead, --threads 2)";
 
     public void Run(BenchmarkArgs args)
     {
+        ReferenceSetup.Threads(args);
         int repeats = args.Int("repeats", 5);
         var ml = new MLContext(seed: 1);
         var shakespeare = File.ReadAllLines(Path.Combine(args.DataDir, "tiny-shakespeare", "input.txt")).Where(l => l.Length > 0).ToArray();
@@ -37,6 +38,11 @@ internal sealed class GenerateMlnetBenchmark : IBenchmark
         Console.WriteLine($"vocabulary {tokenizer.VocabularySize}, {network.ParameterCount:N0} parameters, {Batch} sources of " +
             $"{sources.Average(s => tokenizer.Encode(s).Length):F1} tokens on average, {NewTokens} new tokens, threads {torch.get_num_threads()}");
 
+        if (args.Has("overhead"))
+        {
+            Overhead(ml, model, network, tokenizer, sources, data, repeats);
+            return;
+        }
         double greedy = 0;
         foreach (var (name, decoding) in new (string, DecodingOptions)[]
         {
@@ -60,6 +66,52 @@ internal sealed class GenerateMlnetBenchmark : IBenchmark
             Result.Print("generate_mlnet", ("impl", "torchsharp"), ("decoding", name), ("tokens_per_s", median),
                 ("min", rates.Min()), ("max", rates.Max()), ("cost_vs_greedy", greedy / median));
         }
+    }
+
+    /// <summary>
+    /// What the ML.NET layers cost, measured in one process so that the machine's drift between processes (up to ±20%
+    /// here) cannot hide it: greedy decoding of the same 32 sources as a bare loop over the network (encode, cache,
+    /// 64 steps of max), through the library's generator (tokenising, the search with its per-step bookkeeping and
+    /// log-probabilities, detokenising), and through ML.NET's Transform; alternated, medians of the repetitions.
+    /// </summary>
+    private static void Overhead(MLContext ml, TextGenerationTransformer model, EncoderDecoderModel network,
+        TextTokenizer tokenizer, string[] sources, IDataView data, int repeats)
+    {
+        var ids = sources.Select(s => tokenizer.Encode(s).Select(i => (long)i).Append(tokenizer.Specials.End).ToArray()).ToArray(); // as the generator reads them
+        int width = ids.Max(row => row.Length);
+        long[] flat = ids.SelectMany(row => row.Concat(Enumerable.Repeat((long)tokenizer.Specials.Pad, width - row.Length))).ToArray();
+        bool[] padding = ids.SelectMany(row => Enumerable.Range(0, width).Select(j => j >= row.Length)).ToArray();
+        var generator = new NetworkGenerator(network, tokenizer, SourceLength, TruncationSide.KeepHead);
+
+        void Bare()
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            var source = torch.tensor(flat, [Batch, width]);
+            var mask = torch.tensor(padding, [Batch, width]);
+            using var cache = network.StartDecoding(network.Encode(source, mask), mask, Batch, NewTokens);
+            var token = torch.full(Batch, (long)tokenizer.Specials.Begin);
+            for (int i = 0; i < NewTokens; i++)
+                token = LogitsProcessing.Greedy(network.Step(token, cache));                // [B]
+        }
+        var ways = new (string Name, Action Run)[]
+        {
+            ("bare", Bare),
+            ("generator", () => generator.Generate(sources, model.Decoding)),
+            ("mlnet", () => Generate(ml, model, data)),
+        };
+        var rates = ways.Select(_ => new List<double>()).ToArray();
+        for (int r = -2; r < repeats; r++)   // two rounds of warm-up
+            for (int w = 0; w < ways.Length; w++)
+            {
+                var clock = Stopwatch.StartNew();
+                ways[w].Run();
+                if (r >= 0) rates[w].Add(Batch * NewTokens / clock.Elapsed.TotalSeconds);
+            }
+        double bare = Result.Median(rates[0]);
+        Result.Print("generate_mlnet_overhead", ("impl", "torchsharp"), ("bare_tokens_per_s", bare),
+            ("generator_tokens_per_s", Result.Median(rates[1])), ("mlnet_tokens_per_s", Result.Median(rates[2])),
+            ("mlnet_vs_bare", Result.Median(rates[2]) / bare));
     }
 
     /// <summary>Runs Transform and reads every generated text (the cursor generates as it goes).</summary>
