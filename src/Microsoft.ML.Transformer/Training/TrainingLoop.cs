@@ -155,8 +155,8 @@ internal sealed class TrainingLoop : IDisposable
         SaveCheckpoint(run);
         _model.eval();
         bool restored = _options.RestoreBestWeights && _state.BestStep != _state.Step && _best.Restore(_model);
-        _log($"Training stopped ({stop}) after {_state.Step} steps in {Format(run.Total)}"
-            + (restored ? $"; restored the weights of step {_state.BestStep} (validation {Format(_state.BestMetric!.Value)})." : "."));
+        _log($"Training stopped ({stop}) after {_state.Step} steps in {TrainingProgress.Format(run.Total)}"
+            + (restored ? $"; restored the weights of step {_state.BestStep} (validation {TrainingProgress.Format(_state.BestMetric!.Value)})." : "."));
         return new TrainingResult(_state.Step, stop.Value, _state.BestMetric, _state.BestMetric is null ? null : _state.BestStep, History);
     }
 
@@ -213,7 +213,7 @@ internal sealed class TrainingLoop : IDisposable
         _state.History.Add(progress);
         _options.Progress?.Report(progress);
         if (_state.Step % _options.LogEveryNSteps == 0 || metric is not null)
-            _log(Describe(progress));
+            _log(progress.ToString());
 
         if (endsEpoch)
             (_state.Epoch, _state.BatchesConsumedInEpoch) = (epoch + 1, 0);
@@ -304,23 +304,6 @@ internal sealed class TrainingLoop : IDisposable
         long stepsPerEpoch = (perEpoch + _options.GradientAccumulationSteps - 1) / _options.GradientAccumulationSteps;
         return Math.Max(1, stepsPerEpoch * _options.Epochs);
     }
-
-    private static string Describe(TrainingProgress p)
-    {
-        var c = CultureInfo.InvariantCulture;
-        string text = string.Create(c, $"step {p.Step}{(p.TotalSteps is long t ? "/" + t : "")} epoch {p.Epoch + 1}: ")
-            + string.Create(c, $"loss {p.Loss:F4} (smoothed {p.SmoothedLoss:F4}), lr {p.LearningRate:E2}, gradient norm {p.GradientNorm:F3}, ")
-            + string.Create(c, $"{p.TokensPerSecond:F0} tokens/s, {Format(p.Elapsed)} elapsed");
-        if (p.EstimatedTimeLeft is TimeSpan left)
-            text += $", {Format(left)} left";
-        if (p.ValidationMetric is double m)
-            text += $", validation {Format(m)}";
-        return text;
-    }
-
-    private static string Format(TimeSpan t) => t.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
-
-    private static string Format(double metric) => metric.ToString("G5", CultureInfo.InvariantCulture);
 
     /// <summary>Frees the optimiser state and the kept best weights; the model stays the caller's.</summary>
     public void Dispose()

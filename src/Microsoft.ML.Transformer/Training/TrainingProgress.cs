@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Microsoft.ML.Transformer.Training;
 
 /// <summary>Where training stands after one optimiser step.</summary>
@@ -23,4 +25,27 @@ public sealed record TrainingProgress(
     double TokensPerSecond,
     TimeSpan Elapsed,
     TimeSpan? EstimatedTimeLeft,
-    double? ValidationMetric);
+    double? ValidationMetric)
+{
+    /// <summary>
+    /// The progress as the one log line the trainers write to ML.NET's log, e.g.
+    /// "step 50/400 epoch 1: loss 2.3104 (smoothed 2.4012), lr 3.00E-004, gradient norm 0.812, 2105 tokens/s,
+    /// 00:00:31 elapsed, 00:03:37 left".
+    /// </summary>
+    public override string ToString()
+    {
+        var c = CultureInfo.InvariantCulture;
+        string text = string.Create(c, $"step {Step}{(TotalSteps is long t ? "/" + t : "")} epoch {Epoch + 1}: ")
+            + string.Create(c, $"loss {Loss:F4} (smoothed {SmoothedLoss:F4}), lr {LearningRate:E2}, gradient norm {GradientNorm:F3}, ")
+            + string.Create(c, $"{TokensPerSecond:F0} tokens/s, {Format(Elapsed)} elapsed");
+        if (EstimatedTimeLeft is TimeSpan left)
+            text += $", {Format(left)} left";
+        if (ValidationMetric is double m)
+            text += $", validation {Format(m)}";
+        return text;
+    }
+
+    internal static string Format(TimeSpan t) => t.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
+
+    internal static string Format(double metric) => metric.ToString("G5", CultureInfo.InvariantCulture);
+}

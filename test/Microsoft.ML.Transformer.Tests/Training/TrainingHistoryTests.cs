@@ -7,6 +7,27 @@ namespace Microsoft.ML.Transformer.Tests.Training;
 [TestClass]
 public sealed class TrainingHistoryTests
 {
+    [TestMethod]
+    public void ProgressReadsAsOneLogLineInAnyCulture()
+    {
+        var previous = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE"); // a decimal comma must not leak in
+        try
+        {
+            var progress = new TrainingProgress(50, 400, 0, 2.31041, 2.40117, 3e-4, 0.8123, 2105.4,
+                TimeSpan.FromSeconds(31), TimeSpan.FromSeconds(217), null);
+            Assert.AreEqual("step 50/400 epoch 1: loss 2.3104 (smoothed 2.4012), lr 3.00E-004, gradient norm 0.812, " +
+                "2105 tokens/s, 00:00:31 elapsed, 00:03:37 left", progress.ToString());
+            var validated = progress with { TotalSteps = null, EstimatedTimeLeft = null, ValidationMetric = 0.25 };
+            Assert.EndsWith("00:00:31 elapsed, validation 0.25", validated.ToString());
+            StringAssert.StartsWith(validated.ToString(), "step 50 epoch 1:");
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
+    }
+
     private static TrainingHistory TrainedHistory()
     {
         var train = new ToyProblem(rows: 256, seed: 41);
