@@ -39,13 +39,19 @@ internal sealed class Generator
     /// <summary>Generates one sequence per prefix (beam search: the best one).</summary>
     /// <param name="decoder">Holds <c>prefixes.Count</c> rows, prefilled with all but the last token of each prefix.</param>
     /// <param name="prefixes">B non-empty prefixes.</param>
-    public IReadOnlyList<GeneratedSequence> Generate(IIncrementalDecoder decoder, IReadOnlyList<IReadOnlyList<long>> prefixes)
+    /// <param name="logProbabilities">
+    /// Whether greedy decoding and sampling sum each row's <see cref="GeneratedSequence.LogProbability"/> (a log-sum-exp
+    /// over the vocabulary at every step, about 2% of a step of the reference network); when false it is NaN. Beam search
+    /// always has it: it ranks by it.
+    /// </param>
+    public IReadOnlyList<GeneratedSequence> Generate(IIncrementalDecoder decoder, IReadOnlyList<IReadOnlyList<long>> prefixes,
+        bool logProbabilities = true)
     {
         CheckInputs(decoder, prefixes);
         if (_options.Strategy == DecodingStrategy.Beam)
             return new BeamSearch(decoder, _options, _endId, _decode, _stops, prefixes.Count).Run(prefixes);
 
-        using var search = new SequentialSearch(decoder, prefixes, _options, _endId, _decode, _stops);
+        using var search = new SequentialSearch(decoder, prefixes, _options, _endId, _decode, _stops, logProbabilities);
         while (!search.IsDone)
             search.Step();
         return search.Results.Select(r => r!).ToArray();

@@ -49,7 +49,10 @@ internal sealed class NetworkGenerator
     }
 
     /// <summary>One generated sequence per source, in order (beam search: the best one).</summary>
-    public IReadOnlyList<GeneratedSequence> Generate(IReadOnlyList<string> sources, DecodingOptions options)
+    /// <param name="sources">The texts to continue or transform.</param>
+    /// <param name="options">How to decode.</param>
+    /// <param name="logProbabilities">Whether greedy decoding and sampling compute each sequence's log-probability (see <see cref="Generator.Generate"/>).</param>
+    public IReadOnlyList<GeneratedSequence> Generate(IReadOnlyList<string> sources, DecodingOptions options, bool logProbabilities = true)
     {
         ArgumentNullException.ThrowIfNull(sources);
         var generator = NewGenerator(options);
@@ -58,7 +61,7 @@ internal sealed class NetworkGenerator
         if (!IsDecoderOnly)
         {
             using var decoder = ForSources(sources, options);
-            return generator.Generate(decoder, sources.Select(_ => (IReadOnlyList<long>)[_tokenizer.Specials.Begin]).ToArray());
+            return generator.Generate(decoder, sources.Select(_ => (IReadOnlyList<long>)[_tokenizer.Specials.Begin]).ToArray(), logProbabilities);
         }
         // Prompts of equal length share a decoder: left padding would shift positions and change what is generated.
         var results = new GeneratedSequence[sources.Count];
@@ -67,7 +70,7 @@ internal sealed class NetworkGenerator
         {
             int[] rows = group.ToArray();
             using var decoder = ForPrompts(rows.Select(i => prompts[i]).ToArray(), options);
-            var generated = generator.Generate(decoder, rows.Select(i => (IReadOnlyList<long>)prompts[i]).ToArray());
+            var generated = generator.Generate(decoder, rows.Select(i => (IReadOnlyList<long>)prompts[i]).ToArray(), logProbabilities);
             for (int k = 0; k < rows.Length; k++)
                 results[rows[k]] = generated[k];
         }

@@ -17,13 +17,14 @@ internal sealed class SequentialSearch : IDisposable
     private readonly torch.Generator? _random;     // sampling with temperature > 0 only
     private readonly List<long>[] _histories;      // per source row: prefix + generated tokens
     private readonly int[] _prefixLengths;
-    private readonly double[] _logProbs;           // per source row: summed model log-probabilities
+    private readonly double[] _logProbs;           // per source row: summed model log-probabilities (NaN when not asked for)
+    private readonly bool _scoreTokens;
     private readonly GeneratedSequence?[] _results;
     private List<int> _live;                       // decoder row i holds source row _live[i]
     private int _steps;
 
     public SequentialSearch(IIncrementalDecoder decoder, IReadOnlyList<IReadOnlyList<long>> prefixes, DecodingOptions options,
-        long endId, Func<IReadOnlyList<long>, string>? decode, StopSequenceMatcher stops)
+        long endId, Func<IReadOnlyList<long>, string>? decode, StopSequenceMatcher stops, bool scoreTokens = true)
     {
         _decoder = decoder;
         _options = options;
@@ -32,7 +33,9 @@ internal sealed class SequentialSearch : IDisposable
         _stops = stops;
         _histories = prefixes.Select(p => new List<long>(p)).ToArray();
         _prefixLengths = prefixes.Select(p => p.Count).ToArray();
+        _scoreTokens = scoreTokens;
         _logProbs = new double[prefixes.Count];
+        if (!scoreTokens) Array.Fill(_logProbs, double.NaN);
         _results = new GeneratedSequence?[prefixes.Count];
         _live = Enumerable.Range(0, prefixes.Count).ToList();
         if (options.Strategy == DecodingStrategy.Sampling && options.Temperature > 0)
@@ -65,16 +68,13 @@ internal sealed class SequentialSearch : IDisposable
         var logits = _decoder.Step(last).to(ScalarType.Float32);                   // [A, V]
         var next = ChooseNext(LogitsProcessing.ApplyPenalties(logits, liveHistories, _options));   // [A]
         long[] tokens = next.data<long>().ToArray();
-        // The model's log-probability of each chosen token (reported, never shaped by penalties or filters):
-        // z_chosen − logsumexp(z), which reads the logits once instead of writing a whole log_softmax table.
-        var chosen = logits.gather(1, next.unsqueeze(1)).squeeze(1);               // [A]
-        float[] tokenLogProbs = (chosen - logits.logsumexp(-1)).data<float>().ToArray();
+        float[] tokenLogProbs = _scoreTokens ? TokenLogProbabilities(logits, next) : [];
 
         var survivors = new List<int>();   // decoder rows that stay
         for (int i = 0; i < _live.Count; i++)
         {
             int row = _live[i];
-            _logProbs[row] += tokenLogProbs[i];
+            if (_scoreTokens) _logProbs[row] += tokenLogProbs[i];
             if (tokens[i] == _endId)
             {
                 Finish(row, FinishReason.EndToken, text: null);
@@ -104,6 +104,12 @@ internal sealed class SequentialSearch : IDisposable
         }
         _live = survivors.Select(i => _live[i]).ToList();
     }
+
+    // The model's log-probability of each chosen token (reported, never shaped by penalties or filters):
+    // z_chosen − logsumexp(z), which reads the logits once instead of writing a whole log_softmax table.
+    // logits [A, V], chosen [A] → [A]
+    private static float[] TokenLogProbabilities(Tensor logits, Tensor chosen) =>
+        (logits.gather(1, chosen.unsqueeze(1)).squeeze(1) - logits.logsumexp(-1)).data<float>().ToArray();
 
     /// <param name="logits">[A, V] after penalties.</param>
     /// <returns>[A] int64.</returns>

@@ -34,6 +34,31 @@ public sealed class GreedyAndBeamTests
     }, V);
 
     [TestMethod]
+    public void LogProbabilitiesAreOptionalAndChangeNoToken()
+    {
+        var model = Hashed(7, seed: 5);
+        IReadOnlyList<IReadOnlyList<long>> prefixes = [[Bos], [Bos, A], [Bos, B, C]];
+        foreach (var options in new[] { Greedy, Greedy with { Strategy = DecodingStrategy.Sampling, Seed = 3 } })
+        {
+            var scored = Run(model, options, prefixes, logProbabilities: true);
+            var unscored = Run(model, options, prefixes, logProbabilities: false);
+            for (int i = 0; i < prefixes.Count; i++)
+            {
+                CollectionAssert.AreEqual(scored[i].Tokens, unscored[i].Tokens, $"{options.Strategy} row {i}");
+                Assert.IsTrue(double.IsFinite(scored[i].LogProbability) && scored[i].LogProbability < 0, $"row {i}: {scored[i].LogProbability}");
+                Assert.IsTrue(double.IsNaN(unscored[i].LogProbability), "not computed, so not a number rather than a made-up 0");
+            }
+        }
+
+        static IReadOnlyList<GeneratedSequence> Run(Func<IReadOnlyList<long>, double[]> model, DecodingOptions options,
+            IReadOnlyList<IReadOnlyList<long>> prefixes, bool logProbabilities)
+        {
+            using var decoder = new StandInDecoder(model, prefixes);
+            return new Microsoft.ML.Transformer.Generation.Generator(options, 512, Eos).Generate(decoder, prefixes, logProbabilities);
+        }
+    }
+
+    [TestMethod]
     public void Greedy_FollowsTheArgmaxChain()
     {
         // begin → a (0.55) → end (0.35): greedy stops after one token.

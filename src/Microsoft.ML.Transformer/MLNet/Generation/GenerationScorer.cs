@@ -33,7 +33,8 @@ internal sealed class GenerationScorer : ITextBatchScorer
 
     public void Score(IReadOnlyList<string[]> texts, object[][] results)
     {
-        var sequences = _generator.Generate(texts.Select(t => t[0]).ToArray(), _decoding);
+        // Log-probabilities cost a log-sum-exp per step: only when their column was asked for.
+        var sequences = _generator.Generate(texts.Select(t => t[0]).ToArray(), _decoding, _settings.LogProbabilityColumn is not null);
         for (int r = 0; r < sequences.Count; r++)
         {
             results[r][0] = sequences[r].Text ?? "";
