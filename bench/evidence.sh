@@ -20,10 +20,12 @@ run() {  # name, then the command
     grep '^RESULT' "$OUT/$name.log" | sed 's/^/   /' || true
 }
 
-all=(compare charlm memory bf16learn scoring classify pretrain-pays embeddings span-corruption e2e-scratch e2e-pretrained long-attention long-quality)
+all=(compare generate-compare mlnet-overhead charlm memory bf16learn scoring classify pretrain-pays embeddings span-corruption e2e-scratch e2e-pretrained long-attention long-quality)
 for name in "${@:-${all[@]}}"; do
     case $name in
         compare)          run compare env ROUNDS=3 bench/compare.sh ;;
+        generate-compare) run generate-compare env PARTS=generate ROUNDS=5 bench/compare.sh ;;
+        mlnet-overhead)   run mlnet-overhead "$B" generate-mlnet --overhead --repeats 15 ;;
         charlm)           run charlm "$B" charlm ;;
         memory)           run memory env MALLOC_MMAP_THRESHOLD_=65536 DOTNET_GCgen0size=0x1000000 "$B" memory --total 500 ;;
         memory-glibc)     run memory-glibc env MALLOC_MMAP_THRESHOLD_=65536 "$B" memory --total 500 --threads 1 ;;
