@@ -21,7 +21,7 @@ internal sealed class GenerateMlnetBenchmark : IBenchmark
 
     public string Name => "generate-mlnet";
 
-    public string Description => "ML.NET text generator speed, reference configuration: greedy, beam 4, sampling (tokens/s; --repeats 5, --decodings greedy,beam4,sampling, --overhead, --threads 2)";
+    public string Description => "ML.NET text generator speed, reference configuration: greedy, beam 4, sampling (tokens/s; --repeats 5, --decodings greedy,beam4,sampling, --overhead, --threads 2, --warmup 5 seconds, --verbose)";
 
     public void Run(BenchmarkArgs args)
     {
@@ -53,13 +53,14 @@ internal sealed class GenerateMlnetBenchmark : IBenchmark
         {
             if (!args.String("decodings", "greedy,beam4,sampling").Split(',').Contains(name)) continue;
             var generator = model.WithDecoding(decoding);
-            for (int w = 0; w < 2; w++) Generate(ml, generator, data);   // warm-up to the steady state, as `generate` does
+            ReferenceSetup.WarmUp(args, () => Generate(ml, generator, data));   // to the steady state, as `generate` does
             var rates = new List<double>();
             for (int r = 0; r < repeats; r++)
             {
                 var clock = Stopwatch.StartNew();
                 int rows = Generate(ml, generator, data);
                 rates.Add(rows * NewTokens / clock.Elapsed.TotalSeconds);
+                if (args.Has("verbose")) Console.WriteLine($"{name} repetition {r}: {rates[^1]:F0} tokens/s");
             }
             double median = Result.Median(rates);
             if (name == "greedy") greedy = median;

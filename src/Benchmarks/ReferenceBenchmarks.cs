@@ -79,7 +79,7 @@ internal sealed class GenerateBenchmark : IBenchmark
     private const int NewTokens = 64;
 
     public string Name => "generate";
-    public string Description => "greedy generation tokens/s, batch 32, 64 new tokens, cache off and on (--reps 5, --precision fp32|bf16, --cache off,on, --verbose)";
+    public string Description => "greedy generation tokens/s, batch 32, 64 new tokens, cache off and on (--reps 5, --precision fp32|bf16, --cache off,on, --verbose, --warmup 5 seconds)";
 
     public void Run(BenchmarkArgs args)
     {
@@ -106,10 +106,7 @@ internal sealed class GenerateBenchmark : IBenchmark
         }))
         {
             Func<int, Tensor> generate = n => useCache ? WithCache(model, batch, n) : WithoutCache(model, batch, n);
-            // Warm-up: two full runs, so that timing starts in the steady state (JIT tiers, allocator) that a
-            // serving process is in; the first full-length runs are up to twice as slow as the rest.
-            for (int w = 0; w < 2; w++)
-                using (NewDisposeScope()) generate(useCache ? NewTokens : 8);
+            WarmUp(args, () => { using (NewDisposeScope()) generate(useCache ? NewTokens : 8); });
             var tokensPerSecond = new List<double>();
             for (int r = 0; r < reps; r++)
             {
