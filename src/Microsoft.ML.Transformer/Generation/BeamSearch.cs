@@ -67,7 +67,8 @@ internal sealed class BeamSearch
         long vocab = logits.shape[1];
         var modelLogProbs = logits.log_softmax(-1);                                       // [A·W, V]
         var histories = _beams.Select(b => b.History).ToArray();
-        var ranked = LogitsProcessing.ApplyPenalties(logits, histories, _options).log_softmax(-1)
+        var penalised = LogitsProcessing.ApplyPenalties(logits, histories, _options);   // the logits themselves when off
+        var ranked = (ReferenceEquals(penalised, logits) ? modelLogProbs : penalised.log_softmax(-1))
             + tensor(_beams.Select(b => (float)b.Score).ToArray()).unsqueeze(1);         // [A·W, V] running sums
         int k = (int)Math.Min(2L * _width, _width * vocab);   // 2W: enough that W survive even if W of them end
         var (topScores, topIndices) = ranked.view(live, _width * vocab).topk(k, dim: -1); // [A, k] each
@@ -128,8 +129,9 @@ internal sealed class BeamSearch
             }
         }
 
+        // While every source goes on, each row's new beam comes from its own source's rows: the encoder state stays.
         if (stillLive.Count > 0)
-            _decoder.Reorder(tensor(reorder.ToArray()));
+            _decoder.Reorder(tensor(reorder.ToArray()), sourcesUnchanged: stillLive.Count == live);
         _beams = nextBeams;
         _liveSources = stillLive;
     }

@@ -27,5 +27,9 @@ internal interface IIncrementalDecoder
     /// Rows may be repeated (beam expansion) or left out (pruned beams, finished rows); B becomes B'.
     /// </summary>
     /// <param name="batchIndices">[B'] int64, indices into the current rows.</param>
-    void Reorder(torch.Tensor batchIndices);
+    /// <param name="sourcesUnchanged">
+    /// True when row i afterwards comes from a row of the same source as row i before (beam search permuting the beams
+    /// of sources that all go on): state shared by a source's rows, such as the encoder's keys and values, may stay.
+    /// </param>
+    void Reorder(torch.Tensor batchIndices, bool sourcesUnchanged = false);
 }

@@ -76,7 +76,7 @@ internal sealed class ModelDecoder : IIncrementalDecoder, IDisposable
         return logits.device_type == DeviceType.CPU ? logits : logits.cpu();
     }
 
-    public void Reorder(Tensor batchIndices) => _cache.Reorder(batchIndices);
+    public void Reorder(Tensor batchIndices, bool sourcesUnchanged = false) => _cache.Reorder(batchIndices, sourcesUnchanged);
 
     public void Dispose() => _cache.Dispose();
 }

@@ -68,19 +68,44 @@ internal sealed class DecoderCache : IDisposable
     /// Keeps, in the given order, the sequences at <paramref name="batchIndices"/> (int64 [B']): what beam search needs
     /// after choosing which hypotheses survive. B' may differ from B (e.g. expanding each source to k beams).
     /// </summary>
-    public void Reorder(Tensor batchIndices)
+    /// <param name="batchIndices">int64 [B'], indices into the current rows.</param>
+    /// <param name="sourcesUnchanged">
+    /// True when row i afterwards comes from a row of the same source as row i before (beam search permuting the beams
+    /// of sources that all go on): the cross-attention state, equal over a source's rows, then stays as it is.
+    /// </param>
+    public void Reorder(Tensor batchIndices, bool sourcesUnchanged = false)
     {
         using var noGrad = no_grad();
-        var index = batchIndices.to(ScalarType.Int64).to(Keys[0].device);
-        Replace(Keys, index);
-        Replace(Values, index);
+        using var index = batchIndices.to(ScalarType.Int64).to(Keys[0].device);
+        if (index.shape[0] == BatchSize)
+        {
+            // Same batch size (a beam step): permute in place, and only the positions filled so far, instead of
+            // allocating fresh full-capacity buffers at every step (page faults of megabytes of new memory).
+            foreach (var buffer in Keys.Concat(Values).Where(b => b.shape[3] > 0))
+            {
+                using var used = buffer.narrow(2, 0, Length);                              // [B, H, T, Dh]
+                using var permuted = used.index_select(0, index);
+                used.copy_(permuted);
+            }
+            foreach (var state in LinearStates.OfType<Tensor>())
+            {
+                using var permuted = state.index_select(0, index);
+                state.copy_(permuted);
+            }
+        }
+        else
+        {
+            Replace(Keys, index);
+            Replace(Values, index);
+            Replace(LinearStates, index);
+        }
+        Padding = Select(Padding, index);
+        if (sourcesUnchanged)
+            return;
         Replace(CrossKeys, index);
         Replace(CrossValues, index);
-        Replace(LinearStates, index);
         CrossMask = Select(CrossMask, index);
         CrossKeyPadding = Select(CrossKeyPadding, index);
-        Padding = Select(Padding, index);
-        index.Dispose();
     }
 
     /// <summary>Frees every buffer.</summary>

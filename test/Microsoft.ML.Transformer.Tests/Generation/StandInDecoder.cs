@@ -49,7 +49,7 @@ internal sealed class StandInDecoder : IIncrementalDecoder, IDisposable
         return tensor(logits.ToArray(), [rows, logits.Count / rows]);
     }
 
-    public void Reorder(Tensor batchIndices) => Replace(_history.index_select(0, batchIndices));
+    public void Reorder(Tensor batchIndices, bool sourcesUnchanged = false) => Replace(_history.index_select(0, batchIndices));
 
     private void Replace(Tensor next)
     {

@@ -89,6 +89,32 @@ public sealed class DecodingCacheTests
     }
 
     [TestMethod]
+    public void BeamsReorderedWithinTheirSourcesKeepTheEncoderState()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Create(Options());
+        var sourcePadding = Padding(6, 6, 4);
+        var source = WithPads(Ids(2, 6, seed: 10), sourcePadding);
+        var target = Ids(4, 6, seed: 11);
+        using var cache = model.StartDecoding(model.Encode(source, sourcePadding), sourcePadding, 2, 6);
+        var beams = tensor(new long[] { 0, 0, 1, 1 });   // two beams per source, as beam search starts
+        cache.Reorder(beams);
+        for (int t = 0; t < 3; t++) model.Step(target[.., t], cache);
+
+        var crossKeys = cache.CrossKeys[0];
+        var order = tensor(new long[] { 1, 1, 3, 2 });   // each row takes a beam of its own source
+        cache.Reorder(order, sourcesUnchanged: true);
+        Assert.AreSame(crossKeys, cache.CrossKeys[0], "the encoder state is kept, not copied");
+
+        var source2 = source.index_select(0, beams);
+        var padding2 = sourcePadding.index_select(0, beams);
+        var target2 = target.index_select(0, order);
+        var full = model.Logits(model.Decode(target2, model.Encode(source2, padding2), padding2, null));
+        for (int t = 3; t < 6; t++)
+            Assert.IsLessThanOrEqualTo(Tolerance, MaxDiff(full[.., t], model.Step(target2[.., t], cache)), $"step {t}");
+    }
+
+    [TestMethod]
     public void ReorderCanExpandTheBatchForBeams()
     {
         using var scope = NewDisposeScope();
