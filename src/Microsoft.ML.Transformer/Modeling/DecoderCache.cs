@@ -84,14 +84,10 @@ internal sealed class DecoderCache : IDisposable
             foreach (var buffer in Keys.Concat(Values).Where(b => b.shape[3] > 0))
             {
                 using var used = buffer.narrow(2, 0, Length);                              // [B, H, T, Dh]
-                using var permuted = used.index_select(0, index);
-                used.copy_(permuted);
+                PermuteInPlace(used, index);
             }
             foreach (var state in LinearStates.OfType<Tensor>())
-            {
-                using var permuted = state.index_select(0, index);
-                state.copy_(permuted);
-            }
+                PermuteInPlace(state, index);
         }
         else
         {
@@ -122,6 +118,12 @@ internal sealed class DecoderCache : IDisposable
     {
         foreach (var t in ts) t?.DetachFromDisposeScope();
         return ts;
+    }
+
+    private static void PermuteInPlace(Tensor t, Tensor index)
+    {
+        using var permuted = t.index_select(0, index);
+        t.copy_(permuted);
     }
 
     private static void Replace(Tensor?[] buffers, Tensor index)

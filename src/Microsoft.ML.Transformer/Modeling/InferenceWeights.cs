@@ -5,7 +5,8 @@ namespace Microsoft.ML.Transformer.Modeling;
 /// <summary>
 /// Inference copies of a frozen model's weights, for products without gradients. Each matrix is kept once as
 /// Wᵀ [in, out], contiguous and in the compute type: a decoding step multiplies a few rows by every weight, and on CPU
-/// that product runs ~15% faster per step on Wᵀ laid out this way than on W [out, in] read transposed; with
+/// those products ran 9–25% faster on Wᵀ laid out this way than on W [out, in] read transposed (whole cached decoding
+/// 1.06–1.12×, docs/RESULTS.md); with
 /// <see cref="Precision.BFloat16"/> the copy also saves casting the float32 master weight at every product. Made once
 /// per weight on first use, kept outside every dispose scope, freed by <see cref="Dispose"/>. Only for a network whose
 /// weights no longer change: see <see cref="EncoderDecoderModel.FreezeForInference"/>.

@@ -13,10 +13,14 @@ internal sealed class PrecisionScope : IDisposable
 
     public PrecisionScope(nn.Module model, Precision precision)
     {
-        _networks = model.modules().Prepend(model).OfType<EncoderDecoderModel>().Select(n => (n, n.Precision)).ToArray();
+        _networks = NetworksIn(model).Select(n => (n, n.Precision)).ToArray();
         foreach (var (network, _) in _networks)
             network.Precision = precision;
     }
+
+    /// <summary>The networks a trained module is or holds (a classifier holds its body network).</summary>
+    public static IEnumerable<EncoderDecoderModel> NetworksIn(nn.Module model) =>
+        model.modules().Prepend(model).OfType<EncoderDecoderModel>();
 
     public void Dispose()
     {

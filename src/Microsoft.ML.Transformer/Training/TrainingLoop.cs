@@ -39,9 +39,9 @@ internal sealed class TrainingLoop : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (model.modules().Prepend(model).OfType<Modeling.EncoderDecoderModel>().Any(m => m.IsFrozenForInference))
+        if (PrecisionScope.NetworksIn(model).Any(m => m.IsFrozenForInference))
             throw new InvalidOperationException("The network was frozen for inference (a fitted transformer's network, " +
-                "whose cast weights would go stale); train a copy, or fine-tune from the fitted transformer as a base model.");
+                "whose inference copies of the weights would go stale); train a copy, or fine-tune from the fitted transformer as a base model.");
         (_model, _options, _log) = (model, options, log ?? (_ => { }));
         _fingerprint = options.Fingerprint() + "\n" + configFingerprint;
 
