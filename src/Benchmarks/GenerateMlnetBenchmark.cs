@@ -72,7 +72,7 @@ internal sealed class GenerateMlnetBenchmark : IBenchmark
     /// <summary>
     /// What the ML.NET layers cost, measured in one process so that the machine's drift between processes (up to ±20%
     /// here) cannot hide it: greedy decoding of the same 32 sources as a bare loop over the network (encode, cache,
-    /// 64 steps of max), through the library's generator (tokenising, the search with its per-step bookkeeping,
+    /// 64 greedy steps), through the library's generator (tokenising, the search with its per-step bookkeeping,
     /// detokenising; no log-probabilities, as Transform without their column), and through ML.NET's Transform;
     /// alternated after the same warm-up as the other modes, medians of the repetitions.
     /// </summary>
@@ -94,7 +94,7 @@ internal sealed class GenerateMlnetBenchmark : IBenchmark
             using var cache = network.StartDecoding(network.Encode(source, mask), mask, Batch, NewTokens);
             var token = torch.full(Batch, (long)tokenizer.Specials.Begin);
             for (int i = 0; i < NewTokens; i++)
-                token = LogitsProcessing.Greedy(network.Step(token, cache));                // [B]
+                token = torch.tensor(network.StepGreedy(token, cache));                    // [B]
         }
         var ways = new (string Name, Action Run)[]
         {

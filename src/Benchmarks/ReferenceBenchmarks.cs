@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.ML.Transformer.Modeling;
-using LogitsProcessing = Microsoft.ML.Transformer.Generation.LogitsProcessing;
 using TorchSharp;
 using static Microsoft.ML.Transformer.Benchmarks.ReferenceSetup;
 using static TorchSharp.torch;
@@ -145,20 +144,21 @@ internal sealed class GenerateBenchmark : IBenchmark
         for (int i = 0; i < n; i++)
         {
             var hidden = model.Decode(ys, memory, batch.SourcePadding, null);               // [B, t, D]
-            var next = LogitsProcessing.Greedy(model.Logits(hidden[.., -1])); // [B]
+            var next = tensor(model.GreedyTokens(hidden[.., -1]));                          // [B]
             ys = cat([ys, next.unsqueeze(1)], 1);
         }
         return ys;
     }
 
-    // One position per token with the key/value cache. → [B, 1 + n]
+    // One position per token with the key/value cache; the frozen model's greedy step may skip the float32 logits
+    // (GreedyHead). → [B, 1 + n]
     private static Tensor WithCache(EncoderDecoderModel model, TrainingBatch batch, int n)
     {
         var memory = model.Encode(batch.Source, batch.SourcePadding);
         using var cache = model.StartDecoding(memory, batch.SourcePadding, Batch, n);
         var tokens = new List<Tensor> { full(Batch, (long)Bos) };
         for (int i = 0; i < n; i++)
-            tokens.Add(LogitsProcessing.Greedy(model.Step(tokens[^1], cache)));                       // [B]
+            tokens.Add(tensor(model.StepGreedy(tokens[^1], cache)));                                  // [B]
         return stack(tokens, 1);
     }
 }

@@ -23,6 +23,13 @@ internal interface IIncrementalDecoder
     torch.Tensor Step(torch.Tensor lastTokens);
 
     /// <summary>
+    /// Appends one token per row and returns each row's greedy next token: the argmax of the logits <see cref="Step"/>
+    /// would return, the lowest id on a tie. A decoder may find it without computing every logit.
+    /// </summary>
+    /// <param name="lastTokens">[B] int64, the most recent token of each row.</param>
+    long[] StepGreedy(torch.Tensor lastTokens) => LogitsProcessing.Greedy(Step(lastTokens)).data<long>().ToArray();
+
+    /// <summary>
     /// Replaces the rows by the given ones, in the given order: row i afterwards is row <c>batchIndices[i]</c> before.
     /// Rows may be repeated (beam expansion) or left out (pruned beams, finished rows); B becomes B'.
     /// </summary>

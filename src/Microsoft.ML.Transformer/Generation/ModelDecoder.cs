@@ -76,6 +76,8 @@ internal sealed class ModelDecoder : IIncrementalDecoder, IDisposable
         return logits.device_type == DeviceType.CPU ? logits : logits.cpu();
     }
 
+    public long[] StepGreedy(Tensor lastTokens) => _model.StepGreedy(lastTokens.to(_model.Device), _cache);
+
     public void Reorder(Tensor batchIndices, bool sourcesUnchanged = false) => _cache.Reorder(batchIndices, sourcesUnchanged);
 
     public void Dispose() => _cache.Dispose();

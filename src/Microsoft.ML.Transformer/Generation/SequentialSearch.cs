@@ -19,6 +19,7 @@ internal sealed class SequentialSearch : IDisposable
     private readonly int[] _prefixLengths;
     private readonly double[] _logProbs;           // per source row: summed model log-probabilities (NaN when not asked for)
     private readonly bool _scoreTokens;
+    private readonly bool _plainGreedy;            // the argmax of the raw logits is all a step needs
     private readonly GeneratedSequence?[] _results;
     private List<int> _live;                       // decoder row i holds source row _live[i]
     private int _steps;
@@ -40,6 +41,7 @@ internal sealed class SequentialSearch : IDisposable
         _live = Enumerable.Range(0, prefixes.Count).ToList();
         if (options.Strategy == DecodingStrategy.Sampling && options.Temperature > 0)
             _random = new torch.Generator(unchecked((ulong)(options.Seed ?? Random.Shared.Next())));
+        _plainGreedy = _random is null && !scoreTokens && options.RepetitionPenalty == 1.0 && options.NoRepeatNgramSize == 0;
     }
 
     /// <summary>True once every row has finished.</summary>
@@ -65,10 +67,17 @@ internal sealed class SequentialSearch : IDisposable
 
         var liveHistories = _live.Select(r => _histories[r]).ToArray();
         using var last = tensor(liveHistories.Select(h => h[^1]).ToArray());       // [A]
-        var logits = _decoder.Step(last).to(ScalarType.Float32);                   // [A, V]
-        var next = ChooseNext(LogitsProcessing.ApplyPenalties(logits, liveHistories, _options));   // [A]
-        long[] tokens = next.data<long>().ToArray();
-        float[] tokenLogProbs = _scoreTokens ? TokenLogProbabilities(logits, next) : [];
+        long[] tokens;
+        float[] tokenLogProbs = [];
+        if (_plainGreedy)
+            tokens = _decoder.StepGreedy(last);                                    // no logits needed: the decoder may skip them
+        else
+        {
+            var logits = _decoder.Step(last).to(ScalarType.Float32);               // [A, V]
+            var next = ChooseNext(LogitsProcessing.ApplyPenalties(logits, liveHistories, _options));   // [A]
+            tokens = next.data<long>().ToArray();
+            if (_scoreTokens) tokenLogProbs = TokenLogProbabilities(logits, next);
+        }
 
         var survivors = new List<int>();   // decoder rows that stay
         for (int i = 0; i < _live.Count; i++)

@@ -62,7 +62,16 @@ internal sealed partial class EncoderDecoderModel
     /// marks positions that later positions must not see, e.g. the left padding of prompts of unequal length;
     /// positions still count from the start of each row.
     /// </summary>
-    public Tensor Prefill(Tensor tokens, DecoderCache cache, Tensor? padding = null)
+    public Tensor Prefill(Tensor tokens, DecoderCache cache, Tensor? padding = null) => Logits(Advance(tokens, cache, padding));
+
+    /// <summary>
+    /// Feeds one token per sequence, lastTokens [B] (int64), and returns the greedy next token of each: the argmax of
+    /// the logits <see cref="Step"/> would return (see <see cref="GreedyTokens"/>).
+    /// </summary>
+    public long[] StepGreedy(Tensor lastTokens, DecoderCache cache) => GreedyTokens(Advance(lastTokens.unsqueeze(1), cache, null));
+
+    // Prefill up to the head: the last new position's hidden state [B, D].
+    private Tensor Advance(Tensor tokens, DecoderCache cache, Tensor? padding)
     {
         var d = decoder ?? throw new InvalidOperationException("This model has no decoder (DecoderLayers is 0).");
         long n = tokens.shape[1], start = cache.Length;
@@ -84,6 +93,6 @@ internal sealed partial class EncoderDecoderModel
         var selfMask = AttentionMasks.CausalWithPadding(cache.Padding?.narrow(1, 0, start + n), n, start, ComputeType, Device);
         var crossMask = new AttentionMask(cache.CrossMask, false) { KeyPadding = cache.CrossKeyPadding };
         var hidden = d.Cached(x, cache, selfMask, crossMask);                                // [B, Tn, D]
-        return Logits(hidden.select(1, n - 1));                                              // [B, V]
+        return hidden.select(1, n - 1);                                                      // [B, D]
     }
 }
