@@ -183,7 +183,8 @@ internal sealed class GreedyHead : IDisposable
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var x = nn.functional.layer_norm(randn(rows, Width), [Width]);
+        using var random = new TorchSharp.torch.Generator(seed: 1);   // leaves the global generator's sequence alone
+        var x = nn.functional.layer_norm(randn([rows, Width], generator: random), [Width]);
         double Time(Action run)
         {
             run();

@@ -115,6 +115,24 @@ public sealed class GreedyHeadTests
         }
     }
 
+    [TestMethod]
+    public void DecidingWhetherTheScreenPaysLeavesTheGlobalRandomSequenceAlone()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Create(Options());
+        model.eval();
+        model.FreezeForInference();   // ScreenGreedyHead stays null: the first greedy step measures
+        var padding = Padding(5, 5, 3);
+        var source = WithPads(Ids(2, 5, seed: 1), padding);
+        using var noGrad = no_grad();
+        using var cache = model.StartDecoding(model.Encode(source, padding), padding, 2, 4);
+        TorchSharp.torch.random.manual_seed(5);
+        var expected = randn(8);
+        TorchSharp.torch.random.manual_seed(5);
+        model.StepGreedy(full(2, 1L), cache);
+        Assert.AreEqual(0.0, MaxDiff(randn(8), expected), "the first greedy step drew from the global generator");
+    }
+
     private static (Tensor Weight, Tensor? Bias) Head(int seed, bool withBias)
     {
         var generator = new TorchSharp.torch.Generator((ulong)seed);
