@@ -145,7 +145,8 @@ internal sealed partial class EncoderDecoderModel : nn.Module
 
     private GreedyHead? ScreenedHead()
     {
-        if (!frozen || precision != Precision.Float32 || Device.type != DeviceType.CPU || screenGreedyHead == false)
+        if (!frozen || precision != Precision.Float32 || Device.type != DeviceType.CPU || screenGreedyHead == false
+            || (long)Options.VocabularySize * Options.ModelDimension > Array.MaxLength)
             return null;
         lock (greedyHeadLock)
         {
