@@ -34,4 +34,15 @@ internal sealed class EncoderLayer : nn.Module
         x = Residual.Apply(x, attentionNorm, placement, residualDropout, training, h => attention.SelfAttention(h, mask, record));
         return Residual.Apply(x, feedForwardNorm, placement, residualDropout, training, feedForward.forward);
     }
+
+    /// <summary>
+    /// The real positions of a padded batch [B, S] only, packed: x [N, D] at <paramref name="positions"/> (flat indices
+    /// into B·S) → [N, D]. Every sub-block but attention itself is position-wise, so it skips the padding.
+    /// </summary>
+    public Tensor ForwardPacked(Tensor x, Tensor positions, long batch, long length, AttentionMask mask, Action<Tensor>? record)
+    {
+        x = Residual.Apply(x, attentionNorm, placement, residualDropout, training,
+            h => attention.PackedSelfAttention(h, positions, batch, length, mask, record));
+        return Residual.Apply(x, feedForwardNorm, placement, residualDropout, training, feedForward.forward);
+    }
 }

@@ -56,6 +56,21 @@ internal sealed class MultiHeadAttention : nn.Module
         return Attend(q, k, v, mask, record);
     }
 
+    /// <summary>
+    /// Self-attention over a padded batch [B, S] given only its real positions, packed: x [N, D] holds the rows at
+    /// <paramref name="positions"/> (int64 [N], flat indices into B·S) → [N, D]. The projections run on the N real rows
+    /// only; attention itself runs on the padded layout (zero rows at the padding, whose keys the mask hides).
+    /// </summary>
+    public Tensor PackedSelfAttention(Tensor x, Tensor positions, long batch, long length, AttentionMask mask, Action<Tensor>? record)
+    {
+        var projected = qkv!.forward(x);                                                        // [N, 3D]
+        var padded = zeros([batch * length, projected.shape[1]], projected.dtype, projected.device)
+            .index_copy_(0, positions, projected).view(batch, length, -1);                      // [B, S, 3D]
+        var (q, k, v) = SplitSelf(padded, 0);
+        var merged = Heads(q, k, v, mask, record).transpose(1, 2).reshape(batch * length, heads * headDimension); // [B·S, D]
+        return output.forward(merged.index_select(0, positions));                               // [N, D]
+    }
+
     /// <summary>Attention of x [B, T, D] over the encoder memory [B, S, D] → [B, T, D].</summary>
     public Tensor CrossAttention(Tensor x, Tensor memory, AttentionMask mask, Action<Tensor>? record = null)
     {
@@ -92,11 +107,14 @@ internal sealed class MultiHeadAttention : nn.Module
         Attend(SplitHeads(query!.forward(x)), keys, values, mask, null);
 
     // x [B, T, D] at positions offset … offset + T − 1 → Q, K, V, each [B, H, T, Dh].
-    private (Tensor Q, Tensor K, Tensor V) ProjectSelf(Tensor x, long offset)
+    private (Tensor Q, Tensor K, Tensor V) ProjectSelf(Tensor x, long offset) => SplitSelf(qkv!.forward(x), offset);
+
+    // The fused projection [B, T, 3D] → Q, K, V, each [B, H, T, Dh] (rotated when positions are rotary).
+    private (Tensor Q, Tensor K, Tensor V) SplitSelf(Tensor projected, long offset)
     {
-        var (b, t) = (x.shape[0], x.shape[1]);
-        // One product, then views: [B, T, 3D] → [B, T, 3, H, Dh] → [3, B, H, T, Dh]; no copy.
-        var parts = qkv!.forward(x).view(b, t, 3, heads, headDimension).permute(2, 0, 3, 1, 4).unbind(0);
+        var (b, t) = (projected.shape[0], projected.shape[1]);
+        // Views: [B, T, 3D] → [B, T, 3, H, Dh] → [3, B, H, T, Dh]; no copy.
+        var parts = projected.view(b, t, 3, heads, headDimension).permute(2, 0, 3, 1, 4).unbind(0);
         if (rotary is null) return (parts[0], parts[1], parts[2]);
         return (rotary.Apply(parts[0], offset), rotary.Apply(parts[1], offset), parts[2]);
     }
@@ -110,28 +128,31 @@ internal sealed class MultiHeadAttention : nn.Module
     // [B, T, D] → [B, H, T, Dh]
     private Tensor SplitHeads(Tensor x) => x.view(x.shape[0], x.shape[1], heads, headDimension).transpose(1, 2);
 
-    private Tensor Attend(Tensor q, Tensor k, Tensor v, AttentionMask mask, Action<Tensor>? record)
+    private Tensor Attend(Tensor q, Tensor k, Tensor v, AttentionMask mask, Action<Tensor>? record) =>
+        MergeHeads(Heads(q, k, v, mask, record));
+
+    // q [B, H, Tq, Dh], k and v [B, H, Tk, Dh] → the heads' outputs [B, H, Tq, Dh].
+    private Tensor Heads(Tensor q, Tensor k, Tensor v, AttentionMask mask, Action<Tensor>? record)
     {
-        // q [B, H, Tq, Dh], k and v [B, H, Tk, Dh]. Dropout only while training: the kernel drops whenever p > 0.
+        // Dropout only while training: the kernel drops whenever p > 0.
         double p = training ? dropout : 0.0;
         if (variant == AttentionVariant.Linear)
         {
             if (record is not null) throw new NotSupportedException("Linear attention has no attention probabilities to record.");
-            return MergeHeads(LinearAttention.Attend(q, k, v, mask));
+            return LinearAttention.Attend(q, k, v, mask);
         }
         if (variant == AttentionVariant.SlidingWindow)
         {
             if (record is null && SlidingWindowAttention.CanBlock(q, k, mask))
-                return MergeHeads(SlidingWindowAttention.Blockwise(q, k, v, mask, window, globals, p));
+                return SlidingWindowAttention.Blockwise(q, k, v, mask, window, globals, p);
             // Cached steps and recording: the same band as a mask over full attention.
             mask = SlidingWindowAttention.Banded(mask, q.shape[2], k.shape[2], window, globals, q.dtype, q.device);
         }
         // Without dropout the fused kernel is the fastest form. With dropout the CPU kernel falls back to a general
         // path that the written-out form beats (reference training: ~5-10% per step), so training uses it then.
-        var attended = record is null && p == 0
+        return record is null && p == 0
             ? nn.functional.scaled_dot_product_attention(q, k, v, mask.Additive, 0, mask.IsCausal) // fused kernel
             : WrittenOut(q, k, v, mask, p, record);
-        return MergeHeads(attended);
     }
 
     // Merge heads: [B, H, Tq, Dh] → [B, Tq, H, Dh] → [B, Tq, D] (the one copy attention needs), then project.
