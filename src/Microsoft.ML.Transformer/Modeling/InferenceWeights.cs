@@ -13,8 +13,12 @@ namespace Microsoft.ML.Transformer.Modeling;
 /// </summary>
 internal sealed class InferenceWeights : IDisposable
 {
-    private readonly Dictionary<Tensor, Tensor> copies = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Tensor, Copied> copies = new(ReferenceEqualityComparer.Instance);
     private readonly ScalarType dtype;
+
+    // A weight's inference copy Wᵀ [in, out] with its bias copy and sizes: a decoding step's products are small enough
+    // that asking libtorch for shapes again at every call cost ~10% of one.
+    private sealed record Copied(Tensor Transposed, Tensor? Bias, long Inputs, long Outputs);
 
     public InferenceWeights(ScalarType dtype) => this.dtype = dtype;
 
@@ -24,21 +28,26 @@ internal sealed class InferenceWeights : IDisposable
     /// </summary>
     public Tensor Linear(Tensor x, Tensor weight, Tensor? bias)
     {
-        var transposed = Copy(weight, transpose: true);                               // [in, out]
-        var rows = x.to(dtype).reshape(-1, transposed.shape[0]);                      // [N, in]
-        var y = bias is null ? rows.mm(transposed) : addmm(Copy(bias, transpose: false), rows, transposed, 1, 1); // [N, out]
-        return y.view([.. x.shape[..^1], transposed.shape[1]]);
+        var copy = Copy(weight, bias);
+        var shape = x.shape;
+        if (x.dtype != dtype) x = x.to(dtype);
+        var rows = shape.Length == 2 ? x : x.reshape(-1, copy.Inputs);                  // [N, in]
+        var y = copy.Bias is null ? rows.mm(copy.Transposed) : addmm(copy.Bias, rows, copy.Transposed, 1, 1); // [N, out]
+        if (shape.Length == 2) return y;
+        shape[^1] = copy.Outputs;
+        return y.view(shape);
     }
 
-    private Tensor Copy(Tensor weight, bool transpose)
+    private Copied Copy(Tensor weight, Tensor? bias)
     {
         lock (copies)
         {
             if (!copies.TryGetValue(weight, out var copy))
             {
                 using var noGrad = no_grad();
-                var cast = weight.detach().to(dtype);
-                copy = (transpose ? cast.t() : cast).contiguous().DetachFromDisposeScope();
+                var transposed = weight.detach().to(dtype).t().contiguous().DetachFromDisposeScope();       // [in, out]
+                var biasCopy = bias?.detach().to(dtype).contiguous().DetachFromDisposeScope();
+                copy = new Copied(transposed, biasCopy, weight.shape[1], weight.shape[0]);
                 copies.Add(weight, copy);
             }
             return copy;
@@ -49,7 +58,11 @@ internal sealed class InferenceWeights : IDisposable
     {
         lock (copies)
         {
-            foreach (var copy in copies.Values) copy.Dispose();
+            foreach (var copy in copies.Values)
+            {
+                copy.Transposed.Dispose();
+                copy.Bias?.Dispose();
+            }
             copies.Clear();
         }
     }
