@@ -25,7 +25,9 @@ internal static class Gradients
         double norm = stack(grads.Select(g => g.norm())).norm().to_type(ScalarType.Float64).item<double>();
         if (maxNorm is double max && norm > max)
             foreach (var g in grads)
-                g.mul_(max / (norm + 1e-6)); // the epsilon guards against rounding the norm back above the limit
+                // A relative margin: float32 rounding of the clipped gradients' norm (computed again by the caller, e.g.
+                // 0.50000006 for a limit of 0.5) must not land above the limit, whatever the norm's size.
+                g.mul_(max / (norm * (1 + 1e-5) + 1e-6));
         return norm;
     }
 }

@@ -127,6 +127,26 @@ public sealed class TrainingLoopTests
     }
 
     [TestMethod]
+    public void ClippedGradientsNeverRoundAboveTheLimit()
+    {
+        // Large norms make an absolute epsilon vanish: with max / (norm + 1e-6) the norm computed again in float32 came
+        // out one ulp above the limit (0.10000000149 for 0.1 at the first trial; 0.50000006 in ClippingBounds… at times).
+        var generator = new TorchSharp.torch.Generator(3);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            var parameters = new[] { 700L, 33L, 4096L }.Select(n => new TorchSharp.Modules.Parameter(TorchSharp.torch.zeros(n))).ToList();
+            foreach (var p in parameters)
+                p.grad = TorchSharp.torch.randn(p.shape, generator: generator) * (float)(1 + trial);
+            double limit = 0.1 + trial % 7 * 0.15;
+            Gradients.ScaleAndClip(parameters, 1.0, limit);
+            double after = Gradients.ScaleAndClip(parameters, 1.0, maxNorm: null);
+            Assert.IsLessThanOrEqualTo(limit, after, $"trial {trial}");
+            Assert.AreEqual(limit, after, limit * 1e-4, $"trial {trial}: clipping scales down to the limit, not below");
+        }
+    }
+
+    [TestMethod]
     public void SameSeedGivesBitwiseIdenticalWeightsAndAnotherSeedDoesNot()
     {
         Dictionary<string, float[]> Train(int seed)
