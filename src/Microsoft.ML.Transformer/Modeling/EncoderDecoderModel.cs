@@ -145,16 +145,19 @@ internal sealed partial class EncoderDecoderModel : nn.Module
 
     private GreedyHead? ScreenedHead()
     {
-        if (!frozen || precision != Precision.Float32 || Device.type != DeviceType.CPU || screenGreedyHead == false
-            || (long)Options.VocabularySize * Options.ModelDimension > Array.MaxLength)
+        if (!frozen || precision != Precision.Float32 || Device.type != DeviceType.CPU || screenGreedyHead == false)
             return null;
         lock (greedyHeadLock)
         {
             if (!greedyHeadDecided)
             {
-                var candidate = head is not null ? new GreedyHead(head.Weight, head.Bias) : new GreedyHead(TargetEmbedding.Weight, null);
-                if (screenGreedyHead ?? candidate.PaysOff(rows: 32)) greedyHead = candidate;
-                else candidate.Dispose();
+                Tensor weight = head?.Weight ?? TargetEmbedding.Weight;
+                if (GreedyHead.CanHold(weight))
+                {
+                    var candidate = new GreedyHead(weight, head?.Bias);
+                    if (screenGreedyHead ?? candidate.PaysOff(rows: 32)) greedyHead = candidate;
+                    else candidate.Dispose();
+                }
                 greedyHeadDecided = true;
             }
             return greedyHead;
@@ -163,8 +166,11 @@ internal sealed partial class EncoderDecoderModel : nn.Module
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) inference?.Dispose();
-        if (disposing) greedyHead?.Dispose();
+        if (disposing)
+        {
+            inference?.Dispose();
+            greedyHead?.Dispose();
+        }
         base.Dispose(disposing);
     }
 

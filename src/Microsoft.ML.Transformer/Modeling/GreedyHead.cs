@@ -41,7 +41,7 @@ internal sealed class GreedyHead : IDisposable
         using var noGrad = no_grad();
         if (weight.dtype != ScalarType.Float32 || weight.device_type != DeviceType.CPU)
             throw new ArgumentException($"The screened greedy head needs a float32 weight on the CPU, found {weight.dtype} on {weight.device_type}.", nameof(weight));
-        if (weight.numel() > Array.MaxLength)
+        if (!CanHold(weight))
             throw new ArgumentException($"The screened greedy head keeps the weight in one array: {weight.numel()} values exceed {Array.MaxLength}.", nameof(weight));
         this.weight = weight;
         this.bias = bias;
@@ -54,6 +54,9 @@ internal sealed class GreedyHead : IDisposable
         double maxNorm = w.to(ScalarType.Float64).norm(1, false).max().item<double>();
         errorPerNorm = c * maxNorm * (1 + 1e-6);
     }
+
+    /// <summary>Whether a head weight [V, D] fits the one managed array the exact scoring reads.</summary>
+    public static bool CanHold(Tensor weight) => weight.numel() <= Array.MaxLength;
 
     // A float32 tensor's values in a managed array, copied by libtorch (element-wise reads through TorchSharp's accessor
     // took ~11 ns a value: 23 ms for the reference head, seconds for a large vocabulary).
@@ -84,12 +87,12 @@ internal sealed class GreedyHead : IDisposable
         using var noGrad = no_grad();
         int rows = (int)hidden.shape[0];
         if ((long)rows * Vocabulary > Array.MaxLength)                                  // too many rows for one buffer
-            return nn.functional.linear(hidden, weight, bias).max(-1).indexes.data<long>().ToArray();
+            return Float32Tokens(hidden);
         var s = scratch.Value!;
         var (logits, logitView) = s.Logits(rows, Vocabulary);
         var (x, xView) = s.Hidden(rows, Width);
         xView.copy_(hidden);
-        logitView.copy_(hidden.to(ScalarType.BFloat16).mm(screenWeight.t()));           // [B, V] bf16 → f32
+        logitView.copy_(ScreenProduct(hidden));                                        // [B, V] bf16 → f32
         if (bias is not null) logitView.add_(bias);
 
         var tokens = new long[rows];
@@ -101,7 +104,7 @@ internal sealed class GreedyHead : IDisposable
             if (token is null)
             {
                 Interlocked.Increment(ref Fallbacks);
-                token = ExactRow(hidden, b);
+                token = Float32Tokens(hidden.narrow(0, b, 1))[0];
             }
             tokens[b] = token.Value;
         }
@@ -146,9 +149,16 @@ internal sealed class GreedyHead : IDisposable
     internal Tensor Screen(Tensor hidden)
     {
         using var noGrad = no_grad();
-        var logits = hidden.to(ScalarType.BFloat16).mm(screenWeight.t()).to(ScalarType.Float32);
+        var logits = ScreenProduct(hidden).to(ScalarType.Float32);
         return bias is null ? logits : logits.add_(bias);
     }
+
+    // The screen's product without the bias: hidden [B, D] → [B, V] bfloat16.
+    private Tensor ScreenProduct(Tensor hidden) => hidden.to(ScalarType.BFloat16).mm(screenWeight.t());
+
+    // The float32 product's argmax for every row of hidden [B, D]: the fallback, and what PaysOff times against.
+    private long[] Float32Tokens(Tensor hidden) =>
+        nn.functional.linear(hidden, weight, bias).max(-1).indexes.data<long>().ToArray();
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // full JIT at once: PaysOff times it on first use
     private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
@@ -181,13 +191,6 @@ internal sealed class GreedyHead : IDisposable
         return max;
     }
 
-    // The float32 product for one row, as the unscreened path computes it.
-    private long ExactRow(Tensor hidden, int b)
-    {
-        var logits = nn.functional.linear(hidden.narrow(0, b, 1), weight, bias);       // [1, V]
-        return logits.max(-1).indexes.item<long>();
-    }
-
     /// <summary>
     /// Whether the screen pays on this CPU: times the float32 product against the screen on <paramref name="rows"/>
     /// random rows (a few repetitions after a warm-up). Without bfloat16 hardware the bfloat16 product is emulated and
@@ -212,7 +215,7 @@ internal sealed class GreedyHead : IDisposable
             Array.Sort(times);
             return times[times.Length / 2];
         }
-        double full = Time(() => { using var inner = NewDisposeScope(); nn.functional.linear(x, weight, bias).max(-1).indexes.data<long>().ToArray(); });
+        double full = Time(() => { using var inner = NewDisposeScope(); Float32Tokens(x); });
         double screened = Time(() => Next(x));
         return screened < 0.8 * full;
     }
