@@ -26,12 +26,10 @@ public sealed class FrozenInferenceTests
         frozen.Precision = Precision.BFloat16;
         frozen.FreezeForInference();
 
-        var sourcePadding = encoderLayers > 0 ? Padding(7, 7, 4, 6) : null;
-        var source = encoderLayers > 0 ? WithPads(Ids(3, 7, seed: 1), sourcePadding!) : null;
         var target = Ids(3, 6, seed: 2);
         using var noGrad = no_grad();
-        using var castingCache = casting.StartDecoding(source is null ? null : casting.Encode(source, sourcePadding), sourcePadding, 3, 6);
-        using var frozenCache = frozen.StartDecoding(source is null ? null : frozen.Encode(source, sourcePadding), sourcePadding, 3, 6);
+        using var castingCache = StartThreeRows(casting, 6);
+        using var frozenCache = StartThreeRows(frozen, 6);
         for (int t = 0; t < 6; t++)
         {
             var expected = casting.Step(target[.., t], castingCache);

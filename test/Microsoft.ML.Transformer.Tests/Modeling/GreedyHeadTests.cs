@@ -99,11 +99,9 @@ public sealed class GreedyHeadTests
         using var screened = Create(options);
         screened.FreezeForInference();
         screened.ScreenGreedyHead = true;
-        var sourcePadding = encoderLayers > 0 ? Padding(7, 7, 4, 6) : null;
-        var source = encoderLayers > 0 ? WithPads(Ids(3, 7, seed: 1), sourcePadding!) : null;
         using var noGrad = no_grad();
-        using var plainCache = plain.StartDecoding(source is null ? null : plain.Encode(source, sourcePadding), sourcePadding, 3, 12);
-        using var screenedCache = screened.StartDecoding(source is null ? null : screened.Encode(source, sourcePadding), sourcePadding, 3, 12);
+        using var plainCache = StartThreeRows(plain, 12);
+        using var screenedCache = StartThreeRows(screened, 12);
         var plainToken = full(3, 1L);
         var screenedToken = full(3, 1L);
         for (int t = 0; t < 12; t++)

@@ -43,6 +43,18 @@ internal static class TinyModels
     public static Tensor Padding(long length, params long[] realLengths) =>
         arange(length).unsqueeze(0) >= tensor(realLengths).unsqueeze(1);
 
+    /// <summary>
+    /// A decoding cache for three rows over one fixed padded source of 7 tokens (rows of 7, 4 and 6 real tokens), encoded
+    /// without gradients; a decoder-only model starts without one. Lets two models be stepped side by side.
+    /// </summary>
+    public static DecoderCache StartThreeRows(EncoderDecoderModel model, int steps)
+    {
+        using var noGrad = no_grad();
+        var padding = model.HasEncoder ? Padding(7, 7, 4, 6) : null;
+        var memory = padding is null ? null : model.Encode(WithPads(Ids(3, 7, seed: 1), padding), padding);
+        return model.StartDecoding(memory, padding, 3, steps);
+    }
+
     /// <summary>Replaces padded positions of <paramref name="ids"/> by the pad id.</summary>
     public static Tensor WithPads(Tensor ids, Tensor padding) => ids.masked_fill(padding, Pad);
 
