@@ -1,0 +1,136 @@
+using Microsoft.ML.Transformer.MLNet.Attention;
+using Microsoft.ML.Transformer.MLNet.Classification;
+using Microsoft.ML.Transformer.MLNet.Embeddings;
+using Microsoft.ML.Transformer.MLNet.Generation;
+using Microsoft.ML.Transformer.MLNet.Pretraining;
+using Microsoft.ML.Transformer.Generation;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Samples.Data;
+using Microsoft.ML.Transformer.Tests.Generation;
+using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Training;
+using Microsoft.ML.Transformer.Training.Objectives;
+
+namespace Microsoft.ML.Transformer.Tests.Fixtures;
+
+/// <summary>
+/// The committed model zips, one per component, and how they were made: tiny networks trained for a few steps on
+/// generated data. They stay as saved, so that a later ML.NET, TorchSharp or library version is checked against
+/// models written by an earlier one.
+/// </summary>
+internal static class SavedFixtures
+{
+    /// <summary>The fixtures, by file name (without extension).</summary>
+    public static readonly string[] Names = ["classifier-multiclass", "classifier-binary", "generator", "pretraining", "embeddings", "attention"];
+
+    /// <summary>The folder of the committed fixtures in the source tree.</summary>
+    public static string Folder { get; } = Path.Combine(TestPaths.RepoRoot, "test", "Microsoft.ML.Transformer.Tests", "Fixtures");
+
+    public static string Zip(string name) => Path.Combine(Folder, name + ".zip");
+
+    public static string Rows(string name) => Path.Combine(Folder, name + ".rows.tsv");
+
+    public static string Expected(string name) => Path.Combine(Folder, name + ".expected.txt");
+
+    /// <summary>The input rows scored for each fixture: a header line, then a few rows the model never trained on.</summary>
+    public static string[] InputLines(string name) => name switch
+    {
+        "classifier-multiclass" => SupportRequests.Generate(6, seed: 77).Select(r => r.Text + "\t" + r.Intent).Prepend("Text\tIntent").ToArray(),
+        "generator" => TextGeneratorFixture.Reversals(6, seed: 77).Select(p => p.Source).Prepend("Source").ToArray(),
+        _ => SupportRequests.Unlabelled(6, seed: 77).Prepend("Text").ToArray(),
+    };
+
+    /// <summary>Trains every fixture in one context (the embeddings and attention transforms read the multiclass classifier).</summary>
+    public static Dictionary<string, ITransformer> TrainAll(MLContext ml)
+    {
+        var multiclass = Classifier(ml, binary: false);
+        return new Dictionary<string, ITransformer>
+        {
+            ["classifier-multiclass"] = multiclass,
+            ["classifier-binary"] = Classifier(ml, binary: true),
+            ["generator"] = Generator(ml),
+            ["pretraining"] = Pretraining(ml),
+            ["embeddings"] = ml.Transforms.Text.TransformerEmbeddings(new TextEmbeddingOptions
+            {
+                InputColumnName = "Text", OutputColumnName = "Embedding", BaseModel = multiclass, Normalize = true, MaxLength = 24, BatchSize = 4,
+            }).Fit(Texts(ml)),
+            ["attention"] = ml.Transforms.Text.AttentionWeights(new AttentionWeightsOptions
+            {
+                InputColumnName = "Text", OutputColumnName = "Attention", BaseModel = multiclass, MaxLength = 12, BatchSize = 4,
+            }).Fit(Texts(ml)),
+        };
+    }
+
+    private static IDataView Texts(MLContext ml) => ml.Data.LoadFromEnumerable(SupportRequests.Unlabelled(8, seed: 5).Select(t => new TextRow { Text = t }));
+
+    private static ModelOptions Tiny(int encoderLayers, int decoderLayers, int maxLength) => new()
+    {
+        VocabularySize = 1, ModelDimension = 32, Heads = 2, EncoderLayers = encoderLayers, DecoderLayers = decoderLayers,
+        FeedForwardDimension = 64, MaxLength = maxLength, PositionalEncoding = PositionalEncoding.Learned,
+        EmbeddingDropout = 0, AttentionDropout = 0, ResidualDropout = 0, FeedForwardDropout = 0,
+    };
+
+    private static ITransformer Classifier(MLContext ml, bool binary)
+    {
+        var options = new TransformerClassifierOptions
+        {
+            TextColumnName = "Text", LabelColumnName = "Label", Model = Tiny(1, 0, 32),
+            Tokenizer = new TokenizerOptions { VocabularySize = 300, MaxLength = 24 },
+            Training = new TrainingOptions { Epochs = 3, BatchSize = 32, LearningRate = 2e-3, WarmupSteps = 2, Seed = 1, LogEveryNSteps = 1000 },
+            HeadDropout = 0,
+        };
+        var rows = SupportRequests.Generate(256, seed: 3);
+        if (binary)
+        {
+            var data = ml.Data.LoadFromEnumerable(rows.Select(r => new BinaryRow { Text = r.Text, Label = r.Intent is "lost_card" or "close_account" }));
+            return ml.BinaryClassification.Trainers.TransformerClassifier(options).Fit(data);
+        }
+        var labelled = ml.Data.LoadFromEnumerable(rows.Select(r => new LabelledRow { Text = r.Text, Intent = r.Intent }));
+        return ml.Transforms.Conversion.MapValueToKey("Label", "Intent")
+            .Append(ml.MulticlassClassification.Trainers.TransformerClassifier(options))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedIntent", "PredictedLabel"))
+            .Fit(labelled);
+    }
+
+    private static ITransformer Generator(MLContext ml)
+    {
+        var options = new TextGeneratorOptions
+        {
+            SourceColumnName = "Source", TargetColumnName = "Target", OutputColumnName = "Output", LogProbabilityColumnName = "LogProbability",
+            Model = Tiny(1, 1, 16), Tokenizer = TextGeneratorFixture.LetterTokenizer(),
+            Training = new TrainingOptions { Epochs = 4, BatchSize = 32, LearningRate = 3e-3, WarmupSteps = 2, Seed = 1, LogEveryNSteps = 1000 },
+            Decoding = new DecodingOptions { MaxNewTokens = 8 },
+            ScoringBatchSize = 4,
+        };
+        return ml.Transforms.Text.TransformerTextGenerator(options).Fit(ml.Data.LoadFromEnumerable(TextGeneratorFixture.Reversals(1000, seed: 3)));
+    }
+
+    private static ITransformer Pretraining(MLContext ml)
+    {
+        var options = new TransformerPretrainingOptions
+        {
+            TextColumnName = "Text", Objective = PretrainingObjective.CausalLanguageModel, Model = Tiny(0, 1, 48),
+            Tokenizer = new TokenizerOptions { Kind = TokenizerKind.Bytes, MaxLength = 48 },
+            Training = new TrainingOptions { MaxSteps = 12, BatchSize = 16, LearningRate = 3e-3, WarmupSteps = 2, Seed = 1, LogEveryNSteps = 1000 },
+            ScoringBatchSize = 4,
+        };
+        return ml.Transforms.Text.PretrainTransformer(options).Fit(ml.Data.LoadFromEnumerable(SupportRequests.Unlabelled(200, seed: 3).Select(t => new TextRow { Text = t })));
+    }
+
+    private sealed class TextRow
+    {
+        public string Text { get; set; } = "";
+    }
+
+    private sealed class LabelledRow
+    {
+        public string Text { get; set; } = "";
+        public string Intent { get; set; } = "";
+    }
+
+    private sealed class BinaryRow
+    {
+        public string Text { get; set; } = "";
+        public bool Label { get; set; }
+    }
+}
