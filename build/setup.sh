@@ -13,6 +13,13 @@ die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
 command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (10.0 or later) is not on PATH; install it first."
 
+# --- Python mirror (python/, issue 19) -------------------------------------------------------------------------------
+# Only when asked (--python, as .ci/run passes, or MLNET_TRANSFORMER_PYTHON_TESTS=1): a plain run stays quick.
+if [ "${1:-}" = --python ] || [ "${MLNET_TRANSFORMER_PYTHON_TESTS:-0}" = 1 ]; then
+  bash "$(dirname "$0")/setup-python.sh" || die "preparing Python with PyTorch for the Python tests failed."
+fi
+# --- end of the Python mirror section --------------------------------------------------------------------------------
+
 case "$(uname -s)" in
   Linux) ;;
   *) say "$(uname -s): nothing to prepare (TorchSharp's native packages carry what they need)."; exit 0 ;;

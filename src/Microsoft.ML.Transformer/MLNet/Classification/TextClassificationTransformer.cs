@@ -28,6 +28,11 @@ public sealed class TextClassificationTransformer : TextModelTransformerBase, IN
     private readonly ClassifierSettings _settings;
     private readonly ClassificationScorer _scorer;
 
+    // What a model folder (Interop.ModelFolder) exports.
+    internal ClassifierModel Model => _model;
+    internal ClassLabels Labels => _labels;
+    internal ClassifierSettings Settings => _settings;
+
     internal TextClassificationTransformer(IHostEnvironment env, ClassifierModel model, TextTokenizer tokenizer, ClassLabels labels,
         ClassifierSettings settings) : base(env, nameof(TextClassificationTransformer))
     {

@@ -26,6 +26,8 @@ public sealed class TextEmbeddingTransformer : TextModelTransformerBase, INetwor
     private readonly EmbeddingSettings _settings;
     private readonly EmbeddingScorer _scorer;
 
+    internal EmbeddingSettings Settings => _settings; // exported by a model folder (Interop.ModelFolder)
+
     internal TextEmbeddingTransformer(IHostEnvironment env, EncoderDecoderModel network, TextTokenizer tokenizer, EmbeddingSettings settings)
         : base(env, nameof(TextEmbeddingTransformer))
     {

@@ -39,6 +39,8 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, INetwo
     private readonly NetworkGenerator _generator;
     private readonly GenerationScorer _scorer;
 
+    internal GeneratorSettings Settings => _settings; // exported by a model folder (Interop.ModelFolder)
+
     internal TextGenerationTransformer(IHostEnvironment env, EncoderDecoderModel network, TextTokenizer tokenizer,
         GeneratorSettings settings, DecodingOptions decoding) : base(env, nameof(TextGenerationTransformer))
     {

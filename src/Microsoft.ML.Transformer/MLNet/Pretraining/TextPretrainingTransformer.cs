@@ -30,6 +30,8 @@ public sealed class TextPretrainingTransformer : TextModelTransformerBase, INetw
     private readonly PretrainingSettings _settings;
     private readonly PretrainingScorer _scorer;
 
+    internal PretrainingSettings Settings => _settings; // exported by a model folder (Interop.ModelFolder)
+
     internal TextPretrainingTransformer(IHostEnvironment env, EncoderDecoderModel model, TextTokenizer tokenizer, PretrainingSettings settings)
         : base(env, nameof(TextPretrainingTransformer))
     {

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Generation;
+using Microsoft.ML.Transformer.MLNet;
+using Microsoft.ML.Transformer.MLNet.Classification;
+using Microsoft.ML.Transformer.MLNet.Embeddings;
+using Microsoft.ML.Transformer.MLNet.Generation;
+using Microsoft.ML.Transformer.MLNet.Pretraining;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+using TorchSharp;
+
+namespace Microsoft.ML.Transformer.Interop;
+
+/// <summary>What a model folder holds of one component: its kind, its network, the module whose state is the weights, its tokenizer, its settings.</summary>
+internal sealed record FolderContent(ComponentKind Kind, EncoderDecoderModel Network, torch.nn.Module Weights, TextTokenizer Tokenizer,
+    JsonElement Settings, string[]? ClassNames = null, bool? Binary = null, Pooling? Pooling = null, JsonElement? Decoding = null);
+
+/// <summary>
+/// Maps each fitted component to the content of a model folder and back. Settings are written as JSON and, on import,
+/// checked by the component's own binary loader (saved and read back), so a folder accepts exactly what a zip does.
+/// </summary>
+internal static class FolderComponents
+{
+    /// <summary>The folder content of <paramref name="model"/>: a component of this library, or the last one in a chain.</summary>
+    public static FolderContent Describe(ITransformer model)
+    {
+        var component = Find(model) ?? throw new ArgumentException(
+            $"The model ({model.GetType().Name}) holds no component of this library to export; pass a classification, generation, " +
+            "pretraining or embedding transformer, or a chain that contains one.", nameof(model));
+        var json = FolderConfig.Json;
+        return component switch
+        {
+            TextClassificationTransformer c => new FolderContent(ComponentKind.TextClassifier, c.Model.Body, c.Model, Tokenizer(c),
+                JsonSerializer.SerializeToElement(c.Settings, json), [.. c.Labels.Names], c.Labels.IsBinary, c.Model.Pooling),
+            TextGenerationTransformer g => new FolderContent(ComponentKind.TextGenerator, Network(g), Network(g), Tokenizer(g),
+                JsonSerializer.SerializeToElement(g.Settings, json), Decoding: JsonSerializer.SerializeToElement(g.Decoding, json)),
+            TextPretrainingTransformer p => new FolderContent(ComponentKind.TextPretraining, Network(p), Network(p), Tokenizer(p),
+                JsonSerializer.SerializeToElement(p.Settings, json)),
+            TextEmbeddingTransformer e => new FolderContent(ComponentKind.TextEmbedding, Network(e), Network(e), Tokenizer(e),
+                JsonSerializer.SerializeToElement(e.Settings, json)),
+            _ => throw new ArgumentException($"Components of type {component.GetType().Name} cannot be exported to a model folder.", nameof(model)),
+        };
+
+        static EncoderDecoderModel Network(INetworkSource source) => source.Network;
+        static TextTokenizer Tokenizer(INetworkSource source) => source.Tokenizer;
+    }
+
+    /// <summary>An empty network of the component's shape, whose state the folder's tensors then fill.</summary>
+    public static torch.nn.Module Build(FolderConfig config, ModelOptions options) => config.Component switch
+    {
+        ComponentKind.TextClassifier => new ClassifierModel(new EncoderDecoderModel(options), ClassNames(config).Length,
+            config.Pooling ?? throw Missing(config, nameof(FolderConfig.Pooling)), dropout: 0),
+        ComponentKind.TextGenerator when options.DecoderLayers == 0 =>
+            throw new InvalidDataException("The model folder holds a text generator whose network has no decoder (DecoderLayers is 0)."),
+        _ => new EncoderDecoderModel(options),
+    };
+
+    /// <summary>The fitted component from its filled network (see <see cref="Build"/>).</summary>
+    public static ITransformer Create(IHostEnvironment env, FolderConfig config, torch.nn.Module weights, TextTokenizer tokenizer)
+    {
+        switch (config.Component)
+        {
+            case ComponentKind.TextClassifier:
+                var labels = new ClassLabels(ClassNames(config), config.Binary ?? throw Missing(config, nameof(FolderConfig.Binary)));
+                var classifier = Checked(Settings<ClassifierSettings>(config), (s, w) => s.Save(w), ClassifierSettings.Load);
+                return new TextClassificationTransformer(env, (ClassifierModel)weights, tokenizer, labels, classifier);
+            case ComponentKind.TextGenerator:
+                var generator = Checked(Settings<GeneratorSettings>(config), (s, w) => s.Save(w), GeneratorSettings.Load);
+                var decoding = Deserialize<DecodingOptions>(config.Decoding ?? throw Missing(config, nameof(FolderConfig.Decoding)), nameof(FolderConfig.Decoding));
+                return new TextGenerationTransformer(env, (EncoderDecoderModel)weights, tokenizer, generator, decoding);
+            case ComponentKind.TextPretraining:
+                var pretraining = Checked(Settings<PretrainingSettings>(config), (s, w) => s.Save(w), PretrainingSettings.Load);
+                return new TextPretrainingTransformer(env, (EncoderDecoderModel)weights, tokenizer, pretraining);
+            case ComponentKind.TextEmbedding:
+                var embedding = Checked(Settings<EmbeddingSettings>(config), (s, w) => s.Save(w), EmbeddingSettings.Load);
+                var network = (EncoderDecoderModel)weights;
+                using (var channel = env.Register(nameof(TextEmbeddingTransformer)).Start("Import"))
+                {
+                    var device = TorchDevice.Resolve(embedding.Device, allowFallback: true, channel.Warning);
+                    if (device.type != DeviceType.CPU) network = PretrainedSource.Copy(network, device);
+                }
+                return new TextEmbeddingTransformer(env, network, tokenizer, embedding);
+            default:
+                throw new InvalidDataException($"The model folder holds an unknown component ({config.Component}).");
+        }
+    }
+
+    private static ITransformer? Find(ITransformer model) => model switch
+    {
+        INetworkSource => model,
+        IEnumerable<ITransformer> chain => chain.Reverse().Select(Find).FirstOrDefault(c => c is not null),
+        _ => null,
+    };
+
+    private static string[] ClassNames(FolderConfig config) =>
+        config.ClassNames is { Length: >= 2 } names ? names
+            : throw new InvalidDataException($"The model folder's classifier needs ClassNames with at least 2 names; found {config.ClassNames?.Length ?? 0}.");
+
+    private static T Settings<T>(FolderConfig config) => Deserialize<T>(config.Settings, nameof(FolderConfig.Settings));
+
+    private static T Deserialize<T>(JsonElement element, string field)
+    {
+        try
+        {
+            return element.Deserialize<T>(FolderConfig.Json) ?? throw new InvalidDataException($"The model folder's {field} is 'null'.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The model folder's {field} could not be read as {typeof(T).Name}: {e.Message}", e);
+        }
+    }
+
+    // The component's own loader judges the settings: they are written in its binary form and read back through it.
+    private static T Checked<T>(T settings, Action<T, BinaryWriter> save, Func<BinaryReader, T> load)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) save(settings, writer);
+        stream.Position = 0;
+        using var reader = new BinaryReader(stream);
+        return load(reader);
+    }
+
+    private static InvalidDataException Missing(FolderConfig config, string field) =>
+        new($"The model folder's {FolderConfig.FileName} has no {field}, which a {config.Component} needs.");
+}
