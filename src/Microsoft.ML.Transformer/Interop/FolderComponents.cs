@@ -25,7 +25,7 @@ internal static class FolderComponents
     /// <summary>The folder content of <paramref name="model"/>: a component of this library, or the last one in a chain.</summary>
     public static FolderContent Describe(ITransformer model)
     {
-        var component = Find(model) ?? throw new ArgumentException(
+        var component = PretrainedSource.Find(model) ?? throw new ArgumentException(
             $"The model ({model.GetType().Name}) holds no component of this library to export; pass a classification, generation, " +
             "pretraining or embedding transformer, or a chain that contains one.", nameof(model));
         var json = FolderConfig.Json;
@@ -85,13 +85,6 @@ internal static class FolderComponents
                 throw new InvalidDataException($"The model folder holds an unknown component ({config.Component}).");
         }
     }
-
-    private static ITransformer? Find(ITransformer model) => model switch
-    {
-        INetworkSource => model,
-        IEnumerable<ITransformer> chain => chain.Reverse().Select(Find).FirstOrDefault(c => c is not null),
-        _ => null,
-    };
 
     private static string[] ClassNames(FolderConfig config) =>
         config.ClassNames is { Length: >= 2 } names ? names

@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.ML.Transformer.Interop;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Training;
 using TorchSharp;
 
-namespace Microsoft.ML.Transformer.Interop;
+namespace Microsoft.ML.Transformer;
 
 /// <summary>
 /// Moves a fitted component's network in and out of the library as a folder other tools read: <c>config.json</c> (the

@@ -28,7 +28,8 @@ internal static class PretrainedSource
             "classification, generation or embedding transformer, or a chain that contains one.");
     }
 
-    private static INetworkSource? Find(ITransformer model) => model switch
+    /// <summary>The component of <paramref name="model"/> that holds a network: itself, or the last one in a chain; null when none does.</summary>
+    internal static INetworkSource? Find(ITransformer model) => model switch
     {
         INetworkSource source => source,
         IEnumerable<ITransformer> chain => chain.Reverse().Select(Find).FirstOrDefault(s => s is not null),

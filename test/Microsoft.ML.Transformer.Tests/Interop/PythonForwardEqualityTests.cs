@@ -74,6 +74,7 @@ public sealed class PythonForwardEqualityTests
             File.WriteAllText(inputPath, JsonSerializer.Serialize(inputs));
             manifest.Add(new() { ["folder"] = folder, ["inputs"] = inputPath, ["output"] = outputPath });
             expected.Add((name, outputPath, Library(network, classifier, inputs)));
+            (classifier ?? (nn.Module)network).Dispose();
             index++;
         }
         string manifestPath = Path.Combine(root, "manifest.json");

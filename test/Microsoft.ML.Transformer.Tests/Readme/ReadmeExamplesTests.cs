@@ -174,5 +174,16 @@ public sealed class ReadmeExamplesTests
         using var stream = File.OpenRead("intents.zip");
         var fromStream = serving.Model.CreatePredictionEngine<Request, Prediction>(serving.Model.Load(stream, out _));
         CollectionAssert.AreEqual(p.Score, fromStream.Predict(new Request { Text = "someone took my card" }).Score);
+
+        TransformerModelFolder.Export(loaded, "intents-folder");
+        ITransformer imported = TransformerModelFolder.Import(serving, "intents-folder");
+        // The folder holds the classifier itself; the chain's key mappings stay in the zip.
+        var scored = serving.Model.CreatePredictionEngine<Request, ScoreOnly>(imported).Predict(new Request { Text = "someone took my card" });
+        CollectionAssert.AreEqual(p.Score, scored.Score);
+    }
+
+    private sealed class ScoreOnly
+    {
+        public float[] Score { get; set; } = [];
     }
 }

@@ -225,6 +225,10 @@ public sealed class TrainingLoopTests
     [TestMethod]
     public void LiveTensorCountStaysFlatOverAlongRun()
     {
+        // The count is global: tensors that earlier tests dropped must not be finalised in the middle of this run.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         var model = ToyProblem.Mlp(initSeed: 29);
         var options = ToyProblem.Options(epochs: 10, batchSize: 8);
         options.EvaluateEveryNSteps = 25;

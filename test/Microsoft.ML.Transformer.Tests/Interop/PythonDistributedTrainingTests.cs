@@ -1,0 +1,111 @@
+using Microsoft.ML.Transformer.MLNet.Classification;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+using TorchSharp;
+
+namespace Microsoft.ML.Transformer.Tests.Interop;
+
+/// <summary>
+/// Fine-tuning an exported classifier in PyTorch with DistributedDataParallel (2 processes, gloo): its gradients equal a
+/// single process's on the same global batch, and the folder it writes imports into ML.NET and scores as PyTorch did.
+/// </summary>
+[TestClass]
+[TestCategory("Python")]
+public sealed class PythonDistributedTrainingTests
+{
+    private static readonly string[] Classes = ["fruit", "animal", "colour"];
+
+    private sealed class Row
+    {
+        public string Text { get; set; } = "";
+    }
+
+    private sealed class Scores
+    {
+        public float[] Score { get; set; } = [];
+    }
+
+    [TestMethod]
+    public void TwoProcessGradientsEqualOneProcessAndTheResultScoresInMLNetAsInPyTorch()
+    {
+        if (PythonMirror.Missing is { } why) Assert.Inconclusive(why);
+        string root = TestPaths.NewTempDir();
+        var ml = new MLContext(1);
+        string model = Path.Combine(root, "start"), data = Path.Combine(root, "rows.tsv");
+        TransformerModelFolder.Export(RandomClassifier(ml), model);
+        var rows = Rows(96, seed: 3);
+        File.WriteAllLines(data, rows.Select(r => r.Text + "\t" + r.Label).Prepend("Text\tLabel"));
+
+        string two = Path.Combine(root, "two.safetensors"), one = Path.Combine(root, "one.safetensors");
+        string[] common = ["--model", model, "--data", data, "--batch-size", "16"];
+        PythonMirror.RunModule("launch", ["--nproc", "2", "mlnet_transformer.train", .. common, "--gradients", two]);
+        PythonMirror.RunModule("train", [.. common, "--gradients", one]);
+        var (distributed, single) = (Floats(two), Floats(one));
+        CollectionAssert.AreEquivalent(single.Keys.ToArray(), distributed.Keys.ToArray());
+        double largest = single.Values.Max(g => g.Max(MathF.Abs));
+        double difference = single.Keys.Max(k => single[k].Zip(distributed[k]).Max(p => Math.Abs(p.First - p.Second)));
+        Console.WriteLine($"RESULT ddp-gradients tensors={single.Count} max_abs_difference={difference:E2} largest_gradient={largest:E2}");
+        Assert.IsGreaterThan(1e-3, largest, "the gradients must be large enough for the comparison to mean something");
+        Assert.IsLessThanOrEqualTo(1e-6, difference);
+
+        string trained = Path.Combine(root, "trained"), scores = Path.Combine(root, "scores.safetensors");
+        PythonMirror.RunModule("launch", ["--nproc", "2", "mlnet_transformer.train", .. common, "--steps", "12", "--output", trained, "--scores", scores]);
+        var imported = TransformerModelFolder.Import(ml, trained);
+        var engine = ml.Model.CreatePredictionEngine<Row, Scores>(imported);
+        float[] logits = Floats(scores)["logits"];
+        double scoreDifference = 0, changed = 0;
+        var original = ml.Model.CreatePredictionEngine<Row, Scores>(TransformerModelFolder.Import(ml, model));
+        for (int i = 0; i < rows.Length; i++)
+        {
+            float[] mlnet = engine.Predict(new Row { Text = rows[i].Text }).Score;
+            double[] pytorch = Softmax(logits.AsSpan(i * Classes.Length, Classes.Length));
+            scoreDifference = Math.Max(scoreDifference, mlnet.Zip(pytorch).Max(p => Math.Abs(p.First - p.Second)));
+            changed = Math.Max(changed, mlnet.Zip(original.Predict(new Row { Text = rows[i].Text }).Score).Max(p => Math.Abs(p.First - p.Second)));
+        }
+        Console.WriteLine($"RESULT ddp-import rows={rows.Length} max_abs_score_difference={scoreDifference:E2} max_change_from_training={changed:E2}");
+        Assert.IsGreaterThan(1e-3, changed, "training must have changed the scores");
+        Assert.IsLessThanOrEqualTo(1e-5, scoreDifference);
+    }
+
+    private static TextClassificationTransformer RandomClassifier(MLContext ml)
+    {
+        torch.manual_seed(7);
+        var tokenizer = TextTokenizer.Bytes();
+        var options = new ModelOptions
+        {
+            VocabularySize = tokenizer.VocabularySize, ModelDimension = 32, Heads = 4, EncoderLayers = 2, DecoderLayers = 0,
+            FeedForwardDimension = 64, MaxLength = 48, EmbeddingDropout = 0, AttentionDropout = 0, ResidualDropout = 0, FeedForwardDropout = 0,
+        };
+        var classifier = new ClassifierModel(new EncoderDecoderModel(options), Classes.Length, Pooling.Mean, dropout: 0);
+        return new TextClassificationTransformer(ml, classifier, tokenizer, new ClassLabels(Classes, binary: false),
+            new ClassifierSettings("Text", null, 48, TruncationSide.KeepHead, 8));
+    }
+
+    // Short texts of words typical of their class.
+    private static (string Text, string Label)[] Rows(int count, int seed)
+    {
+        string[][] words = [["apple", "pear", "plum", "cherry"], ["dog", "cat", "horse", "mouse"], ["red", "green", "blue", "amber"]];
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, count).Select(_ =>
+        {
+            int label = random.Next(Classes.Length);
+            return (string.Join(' ', Enumerable.Range(0, random.Next(2, 7)).Select(_ => words[label][random.Next(4)])), Classes[label]);
+        })];
+    }
+
+    private static Dictionary<string, float[]> Floats(string path)
+    {
+        var (tensors, _) = Microsoft.ML.Transformer.Interop.SafeTensorsFile.Read(File.ReadAllBytes(path), Path.GetFileName(path));
+        return tensors.ToDictionary(t => t.Name, t => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(t.Data).ToArray());
+    }
+
+    private static double[] Softmax(ReadOnlySpan<float> logits)
+    {
+        double max = double.NegativeInfinity;
+        foreach (float v in logits) max = Math.Max(max, v);
+        var exp = new double[logits.Length];
+        for (int i = 0; i < exp.Length; i++) exp[i] = Math.Exp(logits[i] - max);
+        double sum = exp.Sum();
+        return [.. exp.Select(e => e / sum)];
+    }
+}
