@@ -34,7 +34,7 @@ internal sealed class ScoringBenchmarks : IBenchmark
         string[] texts = ml.Data.CreateEnumerable<SharedData.TextCategory>(SharedData.Banking77(ml, args.DataDir, "test.csv"), false)
             .Select(r => r.Text).ToArray();
         var tokenizer = TextTokenizer.Learn(texts, 4000, 50_000, seed: 1);
-        var options = ClassificationBenchmarks.Options(args, epochs: 1).Model with { VocabularySize = tokenizer.VocabularySize };
+        var options = ClassificationBenchmarks.Options(args, epochs: 1).Model! with { VocabularySize = tokenizer.VocabularySize };
         var model = new ClassifierModel(new EncoderDecoderModel(options), classes: 77, Pooling.Mean, dropout: 0);
         var settings = new ClassifierSettings("Text", null, 96, TruncationSide.KeepHead, ScoringBatchSize: 64);
         var names = Enumerable.Range(0, 77).Select(i => "c" + i).ToArray();

@@ -22,7 +22,7 @@ internal static class PretrainedVocabulary
         if (requested.Kind != defaults.Kind && requested.Kind != pretrained.Kind)
             differences.Add($"TokenizerOptions.Kind is {requested.Kind}, the pretrained tokenizer is {pretrained.Kind}");
         if (requested.Kind == TokenizerKind.LearnedBpe && pretrained.Kind == TokenizerKind.LearnedBpe
-            && requested.VocabularySize != defaults.VocabularySize && requested.VocabularySize != pretrained.BaseVocabularySize)
+            && requested.VocabularySizeIsSet && requested.VocabularySize != pretrained.BaseVocabularySize)
             differences.Add($"TokenizerOptions.VocabularySize is {requested.VocabularySize:N0}, the pretrained BPE has {pretrained.BaseVocabularySize:N0} entries");
         if (requested.SentinelCount != defaults.SentinelCount && requested.SentinelCount != pretrained.Specials.SentinelCount)
             differences.Add($"TokenizerOptions.SentinelCount is {requested.SentinelCount}, the pretrained tokenizer has {pretrained.Specials.SentinelCount}");

@@ -11,11 +11,17 @@ public sealed class TokenizerOptions
     /// <summary>The vocabulary. Default <see cref="TokenizerKind.LearnedBpe"/>.</summary>
     public TokenizerKind Kind { get; set; } = TokenizerKind.LearnedBpe;
 
+    private int? _vocabularySize, _maxLength;
+
     /// <summary>
     /// The ordinary vocabulary size of a learned BPE, the 256 byte tokens included (special tokens come on top).
-    /// Default 8,000. Learning stops earlier when no pair of tokens occurs twice in the sample.
+    /// Default 8,000; the Transformer classifier, when this is not set, chooses it from the words of its training texts
+    /// (and logs why). Learning stops earlier when no pair of tokens occurs twice in the sample.
     /// </summary>
-    public int VocabularySize { get; set; } = 8000;
+    public int VocabularySize { get => _vocabularySize ?? 8000; set => _vocabularySize = value; }
+
+    /// <summary>Whether <see cref="VocabularySize"/> was set by the user.</summary>
+    internal bool VocabularySizeIsSet => _vocabularySize is not null;
 
     /// <summary>
     /// How many rows a learned BPE is learned from: a seeded uniform sample of the training rows, so that a large
@@ -34,9 +40,13 @@ public sealed class TokenizerOptions
     /// <summary>
     /// The most tokens one model input may hold, special tokens included. Longer texts are cut (by token, never
     /// inside a character) on the side <see cref="TruncationSide"/> says, and the number of cut rows is logged.
-    /// Default 128.
+    /// Default 128; the Transformer classifier, when this is not set, chooses it from its training texts' token
+    /// lengths (and logs why).
     /// </summary>
-    public int MaxLength { get; set; } = 128;
+    public int MaxLength { get => _maxLength ?? 128; set => _maxLength = value; }
+
+    /// <summary>Whether <see cref="MaxLength"/> was set by the user.</summary>
+    internal bool MaxLengthIsSet => _maxLength is not null;
 
     /// <summary>Which end of a long text is kept. Default <see cref="TruncationSide.KeepHead"/>.</summary>
     public TruncationSide TruncationSide { get; set; } = TruncationSide.KeepHead;
@@ -69,6 +79,14 @@ public sealed class TokenizerOptions
     {
         var copy = (TokenizerOptions)MemberwiseClone();
         copy.SentinelCount = sentinelCount;
+        return copy;
+    }
+
+    /// <summary>A copy of these options with another <see cref="VocabularySize"/> (the caller's options stay as they are).</summary>
+    internal TokenizerOptions WithVocabularySize(int vocabularySize)
+    {
+        var copy = (TokenizerOptions)MemberwiseClone();
+        copy.VocabularySize = vocabularySize;
         return copy;
     }
 

@@ -24,7 +24,7 @@ public sealed class LearningRateSchedule
 
     /// <summary>The schedule that <paramref name="options"/> describes for a run of <paramref name="totalSteps"/> steps.</summary>
     public static LearningRateSchedule From(TrainingOptions options, long totalSteps) =>
-        new(options.Schedule, options.LearningRate, options.MinLearningRate, options.WarmupSteps, totalSteps);
+        new(options.Schedule, options.LearningRate, options.MinLearningRate, options.WarmupFor(totalSteps), totalSteps);
 
     /// <summary>Shape after warm-up.</summary>
     public LearningRateScheduleKind Kind { get; }

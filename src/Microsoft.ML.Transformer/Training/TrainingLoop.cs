@@ -91,6 +91,10 @@ internal sealed class TrainingLoop : IDisposable
 
         long? totalSteps = TotalSteps(batchesForEpoch, batchesPerEpoch);
         var schedule = LearningRateSchedule.From(_options, totalSteps ?? long.MaxValue);
+        if (_options.WarmupSteps is null)
+            _log(string.Create(CultureInfo.InvariantCulture, $"Warm-up: {schedule.WarmupSteps:N0} steps, chosen as {TrainingOptions.AutomaticWarmupFraction * 100:0.#}% of the run's ")
+                + (totalSteps is long t ? string.Create(CultureInfo.InvariantCulture, $"{t:N0} steps") : "unknown length")
+                + $" (at most {TrainingOptions.AutomaticWarmupMaxSteps}); set WarmupSteps to pin it.");
         StartOrResume();
         var run = new RunClock(_state.ElapsedBefore);
         TrainingStopReason? stop = _state.StoppedEarly ? TrainingStopReason.EarlyStopping : null;

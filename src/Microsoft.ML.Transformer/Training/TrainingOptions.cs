@@ -22,8 +22,16 @@ public enum LearningRateScheduleKind
 /// </summary>
 public class TrainingOptions
 {
-    /// <summary>Passes over the training data. Default 3.</summary>
-    public int Epochs { get; set; } = 3;
+    private int? _epochs;
+
+    /// <summary>
+    /// Passes over the training data. Default 3; the Transformer classifier, when this is not set, chooses it from the
+    /// number of rows (and logs why).
+    /// </summary>
+    public int Epochs { get => _epochs ?? 3; set => _epochs = value; }
+
+    /// <summary>Whether <see cref="Epochs"/> was set by the user (a trainer may then not choose it from the data).</summary>
+    internal bool EpochsIsSet => _epochs is not null;
 
     /// <summary>
     /// Stop after this many optimiser steps, whatever <see cref="Epochs"/> says; also fixes the length of the learning
@@ -40,14 +48,39 @@ public class TrainingOptions
     /// </summary>
     public int? MaxTokensPerBatch { get; set; }
 
-    /// <summary>Peak learning rate, reached at the end of warm-up. Default 3e-4.</summary>
-    public double LearningRate { get; set; } = 3e-4;
+    private double? _learningRate;
+
+    /// <summary>
+    /// Peak learning rate, reached at the end of warm-up. Default 3e-4; the Transformer classifier, when this is not
+    /// set, uses 1e-3 from scratch and 5e-4 to fine-tune (and logs which).
+    /// </summary>
+    public double LearningRate { get => _learningRate ?? 3e-4; set => _learningRate = value; }
+
+    /// <summary>Whether <see cref="LearningRate"/> was set by the user.</summary>
+    internal bool LearningRateIsSet => _learningRate is not null;
 
     /// <summary>Shape of the learning rate after warm-up. Default <see cref="LearningRateScheduleKind.Cosine"/>.</summary>
     public LearningRateScheduleKind Schedule { get; set; } = LearningRateScheduleKind.Cosine;
 
-    /// <summary>Optimiser steps over which the learning rate rises linearly from near zero to its peak. Default 100.</summary>
-    public long WarmupSteps { get; set; } = 100;
+    /// <summary>
+    /// Optimiser steps over which the learning rate rises linearly from near zero to its peak. Default null: a share of
+    /// the run (<see cref="AutomaticWarmupFraction"/> of its steps, at most <see cref="AutomaticWarmupMaxSteps"/>),
+    /// so that a short run is not all warm-up; the training log says how many steps were chosen.
+    /// </summary>
+    public long? WarmupSteps { get; set; }
+
+    /// <summary>The share of a run's steps spent warming up when <see cref="WarmupSteps"/> is null.</summary>
+    public const double AutomaticWarmupFraction = 0.08;
+
+    /// <summary>The most warm-up steps chosen when <see cref="WarmupSteps"/> is null.</summary>
+    public const long AutomaticWarmupMaxSteps = 200;
+
+    /// <summary>
+    /// The warm-up of a run of <paramref name="totalSteps"/> optimiser steps: <see cref="WarmupSteps"/> when set, else
+    /// <see cref="AutomaticWarmupFraction"/> of the run (at least 1 step, at most <see cref="AutomaticWarmupMaxSteps"/>).
+    /// </summary>
+    public long WarmupFor(long totalSteps) => WarmupSteps
+        ?? Math.Clamp((long)Math.Ceiling(AutomaticWarmupFraction * Math.Max(1, totalSteps)), 1, AutomaticWarmupMaxSteps);
 
     /// <summary>Learning rate at the end of a linear or cosine decay. Default 0 (decay all the way).</summary>
     public double MinLearningRate { get; set; }
@@ -129,6 +162,9 @@ public class TrainingOptions
     /// </summary>
     public CancellationToken CancellationToken { get; set; }
 
+    /// <summary>A copy a trainer can complete with the choices it made (the caller's options stay as they are).</summary>
+    internal TrainingOptions Copy() => (TrainingOptions)MemberwiseClone();
+
     /// <summary>Checks every option; throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
     public virtual void Validate()
     {
@@ -139,7 +175,7 @@ public class TrainingOptions
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), "a finite number > 0", LearningRate);
         Require(Enum.IsDefined(Schedule), nameof(Schedule), "Constant, Linear or Cosine", Schedule);
         Require(Enum.IsDefined(Precision), nameof(Precision), "Float32 or BFloat16", Precision);
-        Require(WarmupSteps >= 0, nameof(WarmupSteps), "at least 0", WarmupSteps);
+        Require(WarmupSteps is null or >= 0, nameof(WarmupSteps), "null or at least 0", WarmupSteps);
         Require(MinLearningRate >= 0 && MinLearningRate <= LearningRate, nameof(MinLearningRate),
             $"between 0 and LearningRate ({LearningRate.ToString(CultureInfo.InvariantCulture)})", MinLearningRate);
         Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), "a finite number >= 0", WeightDecay);

@@ -72,7 +72,7 @@ public sealed class FineTuningTests
         var (ml, pretrained, _) = PretrainingFixture.MaskedModel;
         var options = Options(baseModel: pretrained);
         options.Tokenizer.Kind = TokenizerKind.Gpt2;
-        options.Model = options.Model with { VocabularySize = 50_264 };
+        options.Model = options.Model! with { VocabularySize = 50_264 };
         var e = Assert.Throws<ArgumentException>(() => ClassifierFixture.Pipeline(ml, options).Fit(Labelled(ml, 50, seed: 63)));
         StringAssert.Contains(e.Message, "TokenizerOptions.Kind is Gpt2, the pretrained tokenizer is LearnedBpe");
         StringAssert.Contains(e.Message, "ModelOptions.VocabularySize is 50,264, the pretrained network embeds 607 ids");

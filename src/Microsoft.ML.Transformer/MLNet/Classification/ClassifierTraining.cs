@@ -9,18 +9,24 @@ namespace Microsoft.ML.Transformer.MLNet.Classification;
 
 /// <summary>
 /// Feeds a classifier to the shared <see cref="TrainingLoop"/>: batches from the rows, cross-entropy (with label
-/// smoothing) as the loss, validation cross-entropy as the metric when a validation set is given.
+/// smoothing) as the loss, validation accuracy (ties broken by the lower loss) as the metric when there are
+/// validation rows.
 /// </summary>
 internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer tokenizer, ClassifierSettings settings,
-    TransformerClassifierOptions options, Action<string> log)
+    TrainingOptions training, Action<string> log)
 {
+    /// <summary>
+    /// Weight of the validation loss in the metric: small enough that one more correct row out of
+    /// <see cref="ValidationSplit.MaxRows"/> always outweighs it (the loss is capped at <see cref="LossCap"/>).
+    /// </summary>
+    private const double LossWeight = 1e-4, LossCap = 4;
+
     private BatchLayout Layout => settings.SecondTextColumn is null ? BatchLayout.Single : BatchLayout.Pair;
 
-    public TrainingResult Run(RowReader train, RowReader? validation)
+    public TrainingResult Run(Func<IEnumerable<TextRow>> train, Func<IEnumerable<TextRow>>? validation)
     {
-        var training = options.Training;
         using var loop = new TrainingLoop(model, training, Decays(), Fingerprint(), log);
-        loop.History.ValidationMetricName = "validation loss";
+        loop.History.ValidationMetricName = "validation accuracy";
         var result = loop.Run(
             epoch => Batches(train, shuffle: true, seed: training.Seed + epoch),
             batch =>
@@ -29,30 +35,31 @@ internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer to
                 var loss = nn.functional.cross_entropy(logits, batch.Labels!, label_smoothing: training.LabelSmoothing);
                 return (loss, batch.Count);
             },
-            validation is null ? null : () => ValidationLoss(validation));
+            validation is null ? null : () => ValidationMetric(validation));
         model.eval();
         log($"Training stopped after {result.Steps:N0} steps ({result.StopReason})" +
-            (result.BestMetric is { } best ? $"; best validation loss {best:F4} at step {result.BestStep:N0}." : "."));
+            (result.BestMetric is { } best ? $"; best validation metric {best:F4} at step {result.BestStep:N0}." : "."));
         return result;
     }
 
     /// <summary>Batches of labelled rows; rows whose label is missing (key 0) are left out.</summary>
-    private IEnumerable<TokenBatch> Batches(RowReader reader, bool shuffle, int seed)
+    private IEnumerable<TokenBatch> Batches(Func<IEnumerable<TextRow>> rows, bool shuffle, int seed)
     {
         var encoder = new SequenceEncoder(tokenizer, Layout, settings.MaxLength, settings.Truncation);
         var batcher = new Batcher(encoder, new BatcherOptions
         {
-            BatchSize = options.Training.BatchSize,
-            MaxTokensPerBatch = options.Training.MaxTokensPerBatch ?? 0,
+            BatchSize = training.BatchSize,
+            MaxTokensPerBatch = training.MaxTokensPerBatch ?? 0,
             Shuffle = shuffle,
             WithLabels = true,
             Seed = seed,
             Device = model.Device,
         }, log);
-        return batcher.Batches(reader.Read().Where(r => r.Label >= 0 && r.Label < model.Classes));
+        return batcher.Batches(rows().Where(r => r.Label >= 0 && r.Label < model.Classes));
     }
 
-    private double ValidationLoss(RowReader validation)
+    /// <summary>Validation accuracy less a small multiple of the loss, so that of two equally accurate states the surer wins.</summary>
+    private double ValidationMetric(Func<IEnumerable<TextRow>> validation)
     {
         double sum = 0;
         long rows = 0, correct = 0;
@@ -69,8 +76,9 @@ internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer to
         }
         if (rows == 0)
             throw new InvalidOperationException("The validation set has no usable rows (all empty or unlabelled).");
-        log($"Validation: loss {sum / rows:F4}, accuracy {(double)correct / rows:P2} over {rows:N0} rows.");
-        return sum / rows;
+        double loss = sum / rows, accuracy = (double)correct / rows;
+        log($"Validation: loss {loss:F4}, accuracy {accuracy:P2} over {rows:N0} rows.");
+        return accuracy - LossWeight * Math.Min(loss, LossCap);
     }
 
     /// <summary>Weight decay on the network's 2-D projection weights and on the head's weight; never on biases, norms, embeddings.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Batching;
@@ -60,63 +61,114 @@ public sealed class TextClassificationEstimator : IEstimator<TextClassificationT
 
         var reader = new RowReader(input, _options.TextColumnName, _options.SecondTextColumnName, _options.LabelColumnName,
             _options.Tokenizer.EmptyText, log);
-        var counts = CountClasses(reader, labels);
+        var profile = Profile(reader, labels);
+        var heldOut = _options.ValidationSet is null
+            ? ValidationSplit.Choose(profile.RowsByClass, _options.ValidationFraction, _options.Training.Seed, log)
+            : null;
+        IEnumerable<TextRow> Train() => heldOut is null ? reader.Read() : reader.Read().Where(r => !heldOut.Contains(r.Row));
+        Func<IEnumerable<TextRow>>? validation = _options.ValidationSet is { } set
+            ? new RowReader(set, _options.TextColumnName, _options.SecondTextColumnName, _options.LabelColumnName, _options.Tokenizer.EmptyText).Read
+            : heldOut is null ? null : () => reader.Read().Where(r => heldOut.Contains(r.Row));
+        long trainRows = profile.Rows - (heldOut?.Count ?? 0);
+
         torch.manual_seed(_options.Training.Seed); // the initial weights, like everything else, follow the seed
-        var (body, tokenizer) = StartingNetwork(reader, device, log);
+        var (body, tokenizer, maxLength) = StartingNetwork(Train, profile, trainRows, device, log);
         var settings = new ClassifierSettings(_options.TextColumnName, _options.SecondTextColumnName,
-            Math.Min(_options.Tokenizer.MaxLength, body.Options.MaxLength), _options.Tokenizer.TruncationSide, _options.ScoringBatchSize);
+            Math.Min(maxLength, body.Options.MaxLength), _options.Tokenizer.TruncationSide, _options.ScoringBatchSize);
         var model = new ClassifierModel(body, labels.Count, _options.Pooling, _options.HeadDropout);
         if (_options.FreezeEmbeddings) body.FreezeEmbeddings();
         if (_options.FreezeLayers > 0) body.FreezeLowestLayers(_options.FreezeLayers);
 
-        log($"Training a {(labels.IsBinary ? "binary" : labels.Count + "-class")} Transformer classifier: {counts.Sum():N0} rows, " +
+        log($"Training a {(labels.IsBinary ? "binary" : labels.Count + "-class")} Transformer classifier: {trainRows:N0} rows, " +
             $"{body.ParameterCount:N0} parameters, vocabulary {tokenizer.VocabularySize:N0}, on {device.type}.");
-        var result = new ClassifierTraining(model, tokenizer, settings, _options, log).Run(reader, ValidationReader());
+        var training = TrainingFor(trainRows, fromScratch: _options.BaseModel is null && _options.BaseModelPath is null, log);
+        var result = new ClassifierTraining(model, tokenizer, settings, training, log).Run(Train, validation);
         return new TextClassificationTransformer(_host, model, tokenizer, labels, settings) { TrainingHistory = result.History };
     }
 
-    private RowReader? ValidationReader() => _options.ValidationSet is { } validation
-        ? new RowReader(validation, _options.TextColumnName, _options.SecondTextColumnName, _options.LabelColumnName, _options.Tokenizer.EmptyText)
-        : null;
-
-    /// <summary>One pass over the labels: refuses an empty data set or a single class before any training.</summary>
-    private long[] CountClasses(RowReader reader, ClassLabels labels)
+    /// <summary>The user's training options, completed with the epochs and learning rate chosen from the data where unset.</summary>
+    private TrainingOptions TrainingFor(long trainRows, bool fromScratch, Action<string> log)
     {
-        var counts = new long[labels.Count];
-        foreach (var row in reader.Read())
-            if (row.Label >= 0 && row.Label < labels.Count)
-                counts[row.Label]++;
-        long total = counts.Sum();
-        if (total == 0)
+        var training = _options.Training.Copy();
+        training.HigherMetricIsBetter = true; // the classifier's validation metric is accuracy
+        if (!training.EpochsIsSet)
+        {
+            var (epochs, why) = ClassifierDefaults.Epochs(trainRows, training.BatchSize);
+            training.Epochs = epochs;
+            log($"Chose {epochs} epochs because {why}; set Training.Epochs to pin it.");
+        }
+        if (!training.LearningRateIsSet)
+        {
+            var (rate, why) = ClassifierDefaults.LearningRate(fromScratch);
+            training.LearningRate = rate;
+            log(string.Create(CultureInfo.InvariantCulture, $"Chose learning rate {rate:G3} because {why}; set Training.LearningRate to pin it."));
+        }
+        return training;
+    }
+
+    /// <summary>The most tokens per input: the user's, else what covers most training texts.</summary>
+    private int MaxLength(Func<IEnumerable<TextRow>> rows, TextTokenizer tokenizer, Action<string> log)
+    {
+        if (_options.Tokenizer.MaxLengthIsSet)
+            return _options.Tokenizer.MaxLength;
+        var encoder = new SequenceEncoder(tokenizer, Layout, int.MaxValue);
+        var lengths = rows().Take(ClassifierDefaults.LengthSampleRows).Select(r => encoder.Encode(r).Input.Length).ToArray();
+        var (length, why) = ClassifierDefaults.MaxLengthFor(lengths);
+        log($"Chose maximum length {length} tokens because {why}; set Tokenizer.MaxLength to pin it.");
+        return length;
+    }
+
+    private BatchLayout Layout => _options.SecondTextColumnName is null ? BatchLayout.Single : BatchLayout.Pair;
+
+    /// <summary>One pass over the rows: refuses an empty data set or a single class before any training.</summary>
+    private DataProfile Profile(RowReader reader, ClassLabels labels)
+    {
+        var profile = DataProfile.Read(reader.Read(), labels.Count);
+        var counts = profile.ClassCounts;
+        if (profile.Rows == 0)
             throw new InvalidOperationException(
                 $"The training data has no usable rows: every row was empty in '{_options.TextColumnName}' or had a missing label in '{_options.LabelColumnName}' (or the data set is empty).");
         int present = counts.Count(c => c > 0);
         if (present < 2)
             throw new InvalidOperationException(
                 $"The training data holds a single class ('{labels.Names[Array.FindIndex(counts, c => c > 0)]}') in label column '{_options.LabelColumnName}': a classifier needs at least two.");
-        return counts;
+        return profile;
     }
 
-    /// <summary>The network and tokenizer to start from: a copy of a pretrained one, or a new one.</summary>
-    private (EncoderDecoderModel Body, TextTokenizer Tokenizer) StartingNetwork(RowReader reader, Device device, Action<string> log)
+    /// <summary>The network and tokenizer to start from: a copy of a pretrained one, or a new one shaped for the data.</summary>
+    private (EncoderDecoderModel Body, TextTokenizer Tokenizer, int MaxLength) StartingNetwork(Func<IEnumerable<TextRow>> rows,
+        DataProfile profile, long trainRows, Device device, Action<string> log)
     {
         var source = PretrainedSource.Resolve(_host, _options.BaseModel, _options.BaseModelPath);
         if (source is not null)
         {
             PretrainedVocabulary.Check(source.Tokenizer, _options.Tokenizer, _options.Model);
             log($"Starting from a pretrained network ({source.Network.ParameterCount:N0} parameters).");
-            return (PretrainedSource.Copy(source.Network, device), source.Tokenizer);
+            return (PretrainedSource.Copy(source.Network, device), source.Tokenizer, MaxLength(rows, source.Tokenizer, log));
         }
-        var texts = reader.Read().SelectMany(r => r.Second is null ? [r.Text] : new[] { r.Text, r.Second });
-        var tokenizer = TextTokenizer.Create(_options.Tokenizer, texts);
-        var modelOptions = _options.Model with
+        var tokenizerOptions = _options.Tokenizer;
+        if (tokenizerOptions.Kind == TokenizerKind.LearnedBpe && !tokenizerOptions.VocabularySizeIsSet)
+        {
+            var (size, why) = ClassifierDefaults.VocabularySize(profile.RecurringWords);
+            tokenizerOptions = tokenizerOptions.WithVocabularySize(size);
+            log(string.Create(CultureInfo.InvariantCulture, $"Chose a BPE vocabulary of {size:N0} because {why}; set Tokenizer.VocabularySize to pin it."));
+        }
+        var tokenizer = TextTokenizer.Create(tokenizerOptions, rows().SelectMany(r => r.Second is null ? [r.Text] : new[] { r.Text, r.Second }));
+        int maxLength = MaxLength(rows, tokenizer, log);
+        var shape = _options.Model;
+        if (shape is null)
+        {
+            (shape, string why) = ClassifierDefaults.Model(trainRows, maxLength);
+            log($"Chose a network of {why}; set Model to pin it.");
+        }
+        var modelOptions = shape with
         {
             VocabularySize = tokenizer.VocabularySize,
             DecoderLayers = 0,
-            EncoderLayers = Math.Max(1, _options.Model.EncoderLayers),
-            MaxLength = Math.Max(_options.Model.MaxLength, _options.Tokenizer.MaxLength),
+            EncoderLayers = Math.Max(1, shape.EncoderLayers),
+            MaxLength = Math.Max(shape.MaxLength, maxLength),
         };
-        return (new EncoderDecoderModel(modelOptions, device), tokenizer);
+        return (new EncoderDecoderModel(modelOptions, device), tokenizer, maxLength);
     }
 
     private static void Validate(TransformerClassifierOptions options)
@@ -135,7 +187,9 @@ public sealed class TextClassificationEstimator : IEstimator<TextClassificationT
             throw new ArgumentException("Set BaseModel or BaseModelPath, not both.", nameof(options));
         options.Tokenizer.Validate();
         options.Training.Validate();
-        if (options.BaseModel is null && options.BaseModelPath is null)
+        if (!(options.ValidationFraction >= 0 && options.ValidationFraction < 1))
+            throw new ArgumentOutOfRangeException(nameof(options), $"ValidationFraction ({options.ValidationFraction}) must be in [0, 1).");
+        if (options.BaseModel is null && options.BaseModelPath is null && options.Model is not null)
             (options.Model with { VocabularySize = Math.Max(options.Model.VocabularySize, 8) }).Validate();
     }
 }

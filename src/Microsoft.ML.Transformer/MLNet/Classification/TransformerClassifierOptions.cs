@@ -27,17 +27,25 @@ public sealed class TransformerClassifierOptions
 
     /// <summary>
     /// The network's shape when training from scratch. Its <see cref="ModelOptions.VocabularySize"/> is replaced by
-    /// the tokenizer's, and its decoder layers are dropped (a classifier needs only an encoder). Default: a small
-    /// encoder (width 256, 4 heads, 4 layers, feed-forward 1,024, GELU, pre-norm, learned positions, dropout 0.1).
+    /// the tokenizer's, and its decoder layers are dropped (a classifier needs only an encoder). Default null: chosen
+    /// from the number of training rows and logged (a small encoder, width 128 and 2 layers, below 50,000 rows; width
+    /// 256 and 4 layers from there on; GELU, pre-norm, learned positions, dropout 0.1).
     /// Ignored when <see cref="BaseModel"/> or <see cref="BaseModelPath"/> is set.
     /// </summary>
-    public ModelOptions Model { get; set; } = DefaultModel;
+    public ModelOptions? Model { get; set; }
 
-    /// <summary>How texts become tokens (vocabulary, maximum length, truncation, empty text). Default a learned 8,000-entry BPE, 128 tokens.</summary>
+    /// <summary>
+    /// How texts become tokens (vocabulary, maximum length, truncation, empty text). Default a learned BPE whose size
+    /// and maximum length <c>Fit</c> chooses from the training texts unless they are set (the log says what and why).
+    /// </summary>
     public TokenizerOptions Tokenizer { get; set; } = new();
 
-    /// <summary>How the network is trained. Defaults: see <see cref="TrainingOptions"/>; this trainer sets 10 epochs and learning rate 5e-4.</summary>
-    public TrainingOptions Training { get; set; } = new() { Epochs = 10, LearningRate = 5e-4, WarmupSteps = 200 };
+    /// <summary>
+    /// How the network is trained. Defaults: see <see cref="TrainingOptions"/>; this trainer stops early after 5
+    /// validations without improvement, and unless they are set chooses the epochs from the number of rows and the
+    /// learning rate from whether it trains from scratch (the log says what and why).
+    /// </summary>
+    public TrainingOptions Training { get; set; } = new() { EarlyStoppingPatience = 5 };
 
     /// <summary>How hidden states become one vector per text. Default <see cref="Pooling.Mean"/>.</summary>
     public Pooling Pooling { get; set; } = Pooling.Mean;
@@ -62,11 +70,19 @@ public sealed class TransformerClassifierOptions
     public int FreezeLayers { get; set; }
 
     /// <summary>
-    /// Held-out rows (same columns as the training data) evaluated during training: the validation metric is
-    /// accuracy, early stopping follows <see cref="TrainingOptions.EarlyStoppingPatience"/>, and the best weights are
-    /// kept. Default none.
+    /// Held-out rows (same columns as the training data) evaluated after each epoch (or every
+    /// <see cref="TrainingOptions.EvaluateEveryNSteps"/>): the validation metric is accuracy (ties broken by the lower
+    /// loss), early stopping follows <see cref="TrainingOptions.EarlyStoppingPatience"/>, and the best weights are
+    /// kept. Default none: <see cref="ValidationFraction"/> of the training rows are held out instead.
     /// </summary>
     public IDataView? ValidationSet { get; set; }
+
+    /// <summary>
+    /// When no <see cref="ValidationSet"/> is given, the share of the training rows held out for validation: a seeded
+    /// draw of the same share of each class, at most 2,000 rows, skipped (with a log line) when it would be fewer than
+    /// 20 rows. 0 trains on every row without validation. Default 0.1.
+    /// </summary>
+    public double ValidationFraction { get; set; } = 0.1;
 
     /// <summary>Where to train and score. Default <see cref="ComputeDevice.Cpu"/>.</summary>
     public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;
@@ -76,18 +92,4 @@ public sealed class TransformerClassifierOptions
 
     /// <summary>Rows scored per forward pass by <c>Transform</c>. Default 64.</summary>
     public int ScoringBatchSize { get; set; } = 64;
-
-    private static ModelOptions DefaultModel => new()
-    {
-        VocabularySize = 1, // replaced by the tokenizer's
-        ModelDimension = 256,
-        Heads = 4,
-        EncoderLayers = 4,
-        DecoderLayers = 0,
-        FeedForwardDimension = 1024,
-        Activation = Activation.Gelu,
-        PositionalEncoding = PositionalEncoding.Learned,
-        NormPlacement = NormPlacement.PreNorm,
-        MaxLength = 512,
-    };
 }

@@ -46,8 +46,8 @@ public sealed class TextGeneratorOptions
     /// <summary>The most target tokens in training, the end token included; longer targets are cut. Default null: <see cref="TokenizerOptions.MaxLength"/>.</summary>
     public int? TargetMaxLength { get; set; }
 
-    /// <summary>How the network is trained. Defaults: see <see cref="TrainingOptions"/>; this trainer sets 10 epochs, learning rate 5e-4 and 200 warm-up steps.</summary>
-    public TrainingOptions Training { get; set; } = new() { Epochs = 10, LearningRate = 5e-4, WarmupSteps = 200 };
+    /// <summary>How the network is trained. Defaults: see <see cref="TrainingOptions"/>; this trainer sets 10 epochs and learning rate 5e-4 (warm-up: a share of the run, see <see cref="TrainingOptions.WarmupSteps"/>).</summary>
+    public TrainingOptions Training { get; set; } = new() { Epochs = 10, LearningRate = 5e-4 };
 
     /// <summary>How the fitted transformer generates (stored in the model; a transformer can be given others with
     /// <see cref="TextGenerationTransformer.WithDecoding"/>). Default <see cref="DecodingOptions"/>' defaults (greedy, 64 new tokens).</summary>
