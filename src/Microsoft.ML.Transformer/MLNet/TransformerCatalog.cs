@@ -14,8 +14,8 @@ public static class TransformerCatalog
     /// <param name="catalog">The multiclass trainers catalog.</param>
     /// <param name="labelColumnName">The key-typed label (as after <c>MapValueToKey</c>).</param>
     /// <param name="textColumnName">The text to classify.</param>
-    /// <param name="epochs">Passes over the training data (default 10).</param>
-    /// <param name="maxLength">The most tokens per text (default 128); longer texts are truncated.</param>
+    /// <param name="epochs">Passes over the training data (default: chosen from the number of rows, and logged).</param>
+    /// <param name="maxLength">The most tokens per text (default: chosen from the training texts' lengths, and logged); longer texts are truncated.</param>
     public static TextClassificationEstimator TransformerClassifier(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string textColumnName = "Text", int? epochs = null, int? maxLength = null)
         => TransformerClassifier(catalog, SimpleClassifierOptions(labelColumnName, textColumnName, epochs, maxLength));
@@ -34,8 +34,8 @@ public static class TransformerCatalog
     /// <param name="catalog">The binary trainers catalog.</param>
     /// <param name="labelColumnName">The Boolean label.</param>
     /// <param name="textColumnName">The text to classify.</param>
-    /// <param name="epochs">Passes over the training data (default 10).</param>
-    /// <param name="maxLength">The most tokens per text (default 128); longer texts are truncated.</param>
+    /// <param name="epochs">Passes over the training data (default: chosen from the number of rows, and logged).</param>
+    /// <param name="maxLength">The most tokens per text (default: chosen from the training texts' lengths, and logged); longer texts are truncated.</param>
     public static TextClassificationEstimator TransformerClassifier(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = "Label", string textColumnName = "Text", int? epochs = null, int? maxLength = null)
         => TransformerClassifier(catalog, SimpleClassifierOptions(labelColumnName, textColumnName, epochs, maxLength));
