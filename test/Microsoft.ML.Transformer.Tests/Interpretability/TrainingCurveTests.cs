@@ -13,7 +13,7 @@ public sealed class TrainingCurveTests
         string stem = Path.Combine(TestPaths.NewTempDir(), "classifier");
         var history = TrainingCurves.Save(t.Model, stem, "tiny classifier");
         Assert.IsNotNull(history, "found inside the fitted chain");
-        Assert.AreEqual("validation loss", history.ValidationMetricName);
+        Assert.AreEqual("validation accuracy", history.ValidationMetricName, "the default split's");
 
         string[] lines = File.ReadAllLines(stem + ".csv");
         Assert.StartsWith("step,epoch,loss,smoothed_loss,learning_rate,", lines[0]);
