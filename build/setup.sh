@@ -4,14 +4,20 @@
 # TorchSharp 0.107's native library (libLibTorchSharp.so) needs GLIBCXX_3.4.32, i.e. the C++ runtime of GCC 13.
 # Debian 12 ships GCC 12's. On Debian 12 this script installs libstdc++6 from Debian 13 (trixie), pinned low so
 # that nothing else moves to trixie unasked. The mirror is taken from the machine's own apt configuration.
-# Idempotent: it does nothing where the runtime is already new enough.
+# Idempotent: it does nothing where the runtime is already new enough. Run it as root or as a user with sudo: it asks
+# sudo for root only when it has something to install (a root container without sudo needs none).
 set -euo pipefail
+
+# "--install" is this script run again through sudo for the part that needs root; sudo may reset PATH, so that run
+# does not look for dotnet.
+installing_as_root=false
+[ "${1:-}" = --install ] && installing_as_root=true
 
 need=GLIBCXX_3.4.32
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
-command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (10.0 or later) is not on PATH; install it first."
+$installing_as_root || command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (10.0 or later) is not on PATH; install it first."
 
 # --- Python mirror (python/, issue 19) -------------------------------------------------------------------------------
 # Only when asked (--python, as .ci/run passes, or MLNET_TRANSFORMER_PYTHON_TESTS=1): a plain run stays quick.
@@ -43,7 +49,12 @@ fi
 if [ "${ID:-}" != debian ] || [ "${VERSION_ID:-}" != 12 ]; then
   die "${PRETTY_NAME:-this system} lacks $need in libstdc++ and is not Debian 12, which this script knows how to fix. Install GCC 13's libstdc++ (or newer) with your package manager."
 fi
-[ "$(id -u)" = 0 ] || die "Debian 12 needs libstdc++6 from Debian 13 for TorchSharp; run this script as root (sudo $0)."
+if [ "$(id -u)" != 0 ]; then
+  $installing_as_root && die "sudo did not make this script root."
+  command -v sudo >/dev/null 2>&1 || die "Debian 12 needs libstdc++6 from Debian 13 for TorchSharp, which takes root to install, and sudo is not available: run this script as root."
+  say "installing libstdc++6 needs root: asking sudo"
+  exec sudo bash "$(readlink -f "$0")" --install
+fi
 
 # The mirror this machine already uses for Debian, so that no address is written here.
 mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)

@@ -10,7 +10,7 @@ public sealed class BatcherTests
 {
     public TestContext TestContext { get; set; } = null!;
 
-    private static IEnumerable<TextRow> Banking77Rows() => Banking77.Train.Select((t, i) => new TextRow(i, t, null, i % 77));
+    private static IEnumerable<TextRow> CorpusRows() => TestCorpus.Train.Select((t, i) => new TextRow(i, t, null, i % 77));
 
     private static (long Real, long Total, int Batches) Measure(IEnumerable<TokenBatch> batches)
     {
@@ -29,10 +29,10 @@ public sealed class BatcherTests
     [TestMethod]
     public void BucketingAndDynamicPaddingCutPaddingAtLeastThreeTimes()
     {
-        var encoder = new SequenceEncoder(Banking77.LearnedBpe, BatchLayout.Single, maxLength: 128);
-        var (real, total, batches) = Measure(new Batcher(encoder, BatcherOptions.ForTraining(32, seed: 1)).Batches(Banking77Rows()));
-        int longest = Banking77.Train.Max(t => Banking77.LearnedBpe.Encode(t).Length) + 2;
-        long rows = Banking77.Train.Length;
+        var encoder = new SequenceEncoder(TestCorpus.LearnedBpe, BatchLayout.Single, maxLength: 128);
+        var (real, total, batches) = Measure(new Batcher(encoder, BatcherOptions.ForTraining(32, seed: 1)).Batches(CorpusRows()));
+        int longest = TestCorpus.Train.Max(t => TestCorpus.LearnedBpe.Encode(t).Length) + 2;
+        long rows = TestCorpus.Train.Length;
         double bucketed = 1 - (double)real / total;
         double toLongest = 1 - (double)real / (rows * longest);
         double toMax = 1 - (double)real / (rows * 128);
@@ -45,7 +45,7 @@ public sealed class BatcherTests
     public void InferenceKeepsOrderOrReturnsRowIndicesToRestoreIt()
     {
         var encoder = new SequenceEncoder(TextTokenizer.Bytes(), BatchLayout.Single, maxLength: 64);
-        var rows = Banking77Rows().Take(1000).ToList();
+        var rows = CorpusRows().Take(1000).ToList();
         var plain = new Batcher(encoder, new BatcherOptions { BatchSize = 16, Bucketing = false });
         var sequential = plain.Batches(rows).SelectMany(b => { using (b) return b.RowIndices; }).ToArray();
         CollectionAssert.AreEqual(Enumerable.Range(0, 1000).Select(i => (long)i).ToArray(), sequential);
@@ -124,7 +124,7 @@ public sealed class BatcherTests
     [TestMethod]
     public void LongTextIsCutBySlicingIdsOnTheConfiguredSideAndReported()
     {
-        var tok = Banking77.LearnedBpe;
+        var tok = TestCorpus.LearnedBpe;
         int[] all = tok.Encode(HardText.Long);
         var head = new SequenceEncoder(tok, BatchLayout.Single, maxLength: 100);
         var tail = new SequenceEncoder(tok, BatchLayout.Single, maxLength: 100, side: TruncationSide.KeepTail);
@@ -140,17 +140,17 @@ public sealed class BatcherTests
     [TestMethod]
     public void TokenBudgetBoundsEveryBatchAndShuffleIsSeeded()
     {
-        var encoder = new SequenceEncoder(Banking77.LearnedBpe, BatchLayout.Single, maxLength: 128);
+        var encoder = new SequenceEncoder(TestCorpus.LearnedBpe, BatchLayout.Single, maxLength: 128);
         var options = new BatcherOptions { BatchSize = 64, MaxTokensPerBatch = 600, Shuffle = true, Seed = 5, ShuffleBufferRows = 2000 };
         var first = new List<long>();
-        foreach (var b in new Batcher(encoder, options).Batches(Banking77Rows().Take(3000)))
+        foreach (var b in new Batcher(encoder, options).Batches(CorpusRows().Take(3000)))
             using (b)
             {
                 Assert.IsTrue(b.Ids.numel() <= 600 || b.Count == 1, $"batch of {b.Count} x {b.Ids.shape[1]} over the budget");
                 first.AddRange(b.RowIndices);
             }
         CollectionAssert.AreEquivalent(Enumerable.Range(0, 3000).Select(i => (long)i).ToArray(), first);
-        var second = new Batcher(encoder, options).Batches(Banking77Rows().Take(3000)).SelectMany(b => { using (b) return b.RowIndices; });
+        var second = new Batcher(encoder, options).Batches(CorpusRows().Take(3000)).SelectMany(b => { using (b) return b.RowIndices; });
         CollectionAssert.AreEqual(first, second.ToList());
     }
 }

@@ -5,7 +5,7 @@ namespace Microsoft.ML.Transformer.Tests.Readme;
 
 /// <summary>
 /// Decides whether a shell command of the documentation is covered by the tests or by CI. It knows these forms:
-/// <c>dotnet test Transformer.MLNet.sln</c> (what .ci/run runs), <c>[sudo] bash build/setup.sh</c> (what .ci/run runs
+/// <c>dotnet test Transformer.MLNet.sln</c> (what .ci/run runs), <c>bash build/setup.sh</c> (what .ci/run runs
 /// first; it must parse), <c>dotnet run [-c C] --project src/Samples [-- scenario --name value ...]</c> (a scenario of
 /// src/Samples/Program.cs, options its settings parser accepts), <c>dotnet run [-c C] --project src/Benchmarks --
 /// subcommand ...</c> (one the benchmark program lists) and <c>bench/*.sh</c> (an existing script that parses);
@@ -29,7 +29,7 @@ internal sealed partial class CommandCheck(IReadOnlyCollection<string> scenarios
             string? problem = words switch
             {
                 [] => "an empty command",
-                ["sudo", "bash", "build/setup.sh"] or ["bash", "build/setup.sh"] => SetupScript(),
+                ["bash", "build/setup.sh"] => SetupScript(),
                 ["dotnet", "test", "Transformer.MLNet.sln"] => RunByCi("dotnet test Transformer.MLNet.sln"),
                 ["dotnet", "run", .. var rest] => DotnetRun(rest),
                 [var script, ..] when script.StartsWith("bench/", StringComparison.Ordinal) && script.EndsWith(".sh", StringComparison.Ordinal) => Script(script),

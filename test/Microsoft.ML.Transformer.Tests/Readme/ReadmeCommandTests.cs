@@ -54,7 +54,7 @@ public sealed partial class ReadmeCommandTests
             new("README.md", 4, "dotnet run --project src/Samples -- colour"),
             new("README.md", 5, "dotnet run --project src/Samples -- classify --colour red"),
             new("README.md", 6, "dotnet run -c Release --project src/Benchmarks -- nonesuch"),
-            new("README.md", 7, "sudo bash build/setup.sh && cargo build"),
+            new("README.md", 7, "bash build/setup.sh && cargo build"),
             new("README.md", 8, "dotnet run --project src/Nowhere"),
             new("README.md", 9, "dotnet run -c Release --project src/Benchmarks -- tokenize --repeat 3   # fine"),
             new("README.md", 10, "dotnet run --project src/Samples -- classify --data my.csv --text-column Text"),

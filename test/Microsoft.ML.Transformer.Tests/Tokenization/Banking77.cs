@@ -3,7 +3,7 @@ using Microsoft.ML.Transformer.Tokenization;
 
 namespace Microsoft.ML.Transformer.Tests.Tokenization;
 
-/// <summary>banking77 texts and the tokenizers learned from them, built once for all tests that need them.</summary>
+/// <summary>banking77 texts and the tokenizer learned from them, for the checks that need the real data set (<see cref="TestPaths.SharedDataCategory"/>).</summary>
 internal static class Banking77
 {
     private static readonly Lazy<(string[] Texts, string[] Labels)> TrainRows = new(() => Read(TestPaths.SharedFile("banking77", "train.csv")));
@@ -11,7 +11,6 @@ internal static class Banking77
     private static readonly Lazy<TextTokenizer> Learned = new(() => TextTokenizer.Learn(Train, 8000, 50_000, seed: 1));
 
     public static string[] Train => TrainRows.Value.Texts;
-    public static string[] TrainLabels => TrainRows.Value.Labels;
     public static string[] Test => TestRows.Value.Texts;
 
     /// <summary>Byte-level BPE, 8,000 entries, learned from the training split.</summary>

@@ -10,7 +10,7 @@ public sealed class TextTokenizerTests
     private static TextTokenizer Make(string kind) => kind switch
     {
         "bytes" => TextTokenizer.Bytes(),
-        "bpe" => Banking77.LearnedBpe,
+        "bpe" => TestCorpus.LearnedBpe,
         "gpt2" => TextTokenizer.Gpt2(),
         _ => throw new ArgumentException(kind),
     };

@@ -13,14 +13,14 @@ public sealed class TokenizerPersistenceTests
         Assert.AreEqual(a.Kind, b.Kind);
         Assert.AreEqual(a.VocabularySize, b.VocabularySize);
         Assert.AreEqual(a.Fingerprint, b.Fingerprint);
-        foreach (string t in Banking77.Train.Concat(HardText.Lossless))
+        foreach (string t in TestCorpus.Train.Concat(HardText.Lossless))
             CollectionAssert.AreEqual(a.Encode(t), b.Encode(t), t);
     }
 
     [TestMethod]
     public void BytesLearnedBpeAndGpt2ReloadWithIdenticalIds()
     {
-        foreach (var tok in new[] { TextTokenizer.Bytes(2), Banking77.LearnedBpe, TextTokenizer.Gpt2(5) })
+        foreach (var tok in new[] { TextTokenizer.Bytes(2), TestCorpus.LearnedBpe, TextTokenizer.Gpt2(5) })
         {
             byte[] saved = tok.ToBytes();
             AssertSameIds(tok, TextTokenizer.FromBytes(saved));
@@ -35,7 +35,7 @@ public sealed class TokenizerPersistenceTests
     public void BpeFilesReloadFromTheirSavedContentWithoutTheFiles()
     {
         // Write the learned BPE as standard vocab.json + merges.txt files, use them as a user would, delete them.
-        var learned = Banking77.LearnedBpe;
+        var learned = TestCorpus.LearnedBpe;
         var bpe = (BpeTokenizer)learned.Inner;
         string dir = TestPaths.NewTempDir();
         string vocabPath = Path.Combine(dir, "vocab.json"), mergesPath = Path.Combine(dir, "merges.txt");
@@ -47,7 +47,7 @@ public sealed class TokenizerPersistenceTests
 
         var reloaded = TextTokenizer.FromBytes(saved);
         AssertSameIds(fromFiles, reloaded);
-        foreach (string t in Banking77.Test.Take(500))
+        foreach (string t in TestCorpus.Test.Take(500))
             CollectionAssert.AreEqual(learned.Encode(t), reloaded.Encode(t), "files made from the learned BPE give its ids");
     }
 
@@ -65,7 +65,7 @@ public sealed class TokenizerPersistenceTests
     [TestMethod]
     public void FingerprintsDifferBetweenTokenizersAndSentinelCounts()
     {
-        string[] prints = [TextTokenizer.Bytes().Fingerprint, TextTokenizer.Bytes(1).Fingerprint, TextTokenizer.Gpt2().Fingerprint, Banking77.LearnedBpe.Fingerprint];
+        string[] prints = [TextTokenizer.Bytes().Fingerprint, TextTokenizer.Bytes(1).Fingerprint, TextTokenizer.Gpt2().Fingerprint, TestCorpus.LearnedBpe.Fingerprint];
         Assert.AreEqual(prints.Length, prints.Distinct().Count());
         Assert.AreEqual(TextTokenizer.Bytes().Fingerprint, TextTokenizer.Bytes().Fingerprint);
     }
@@ -73,7 +73,7 @@ public sealed class TokenizerPersistenceTests
     [TestMethod]
     public void DamagedBlobFailsClearly()
     {
-        byte[] saved = Banking77.LearnedBpe.ToBytes();
+        byte[] saved = TestCorpus.LearnedBpe.ToBytes();
         Assert.Throws<InvalidDataException>(() => TextTokenizer.FromBytes(saved[..(saved.Length / 2)]));
         Assert.Throws<InvalidDataException>(() => TextTokenizer.FromBytes(Encoding.UTF8.GetBytes("not a tokenizer at all")));
     }
