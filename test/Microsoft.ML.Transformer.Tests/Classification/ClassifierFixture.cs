@@ -50,12 +50,12 @@ internal static class ClassifierFixture
             FeedForwardDropout = 0,
         },
         Tokenizer = new TokenizerOptions { VocabularySize = 600, MaxLength = 48 },
-        Training = new Microsoft.ML.Transformer.Training.TrainingOptions { Epochs = epochs, BatchSize = 32, LearningRate = 2e-3, WarmupSteps = 20, Seed = seed, LogEveryNSteps = 1000 },
+        Training = new Microsoft.ML.Transformer.Training.TrainingOptions { Epochs = epochs, BatchSize = 32, LearningRate = 2e-3, WarmupSteps = 20, Seed = TestSeed.Shift(seed), LogEveryNSteps = 1000 },
         HeadDropout = 0,
     };
 
     public static Row[] Rows(int count, int seed) =>
-        SupportRequests.Generate(count, seed).Select(r => new Row { Text = r.Text, Intent = r.Intent }).ToArray();
+        SupportRequests.Generate(count, TestSeed.Shift(seed)).Select(r => new Row { Text = r.Text, Intent = r.Intent }).ToArray();
 
     public static IEstimator<ITransformer> Pipeline(MLContext ml, TransformerClassifierOptions options) =>
         ml.Transforms.Conversion.MapValueToKey("Label", "Intent")

@@ -14,6 +14,9 @@ public sealed class LearningTests
 {
     private const int Pad = 0, Bos = 1, Symbols = 10, Vocabulary = Symbols + 2, MaxLength = 8, MinLength = 3;
 
+    // Training stops early once a check batch is decoded without error; this cap only bounds a model that does not get there.
+    private const int MaxSteps = 1500;
+
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
@@ -29,7 +32,7 @@ public sealed class LearningTests
     private void LearnsTask(bool reverse, PositionalEncoding positions = PositionalEncoding.Sinusoidal)
     {
         var clock = Stopwatch.StartNew();
-        random.manual_seed(7);
+        random.manual_seed(TestSeed.Shift(7));
         using var model = new EncoderDecoderModel(new ModelOptions
         {
             VocabularySize = Vocabulary, ModelDimension = 64, Heads = 4, EncoderLayers = 2, DecoderLayers = 2,
@@ -37,10 +40,10 @@ public sealed class LearningTests
             FeedForwardDropout = 0, MaxLength = MaxLength + 1, PaddingId = Pad, PositionalEncoding = positions,
         });
         using var optimizer = optim.AdamW(model.parameters(), lr: 3e-3);
-        var data = new Generator(11);
+        var data = new Generator((ulong)TestSeed.Shift(11));
         model.train();
         int steps = 0;
-        for (; steps < 600; steps++)
+        while (steps < MaxSteps)
         {
             using var scope = NewDisposeScope();
             var (source, sourcePadding, target) = Batch(64, reverse, data);
@@ -50,10 +53,10 @@ public sealed class LearningTests
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();
-            if (steps % 50 == 49 && Accuracy(model, reverse, new Generator(99), 64) == 1.0) break;
+            if (++steps % 50 == 0 && Accuracy(model, reverse, new Generator((ulong)TestSeed.Shift(99)), 64) == 1.0) break;
         }
-        double accuracy = Accuracy(model, reverse, new Generator(12345), 512);
-        TestContext.WriteLine($"{(reverse ? "reverse" : "copy")} ({positions}): {steps + 1} steps, held-out token accuracy {accuracy:P2}, {clock.Elapsed.TotalSeconds:F1} s");
+        double accuracy = Accuracy(model, reverse, new Generator((ulong)TestSeed.Shift(12345)), 512);
+        TestContext.WriteLine($"{(reverse ? "reverse" : "copy")} ({positions}): {steps} steps, held-out token accuracy {accuracy:P2}, {clock.Elapsed.TotalSeconds:F1} s");
         Assert.IsGreaterThanOrEqualTo(0.99, accuracy);
     }
 

@@ -22,7 +22,7 @@ internal static class PretrainingFixture
         public float Perplexity { get; set; }
     }
 
-    public static Row[] Rows(int count, int seed) => SupportRequests.Unlabelled(count, seed).Select(t => new Row { Text = t }).ToArray();
+    public static Row[] Rows(int count, int seed) => SupportRequests.Unlabelled(count, TestSeed.Shift(seed)).Select(t => new Row { Text = t }).ToArray();
 
     /// <summary>A byte-level model of width 48 without dropout, shaped for <paramref name="objective"/>.</summary>
     public static TransformerPretrainingOptions Tiny(PretrainingObjective objective, long steps, int seed = 1) => new()
@@ -48,7 +48,7 @@ internal static class PretrainingFixture
         Tokenizer = new TokenizerOptions { Kind = TokenizerKind.Bytes, MaxLength = 48 },
         Training = new TrainingOptions
         {
-            MaxSteps = steps, BatchSize = 16, LearningRate = 3e-3, MinLearningRate = 3e-4, WarmupSteps = 10, Seed = seed, LogEveryNSteps = 1000,
+            MaxSteps = steps, BatchSize = 16, LearningRate = 3e-3, MinLearningRate = 3e-4, WarmupSteps = 10, Seed = TestSeed.Shift(seed), LogEveryNSteps = 1000,
         },
     };
 

@@ -31,7 +31,7 @@ internal sealed class ToyProblem
 
     public ToyProblem(int rows, int seed, double noise = 0.6)
     {
-        var random = new Random(seed);
+        var random = new Random(TestSeed.Shift(seed));
         var centres = Enumerable.Range(0, Classes)
             .Select(c => Enumerable.Range(0, Features).Select(f => (float)(f % Classes == c ? 2.0 : 0.0)).ToArray()).ToArray();
         _x = new float[rows][];
@@ -92,7 +92,7 @@ internal sealed class ToyProblem
     /// <summary>A two-layer perceptron with dropout, initialised from <paramref name="initSeed"/>.</summary>
     public static nn.Module<Tensor, Tensor> Mlp(int initSeed, int hidden = 32, double dropout = 0.1)
     {
-        torch.manual_seed(initSeed);
+        torch.manual_seed(TestSeed.Shift(initSeed));
         return nn.Sequential(
             ("hidden", nn.Linear(Features, hidden)), ("relu", nn.ReLU()), ("dropout", nn.Dropout(dropout)),
             ("output", nn.Linear(hidden, Classes)));

@@ -27,6 +27,7 @@ public sealed class TrainingLoopTests
         double before = Test.Accuracy(model);
         var result = RunToy(model, ToyProblem.Options(epochs: 4));
         double after = Test.Accuracy(model);
+        Console.WriteLine($"held-out accuracy {before:F4} before, {after:F4} after; smoothed loss {result.History.Records[0].SmoothedLoss:F4} -> {result.History.Records[^1].SmoothedLoss:F4}");
 
         Assert.AreEqual(TrainingStopReason.Completed, result.StopReason);
         Assert.AreEqual(4 * 1024 / 32, result.Steps);
