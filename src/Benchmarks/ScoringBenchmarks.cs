@@ -19,7 +19,7 @@ internal sealed class ScoringBenchmarks : IBenchmark
 {
     public string Name => "scoring";
 
-    public string Description => "ML.NET Transform vs raw batched forward (rows/s), memory over 100k scored rows";
+    public string Description => "ML.NET Transform vs raw batched forward (rows/s, --repeats 5; 0 skips it), memory over 100k scored rows (--rows)";
 
     public sealed class Row
     {
@@ -41,6 +41,16 @@ internal sealed class ScoringBenchmarks : IBenchmark
         var transformer = new TextClassificationTransformer(ml, model, tokenizer, new ClassLabels(names, binary: false), settings);
         var data = ml.Data.LoadFromEnumerable(texts.Select(t => new Row { Text = t }).ToArray());
 
+        Console.WriteLine(TransformerMemory.Description);
+        if (repeats > 0)
+            Overhead(model, tokenizer, settings, texts, transformer, data, repeats);
+        Memory(ml, transformer, texts, args.Int("rows", 100_000));
+    }
+
+    /// <summary>Rows/s through <c>Transform</c> and through the raw forward pass, alternating, medians.</summary>
+    private static void Overhead(ClassifierModel model, TextTokenizer tokenizer, ClassifierSettings settings, string[] texts,
+        ITransformer transformer, IDataView data, int repeats)
+    {
         Raw(model, tokenizer, settings, texts); // warm-up
         Mlnet(transformer, data);
         var raw = new List<double>();
@@ -53,8 +63,6 @@ internal sealed class ScoringBenchmarks : IBenchmark
         double rawMedian = Result.Median(raw), mlnetMedian = Result.Median(mlnet);
         Result.Print("scoring_overhead", ("rows", texts.Length), ("raw_rows_per_s", rawMedian), ("transform_rows_per_s", mlnetMedian),
             ("ratio", mlnetMedian / rawMedian));
-
-        Memory(ml, transformer, texts, args.Int("rows", 100_000));
     }
 
     /// <summary>The network alone: the same batches of 64 in order, as the scorer makes them.</summary>
@@ -102,14 +110,16 @@ internal sealed class ScoringBenchmarks : IBenchmark
         var score = cursor.GetGetter<VBuffer<float>>(scored.Schema["Score"]);
         VBuffer<float> value = default;
         long n = 0;
-        double peakAt10k = 0;
+        double at10k = 0, atHalf = 0;
         while (cursor.MoveNext())
         {
             score(ref value);
             if (++n == 10_000)
-                peakAt10k = Rss();
+                at10k = Rss();
+            if (n == rows / 2)
+                atHalf = Rss();
         }
-        Result.Print("scoring_memory", ("rows", n), ("rss_mb_at_10k", peakAt10k), ("rss_mb_at_end", Rss()),
+        Result.Print("scoring_memory", ("rows", n), ("rss_mb_at_10k", at10k), ("rss_mb_at_half", atHalf), ("rss_mb_at_end", Rss()),
             ("peak_rss_mb", Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0), ("live_tensors", torch.Tensor.TotalCount));
     }
 

@@ -196,6 +196,7 @@ internal sealed class TrainingLoop : IDisposable
             _optimizer.step();
             _optimizer.zero_grad();
         }
+        TransformerMemory.AfterStep();
         _state.Step++;
         int epoch = _state.Epoch;
         run.Count(tokens);

@@ -52,7 +52,7 @@ public sealed class AttentionWeightsEstimator : IEstimator<AttentionWeightsTrans
         int[] heads = Check(_options.Heads, source.Network.Options.Heads, "Heads", "head");
 
         using var channel = _host.Start("Attention");
-        var device = TorchDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning);
+        var device = TorchDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning, channel.Info);
         var network = PretrainedSource.Copy(source.Network, device);
         var settings = new AttentionSettings(_options.InputColumnName, _options.TargetColumnName, _options.OutputColumnName, kind, layers, heads,
             _options.Rollout, source.InputLayout == BatchLayout.Seq2Seq ? BatchLayout.Seq2Seq : BatchLayout.Single,

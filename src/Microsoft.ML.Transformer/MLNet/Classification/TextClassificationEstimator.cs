@@ -57,7 +57,7 @@ public sealed class TextClassificationEstimator : IEstimator<TextClassificationT
         var labels = ClassLabels.FromSchema(input.Schema, _options.LabelColumnName, _binary);
         using var channel = _host.Start("Training");
         Action<string> log = channel.Info;
-        var device = TorchDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning);
+        var device = TorchDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning, channel.Info);
 
         var reader = new RowReader(input, _options.TextColumnName, _options.SecondTextColumnName, _options.LabelColumnName,
             _options.Tokenizer.EmptyText, log);

@@ -44,7 +44,7 @@ public sealed class TextEmbeddingEstimator : IEstimator<TextEmbeddingTransformer
         ScoringSchema.CheckTextColumn(input.Schema, _options.InputColumnName);
         var source = PretrainedSource.Resolve(_host, _options.BaseModel, _options.BaseModelPath)!;
         using var channel = _host.Start("Embeddings");
-        var device = TorchDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning);
+        var device = TorchDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning, channel.Info);
         var network = PretrainedSource.Copy(source.Network, device);
         var layout = source.InputLayout == BatchLayout.Seq2Seq ? BatchLayout.Seq2Seq : BatchLayout.Single;
         var settings = new EmbeddingSettings(_options.InputColumnName, _options.OutputColumnName, layout,

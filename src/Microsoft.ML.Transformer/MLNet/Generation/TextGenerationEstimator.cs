@@ -46,7 +46,7 @@ public sealed class TextGenerationEstimator : IEstimator<TextGenerationTransform
         _host.CheckValue(input, nameof(input));
         using var channel = _host.Start("Training");
         Action<string> log = channel.Info;
-        var device = TorchDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning);
+        var device = TorchDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning, channel.Info);
 
         var reader = new RowReader(input, _options.SourceColumnName, _options.TargetColumnName, emptyText: _options.Tokenizer.EmptyText, log: log);
         var validation = _options.ValidationSet is { } v

@@ -58,7 +58,7 @@ internal static class NetworkEntries
     {
         var (network, tokenizer) = LoadNetwork(ctx, options => new EncoderDecoderModel(options));
         using var channel = env.Register(component).Start("Load");
-        var resolved = TorchDevice.Resolve(device, allowFallback: true, channel.Warning);
+        var resolved = TorchDevice.Resolve(device, allowFallback: true, channel.Warning, channel.Info);
         if (resolved.type != DeviceType.CPU)
             network = PretrainedSource.Copy(network, resolved);
         return (network, tokenizer);

@@ -52,7 +52,7 @@ public sealed class TextPretrainingEstimator : IEstimator<TextPretrainingTransfo
         _host.CheckValue(input, nameof(input));
         using var channel = _host.Start("Pretraining");
         Action<string> log = channel.Info;
-        var device = TorchDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning);
+        var device = TorchDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning, channel.Info);
         var tokenizerOptions = _options.Tokenizer;
         var reader = new RowReader(input, _options.TextColumnName, emptyText: tokenizerOptions.EmptyText, log: log);
 

@@ -1,0 +1,62 @@
+using Microsoft.ML.Transformer.Memory;
+using Microsoft.ML.Transformer.Tests.Pretraining;
+using Microsoft.ML.Transformer.Training.Objectives;
+
+namespace Microsoft.ML.Transformer.Tests.Memory;
+
+[TestClass]
+public sealed class TransformerMemoryTests
+{
+    [TestMethod]
+    public void FitSaysInTheLogWhatWasSetForTheProcess()
+    {
+        var ml = new MLContext(1);
+        var lines = new List<string>();
+        ml.Log += (_, e) => { lock (lines) lines.Add(e.Message); };
+        ml.Transforms.Text.PretrainTransformer(PretrainingFixture.Tiny(PretrainingObjective.CausalLanguageModel, steps: 2))
+            .Fit(ml.Data.LoadFromEnumerable(PretrainingFixture.Rows(40, seed: 3)));
+
+        string description = TransformerMemory.Description!;
+        Assert.IsTrue(lines.Any(l => l.Contains(description, StringComparison.Ordinal)), "the MLContext log carries TransformerMemory.Description");
+        if (!OperatingSystem.IsLinux() || !TransformerMemory.Enabled)
+            return;
+        string? chosen = Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_");
+        StringAssert.Contains(description, string.IsNullOrEmpty(chosen) ? "glibc mmap threshold fixed at 64 KiB" : "left alone (MALLOC_MMAP_THRESHOLD_=");
+        StringAssert.Contains(description, TransformerMemory.SwitchName, "the log says how to opt out");
+    }
+
+    [TestMethod]
+    public void ManagedGarbageIsCollectedOnceOverTheBudgetAndNotBefore()
+    {
+        const long budget = 2 * 1024 * 1024;
+        Assert.AreEqual(0, CollectionsForcedAfter(budget / 4, budget), "under the budget nothing is forced");
+        Assert.AreEqual(1, CollectionsForcedAfter(2 * budget, budget), "over the budget: one generation-0 collection");
+    }
+
+    // Collections made by CollectIfOver after allocating `bytes`; an attempt in which the runtime collected by itself
+    // while allocating says nothing, and is repeated.
+    private static int CollectionsForcedAfter(long bytes, long budget)
+    {
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            ManagedGarbage.CollectIfOver(long.MaxValue);        // marks the starting point
+            GC.Collect(0, GCCollectionMode.Forced);
+            ManagedGarbage.CollectIfOver(long.MaxValue);
+            int start = GC.CollectionCount(0);
+            Churn(bytes);
+            if (GC.CollectionCount(0) != start) continue;
+            ManagedGarbage.CollectIfOver(budget);
+            return GC.CollectionCount(0) - start;
+        }
+        throw new AssertFailedException("the runtime collected by itself in every attempt");
+    }
+
+    // Short-lived small objects, as a training step's tensor handles are.
+    private static void Churn(long bytes)
+    {
+        object? keep = null;
+        for (long done = 0; done < bytes; done += 1024)
+            keep = new byte[1000];
+        GC.KeepAlive(keep);
+    }
+}
