@@ -27,9 +27,7 @@ for name in "${@:-${all[@]}}"; do
         generate-compare) run generate-compare env PARTS=generate ROUNDS=5 bench/compare.sh ;;
         mlnet-overhead)   run mlnet-overhead "$B" generate-mlnet --overhead --repeats 15 ;;
         charlm)           run charlm "$B" charlm ;;
-        memory)           run memory env MALLOC_MMAP_THRESHOLD_=65536 DOTNET_GCgen0size=0x1000000 "$B" memory --total 500 ;;
-        memory-glibc)     run memory-glibc env MALLOC_MMAP_THRESHOLD_=65536 "$B" memory --total 500 --threads 1 ;;
-        memory-default)   run memory-default "$B" memory --total 500 ;;
+        memory)           run memory "$B" memory --total 500 ;;
         bf16learn)        run bf16learn "$B" bf16learn --total 200 --threads 1 ;;
         scoring)          run scoring "$B" scoring --threads 1 ;;
         classify)         run classify "$B" classify --dim 128 ;;
@@ -42,7 +40,7 @@ for name in "${@:-${all[@]}}"; do
         e2e-pretrained)   run e2e-pretrained "$B" e2e --minutes 22 --pretrain-steps 1500 ;;
         long-attention)   run long-attention "$B" long-attention --threads 1 ;;
         long-quality)     run long-quality "$B" long-quality --steps 300 --threads 1 ;;
-        *) echo "unknown evidence run '$name'; known: ${all[*]} memory-default memory-glibc"; exit 2 ;;
+        *) echo "unknown evidence run '$name'; known: ${all[*]}"; exit 2 ;;
     esac
 done
 grep -h '^RESULT' "$OUT"/*.log > "$OUT/results.txt" || true
