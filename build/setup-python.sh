@@ -19,6 +19,6 @@ command -v apt-get >/dev/null 2>&1 || die "no python3 with PyTorch, and no apt-g
 export DEBIAN_FRONTEND=noninteractive
 say "installing python3-torch (large; a few minutes)"
 apt-get update -qq || die "apt-get update failed."
-apt-get install -y -qq python3-torch >/dev/null || die "installing python3-torch failed."
+apt-get install -y -qq --no-install-recommends python3-torch >/dev/null || die "installing python3-torch failed."
 /usr/bin/python3 -c "import torch" || die "python3-torch was installed but /usr/bin/python3 cannot import torch."
 say "PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') is installed."
