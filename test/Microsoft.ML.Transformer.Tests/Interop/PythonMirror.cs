@@ -16,15 +16,16 @@ internal static class PythonMirror
         : null;
 
     /// <summary>Runs <c>python3 -m mlnet_transformer.{module} args…</c> with python/ on the path; throws with its output when it fails.</summary>
-    public static string RunModule(string module, params string[] args)
+    public static string RunModule(string module, params string[] args) => Run(["-m", "mlnet_transformer." + module, .. args]);
+
+    /// <summary>Runs <c>python3 args…</c> with python/ on the path; throws with its output when it fails.</summary>
+    public static string Run(params string[] args)
     {
         var start = new ProcessStartInfo(Python ?? throw new InvalidOperationException(Missing))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add("-m");
-        start.ArgumentList.Add("mlnet_transformer." + module);
         foreach (string arg in args) start.ArgumentList.Add(arg);
         start.Environment["PYTHONPATH"] = Path.Combine(TestPaths.RepoRoot, "python");
         start.Environment["OMP_NUM_THREADS"] = "1";
@@ -33,8 +34,8 @@ internal static class PythonMirror
         string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
-            throw new InvalidOperationException($"python -m mlnet_transformer.{module} failed ({process.ExitCode}):\n{output}\n{error.Result}");
-        return output;
+            throw new InvalidOperationException($"python {string.Join(' ', args)} failed ({process.ExitCode}):\n{output}\n{error.Result}");
+        return output + error.Result;
     }
 
     private static string? Find()
