@@ -15,7 +15,8 @@ internal enum BatchLayout
 
 /// <summary>
 /// Text → ids with the special tokens of a layout, cut to MaxLength by slicing ids (never by cutting text, which can
-/// split a character). Counts truncated rows so the caller can report them.
+/// split a character); only as much of a text is encoded as the kept ids need. Counts truncated rows so the caller
+/// can report them.
 /// </summary>
 internal sealed class SequenceEncoder
 {
@@ -59,21 +60,21 @@ internal sealed class SequenceEncoder
         _rows++;
         var s = _tok.Specials;
         bool cut = false;
-        int[] a = _tok.Encode(row.Text);
         (int[] Input, int[]? Target) result;
         switch (Layout)
         {
             case BatchLayout.Single:
-                result = ([s.Classification, .. Cut(a, MaxLength - 2, ref cut), s.Separator], null);
+                result = ([s.Classification, .. Cut(Read(row.Text, MaxLength - 2), MaxLength - 2, ref cut), s.Separator], null);
                 break;
             case BatchLayout.Pair:
-                int[] b = _tok.Encode(row.Second ?? "");
+                // One id past the budget tells each text's length apart from "too long", all PairBudget needs.
+                int[] a = Read(row.Text, MaxLength - 3), b = Read(row.Second ?? "", MaxLength - 3);
                 var (la, lb) = PairBudget(a.Length, b.Length, MaxLength - 3);
                 result = ([s.Classification, .. Cut(a, la, ref cut), s.Separator, .. Cut(b, lb, ref cut), s.Separator], null);
                 break;
             default:
-                int[] y = _tok.Encode(row.Second ?? "");
-                result = ([.. Cut(a, MaxLength - 1, ref cut), s.End], Cut(y, TargetMaxLength - 1, ref cut).ToArray());
+                int[] y = Read(row.Second ?? "", TargetMaxLength - 1);
+                result = ([.. Cut(Read(row.Text, MaxLength - 1), MaxLength - 1, ref cut), s.End], Cut(y, TargetMaxLength - 1, ref cut).ToArray());
                 break;
         }
         if (cut) _truncated++;
@@ -87,6 +88,9 @@ internal sealed class SequenceEncoder
         if (Math.Min(a, b) <= budget / 2) return a < b ? (a, budget - a) : (budget - b, b);
         return (budget - budget / 2, budget / 2);
     }
+
+    /// <summary>The kept side's ids of a text, one more than <paramref name="keep"/> when it is longer (so the cut is counted).</summary>
+    private int[] Read(string text, int keep) => _tok.Encode(text, keep + 1, _side);
 
     private ReadOnlySpan<int> Cut(int[] ids, int keep, ref bool cut)
     {

@@ -116,7 +116,7 @@ internal sealed class NetworkGenerator
     /// <summary>Encoder inputs <c>source [EOS]</c>, right-padded into one batch.</summary>
     private ModelDecoder ForSources(IReadOnlyList<string> sources, DecodingOptions options)
     {
-        var rows = sources.Select(s => (long[])[.. Cut(_tokenizer.Encode(s), _sourceMaxLength - 1), _tokenizer.Specials.End]).ToArray();
+        var rows = sources.Select(s => (long[])[.. Cut(s, _sourceMaxLength - 1), _tokenizer.Specials.End]).ToArray();
         int width = rows.Max(r => r.Length);
         var ids = new long[rows.Length * width];            // 0 is the pad id
         var padding = new bool[rows.Length * width];
@@ -144,14 +144,10 @@ internal sealed class NetworkGenerator
     {
         int room = Math.Min(_sourceMaxLength - 1, _model.Options.MaxLength - 1 - options.MaxNewTokens);
         var specials = _tokenizer.Specials;
-        return [specials.Begin, .. Cut(_tokenizer.Encode(source), Math.Max(0, room)), specials.Separator];
+        return [specials.Begin, .. Cut(source, Math.Max(0, room)), specials.Separator];
     }
 
-    private IEnumerable<long> Cut(int[] ids, int keep)
-    {
-        if (ids.Length <= keep)
-            return ids.Select(i => (long)i);
-        var kept = _truncation == TruncationSide.KeepHead ? ids.AsSpan(0, keep) : ids.AsSpan(ids.Length - keep);
-        return kept.ToArray().Select(i => (long)i);
-    }
+    /// <summary>The kept side's ids of a source, at most <paramref name="keep"/>, read only as far as they need.</summary>
+    private IEnumerable<long> Cut(string source, int keep) =>
+        _tokenizer.Encode(source, keep, _truncation).Select(i => (long)i);
 }

@@ -52,6 +52,16 @@ internal sealed class TextTokenizer
         return result;
     }
 
+    /// <summary>
+    /// The ids <see cref="Encode(string)"/> would give, cut to the first (<see cref="TruncationSide.KeepHead"/>) or last
+    /// <paramref name="limit"/> of them, reading only as much of the text as they need (see <see cref="BoundedEncoding"/>).
+    /// </summary>
+    public int[] Encode(string text, int limit, TruncationSide side)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return side == TruncationSide.KeepHead ? BoundedEncoding.Head(text, limit, Encode) : BoundedEncoding.Tail(text, limit, Encode);
+    }
+
     /// <summary>Ids → text. Special ids (padding, begin, end, ...) and ids outside the vocabulary are skipped.</summary>
     public string Decode(ReadOnlySpan<int> ids)
     {
