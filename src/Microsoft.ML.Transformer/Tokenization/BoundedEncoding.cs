@@ -12,7 +12,7 @@ namespace Microsoft.ML.Transformer.Tokenization;
 internal static class BoundedEncoding
 {
     /// <summary>The longest stretch encoded as one piece when the text offers no cut point inside it.</summary>
-    public const int LongestRun = 4096;
+    public const int LongestRun = 1024;
 
     /// <summary>Characters read per id still wanted: most texts spend fewer on an id, so one piece is usually enough.</summary>
     private const int CharactersPerId = 4;
