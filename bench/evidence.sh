@@ -20,7 +20,7 @@ run() {  # name, then the command
     grep '^RESULT' "$OUT/$name.log" | sed 's/^/   /' || true
 }
 
-all=(compare generate-compare mlnet-overhead charlm memory bf16learn scoring classify pretrain-pays embeddings span-corruption e2e-scratch e2e-pretrained long-attention long-quality)
+all=(compare generate-compare mlnet-overhead charlm memory bf16learn scoring classify pretrain-pays embeddings span-corruption e2e-scratch e2e-pretrained long-attention long-quality similarity)
 for name in "${@:-${all[@]}}"; do
     case $name in
         compare)          run compare env ROUNDS=3 bench/compare.sh ;;
@@ -40,6 +40,7 @@ for name in "${@:-${all[@]}}"; do
         e2e-pretrained)   run e2e-pretrained "$B" e2e --minutes 22 --pretrain-steps 1500 ;;
         long-attention)   run long-attention "$B" long-attention --threads 1 ;;
         long-quality)     run long-quality "$B" long-quality --steps 300 --threads 1 ;;
+        similarity)       run similarity "$B" similarity ;;
         *) echo "unknown evidence run '$name'; known: ${all[*]}"; exit 2 ;;
     esac
 done

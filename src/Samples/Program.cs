@@ -2,7 +2,7 @@ using Microsoft.ML.Transformer.Samples;
 using Microsoft.ML.Transformer.Samples.Scenarios;
 using Spectre.Console;
 
-// dotnet run -c Release --project src/Samples -- [main|classify|pretrain|generate|embed|attention]
+// dotnet run -c Release --project src/Samples -- [main|classify|pretrain|generate|embed|attention|similarity]
 //   [--data file.csv --text-column Text --label-column Label]   (classify, pretrain: the user's own file)
 //   [--data pairs.tsv --source-column Source --target-column Target]   (generate: the user's own text pairs)
 //   [--out folder] [--device cpu|cuda|auto] [--epochs N] [--tiny]
@@ -41,8 +41,12 @@ switch (settings.Scenario)
     case "attention":
         AttentionScenario.Run(settings);
         break;
+    case "similarity":
+        // Trains a sentence-pair regressor (how alike two generated descriptions are), evaluates, saves, reloads.
+        SimilarityScenario.Run(settings);
+        break;
     default:
-        AnsiConsole.MarkupLineInterpolated($"[red]Unknown scenario '{settings.Scenario}'.[/] Known: main (the default), classify, pretrain, generate, embed, attention.");
+        AnsiConsole.MarkupLineInterpolated($"[red]Unknown scenario '{settings.Scenario}'.[/] Known: main (the default), classify, pretrain, generate, embed, attention, similarity.");
         return 2;
 }
 return 0;

@@ -1,6 +1,6 @@
 // Usage: ModelLoadProbe <model.zip> <rows.tsv>
 // rows.tsv: a header line naming the columns (all read as text), then one row a line. Typically "Text" and, for a
-// pipeline that starts with MapValueToKey, "Intent".
+// pipeline that starts with MapValueToKey, "Intent"; a sentence-pair model reads "First" and "Second".
 // Loads the zip with plain MLContext.Model.Load (no library type is named here), scores every row through Transform
 // and through a PredictionEngine, and prints each added column's values with round-trip precision, one row a line:
 // "transform <row> <column>=<values>" and "engine <row> Score=<values>".
@@ -32,16 +32,23 @@ foreach (var c in outputs)
         Console.WriteLine($"transform {row++} {c.Name}={value}");
 }
 
-// The engine path: a one-row view over each text, mapped by the model's row-to-row mapper.
-var engine = ml.Model.CreatePredictionEngine<ProbeInput, ProbeOutput>(model, ignoreMissingColumns: true);
-int textIndex = Array.IndexOf(header, "Text"), intentIndex = Array.IndexOf(header, "Intent");
+// The engine path: a one-row view over each text, mapped by the model's row-to-row mapper. A Score of one Single (a
+// regressor) comes through its own output class.
+bool scalarScore = scored.Schema.GetColumnOrNull("Score")?.Type is NumberDataViewType;
+var engine = scalarScore ? null : ml.Model.CreatePredictionEngine<ProbeInput, ProbeOutput>(model, ignoreMissingColumns: true);
+var scalarEngine = scalarScore ? ml.Model.CreatePredictionEngine<ProbeInput, ProbeScalarOutput>(model, ignoreMissingColumns: true) : null;
 for (int i = 0; i < rows.Length; i++)
 {
-    var p = engine.Predict(new ProbeInput { Text = rows[i][textIndex], Intent = intentIndex >= 0 ? rows[i][intentIndex] : "" });
-    if (p.Score != null)
-        Console.WriteLine($"engine {i} Score={string.Join(",", p.Score.Select(F))}");
+    var row = new ProbeInput { Text = Field(i, "Text"), Intent = Field(i, "Intent"), First = Field(i, "First"), Second = Field(i, "Second") };
+    string? score = scalarEngine is not null
+        ? F(scalarEngine.Predict(row).Score)
+        : engine!.Predict(row).Score is { } vector ? string.Join(",", vector.Select(F)) : null;
+    if (score != null)
+        Console.WriteLine($"engine {i} Score={score}");
 }
 return 0;
+
+string Field(int row, string column) => Array.IndexOf(header, column) is var at and >= 0 ? rows[row][at] : "";
 
 static string F(float x) => x.ToString("R", CultureInfo.InvariantCulture);
 
@@ -70,9 +77,16 @@ internal sealed class ProbeInput
 {
     public string Text { get; set; } = "";
     public string Intent { get; set; } = "";
+    public string First { get; set; } = "";
+    public string Second { get; set; } = "";
 }
 
 internal sealed class ProbeOutput
 {
     public float[]? Score { get; set; }
+}
+
+internal sealed class ProbeScalarOutput
+{
+    public float Score { get; set; }
 }

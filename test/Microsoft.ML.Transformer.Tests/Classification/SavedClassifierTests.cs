@@ -41,7 +41,7 @@ public sealed class SavedClassifierTests
         string texts = Path.Combine(Path.GetDirectoryName(path)!, "rows.tsv");
         File.WriteAllLines(texts, t.TestRows.Take(25).Select(r => r.Text.Replace('\t', ' ') + "\t" + r.Intent).Prepend("Text\tIntent"));
 
-        string output = RunProbe(path, texts);
+        string output = Microsoft.ML.Transformer.Tests.MLNet.ModelLoadProbeRunner.Run(path, texts);
         // Bitwise: the other process's Transform equals ours, and its PredictionEngine equals ours. (Between the two
         // paths, a single row and a padded batch take differently shaped matrix products: equal within 1e-5, see
         // TextClassifierTests.)
@@ -88,21 +88,4 @@ public sealed class SavedClassifierTests
     private static string Show(float[] xs) => string.Join(",", xs.Select(x => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
 
     private static string Flatten(Exception e) => e.InnerException is null ? e.Message : e.Message + " | " + Flatten(e.InnerException);
-
-    private static string RunProbe(string zip, string texts)
-    {
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0
-        string probe = Path.Combine(TestPaths.RepoRoot, "test", "ModelLoadProbe", "bin", configuration, "net10.0", "ModelLoadProbe.dll");
-        Assert.IsTrue(File.Exists(probe), $"probe not built: {probe}");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(probe);
-        info.ArgumentList.Add(zip);
-        info.ArgumentList.Add(texts);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.IsTrue(process.WaitForExit(120_000), "probe timed out");
-        Assert.AreEqual(0, process.ExitCode, stderr.Result);
-        return stdout.Result;
-    }
 }

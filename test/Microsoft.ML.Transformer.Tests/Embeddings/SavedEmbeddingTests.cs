@@ -58,7 +58,7 @@ public sealed class SavedEmbeddingTests
         var rows = t.TestRows.Take(12).ToArray();
         File.WriteAllLines(texts, rows.Select(r => r.Text.Replace('\t', ' ')).Prepend("Text"));
 
-        string output = RunProbe(path, texts);
+        string output = Microsoft.ML.Transformer.Tests.MLNet.ModelLoadProbeRunner.Run(path, texts);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var expected = t.Ml.Data.CreateEnumerable<Vector>(model.Transform(t.Ml.Data.LoadFromEnumerable(rows)), false).ToArray();
         for (int i = 0; i < expected.Length; i++)
@@ -67,21 +67,4 @@ public sealed class SavedEmbeddingTests
     }
 
     private static string Show(float[] xs) => string.Join(",", xs.Select(x => x.ToString("R", CultureInfo.InvariantCulture)));
-
-    private static string RunProbe(string zip, string texts)
-    {
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0
-        string probe = System.IO.Path.Combine(TestPaths.RepoRoot, "test", "ModelLoadProbe", "bin", configuration, "net10.0", "ModelLoadProbe.dll");
-        Assert.IsTrue(File.Exists(probe), $"probe not built: {probe}");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(probe);
-        info.ArgumentList.Add(zip);
-        info.ArgumentList.Add(texts);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.IsTrue(process.WaitForExit(120_000), "probe timed out");
-        Assert.AreEqual(0, process.ExitCode, stderr.Result);
-        return stdout.Result;
-    }
 }

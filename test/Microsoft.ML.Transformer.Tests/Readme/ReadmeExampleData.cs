@@ -53,6 +53,8 @@ internal static class ReadmeData
     public static IDataView Unlabelled(MLContext ml, int count, int seed) =>
         ml.Data.LoadFromEnumerable(SupportRequests.Unlabelled(count, seed).Select(t => new TextRow { Text = t }).ToList());
 
+    public static IDataView Pairs(MLContext ml, int count, int seed) => ml.Data.LoadFromEnumerable(SimilarPairs.Generate(count, seed));
+
     public static IDataView Dates(MLContext ml, int count, int seed) => ml.Data.LoadFromEnumerable(DateNormalisation.Generate(count, seed));
 
     public static IDataView Sources(MLContext ml, params string[] sources) =>

@@ -63,6 +63,23 @@ public sealed class ReadmeExamplesTests
         Assert.IsTrue(File.Exists(Path.Combine(Folder, "intents.zip")));
     }
 
+    /// <summary>"Score a pair of texts", with the simple overload and its default network (one batch of pairs: ten steps).</summary>
+    [TestMethod]
+    public void ScoreAPairOfTexts_TrainsAndEvaluates()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView pairs = ReadmeData.Pairs(ml, 24, seed: 1), heldOut = ReadmeData.Pairs(ml, 10, seed: 2);   // not in the README
+
+        var regressor = ml.Regression.Trainers.TransformerRegressor(labelColumnName: "Similarity",
+            textColumnName: "First", secondTextColumnName: "Second", epochs: 10).Fit(pairs);
+        IDataView similarities = regressor.Transform(heldOut);                  // adds "Score" (Single)
+        var errors = ml.Regression.Evaluate(similarities, labelColumnName: "Similarity");                  // ML.NET's own evaluator
+        CorrelationMetrics correlation = CorrelationMetrics.Evaluate(similarities, labelColumnName: "Similarity");   // Pearson, Spearman
+
+        Assert.IsTrue(double.IsFinite(errors.RootMeanSquaredError) && errors.RootMeanSquaredError > 0, $"RMSE {errors.RootMeanSquaredError}");
+        Assert.AreEqual(10, correlation.Count, "every held-out pair is scored");
+    }
+
     private sealed record Pretraining(TextPretrainingTransformer Model, IDataView Scored, TextClassificationEstimator Classifier);
 
     private static readonly Lazy<Pretraining> Pretrained = new(PretrainThenFineTune);

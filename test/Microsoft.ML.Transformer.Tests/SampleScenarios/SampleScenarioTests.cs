@@ -28,6 +28,13 @@ public sealed class SampleScenarioTests
         Assert.IsTrue(File.Exists(zip));
     }
 
+    [TestMethod]
+    public void SimilarityOnGeneratedPairs()
+    {
+        string output = TestPaths.NewTempDir();
+        Assert.IsTrue(File.Exists(SimilarityScenario.Run(SampleSettings.Parse(["similarity", "--tiny", "--out", output]))));
+    }
+
     private static readonly Lazy<(string Output, ITransformer Model)> Pretrained = new(() =>
     {
         string output = TestPaths.NewTempDir();

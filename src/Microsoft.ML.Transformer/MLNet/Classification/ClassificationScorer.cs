@@ -22,7 +22,7 @@ internal sealed class ClassificationScorer : ITextBatchScorer
     public ClassificationScorer(ClassifierModel model, TextTokenizer tokenizer, ClassLabels labels, ClassifierSettings settings)
     {
         (_model, _tokenizer, _labels, _settings) = (model, tokenizer, labels, settings);
-        InputColumns = settings.SecondTextColumn is null ? [settings.TextColumn] : [settings.TextColumn, settings.SecondTextColumn];
+        InputColumns = settings.InputColumns;
         OutputColumns = labels.OutputColumns();
     }
 
@@ -59,12 +59,19 @@ internal sealed class ClassificationScorer : ITextBatchScorer
     }
 
     /// <summary>Per row: class probabilities (multiclass) or the two raw logits (binary).</summary>
-    private float[][] Probabilities(IReadOnlyList<string[]> texts)
+    private float[][] Probabilities(IReadOnlyList<string[]> texts) =>
+        HeadOutputs(_model, _tokenizer, _settings, texts, logits => _labels.IsBinary ? logits : logits.softmax(-1));
+
+    /// <summary>
+    /// One padded forward pass without gradients over the rows' texts; per row, the head's outputs after
+    /// <paramref name="map"/>. An empty text has no tokens but the special ones: it is still scored, never skipped,
+    /// so rows stay aligned.
+    /// </summary>
+    internal static float[][] HeadOutputs(ClassifierModel model, TextTokenizer tokenizer, ClassifierSettings settings,
+        IReadOnlyList<string[]> texts, Func<Tensor, Tensor> map)
     {
-        var encoder = new SequenceEncoder(_tokenizer, _settings.SecondTextColumn is null ? BatchLayout.Single : BatchLayout.Pair,
-            _settings.MaxLength, _settings.Truncation);
         var rows = texts.Select((t, i) => new TextRow(i, t[0], t.Length > 1 ? t[1] : null));
-        var batcher = new Batcher(encoder, new BatcherOptions { BatchSize = Math.Max(1, texts.Count), Bucketing = false, Device = _model.Device });
+        var batcher = new Batcher(settings.Encoder(tokenizer), new BatcherOptions { BatchSize = Math.Max(1, texts.Count), Bucketing = false, Device = model.Device });
         var output = new float[texts.Count][];
 
         using var scope = NewDisposeScope();
@@ -73,15 +80,13 @@ internal sealed class ClassificationScorer : ITextBatchScorer
         {
             using (batch)
             {
-                var logits = _model.forward(batch.Ids, batch.PaddingMask);                 // [B, C]
-                var values = (_labels.IsBinary ? logits : logits.softmax(-1)).to(ScalarType.Float32).cpu();
+                var values = map(model.forward(batch.Ids, batch.PaddingMask)).to(ScalarType.Float32).cpu();   // [B, C]
                 float[] flat = values.data<float>().ToArray();
-                int classes = (int)values.shape[1];
+                int width = (int)values.shape[1];
                 for (int i = 0; i < batch.Count; i++)
-                    output[batch.RowIndices[i]] = flat.AsSpan(i * classes, classes).ToArray();
+                    output[batch.RowIndices[i]] = flat.AsSpan(i * width, width).ToArray();
             }
         }
-        // An empty text has no tokens but the special ones: it is still scored, never skipped, so rows stay aligned.
         return output;
     }
 }

@@ -1,8 +1,12 @@
+using Microsoft.ML.Transformer.Batching;
 using Microsoft.ML.Transformer.Tokenization;
 
 namespace Microsoft.ML.Transformer.MLNet.Classification;
 
-/// <summary>What a fitted classifier needs besides its network and tokenizer to score rows; saved with the model.</summary>
+/// <summary>
+/// What a fitted encoder with a head (classifier, regressor) needs besides its network and tokenizer to read rows:
+/// one text column, or two joined as a pair; saved with the model.
+/// </summary>
 internal sealed record ClassifierSettings(
     string TextColumn,
     string? SecondTextColumn,
@@ -10,6 +14,28 @@ internal sealed record ClassifierSettings(
     TruncationSide Truncation,
     int ScoringBatchSize)
 {
+    /// <summary>One text is <c>[CLS] a [SEP]</c>; a pair is <c>[CLS] a [SEP] b [SEP]</c>.</summary>
+    public BatchLayout Layout => SecondTextColumn is null ? BatchLayout.Single : BatchLayout.Pair;
+
+    /// <summary>The text columns a row is read from, in order.</summary>
+    public IReadOnlyList<string> InputColumns => SecondTextColumn is null ? [TextColumn] : [TextColumn, SecondTextColumn];
+
+    /// <summary>Turns rows into ids the way the model was trained on them.</summary>
+    public SequenceEncoder Encoder(TextTokenizer tokenizer) => new(tokenizer, Layout, MaxLength, Truncation);
+
+    /// <summary>Batches for training or validation, cut by the training options' batch size and token budget.</summary>
+    public Batcher TrainingBatcher(TextTokenizer tokenizer, Training.TrainingOptions training, TorchSharp.torch.Device device,
+        bool shuffle, int seed, bool withLabels, Action<string> log) =>
+        new(Encoder(tokenizer), new BatcherOptions
+        {
+            BatchSize = training.BatchSize,
+            MaxTokensPerBatch = training.MaxTokensPerBatch ?? 0,
+            Shuffle = shuffle,
+            WithLabels = withLabels,
+            Seed = seed,
+            Device = device,
+        }, log);
+
     public void Save(BinaryWriter writer)
     {
         writer.Write(TextColumn);

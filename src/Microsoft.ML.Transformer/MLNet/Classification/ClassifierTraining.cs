@@ -21,11 +21,9 @@ internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer to
     /// </summary>
     private const double LossWeight = 1e-4, LossCap = 4;
 
-    private BatchLayout Layout => settings.SecondTextColumn is null ? BatchLayout.Single : BatchLayout.Pair;
-
     public TrainingResult Run(Func<IEnumerable<TextRow>> train, Func<IEnumerable<TextRow>>? validation)
     {
-        using var loop = new TrainingLoop(model, training, Decays(), Fingerprint(), log);
+        using var loop = new TrainingLoop(model, training, Decays(model), Fingerprint(), log);
         loop.History.ValidationMetricName = "validation accuracy";
         var result = loop.Run(
             epoch => Batches(train, shuffle: true, seed: training.Seed + epoch),
@@ -45,16 +43,7 @@ internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer to
     /// <summary>Batches of labelled rows; rows whose label is missing (key 0) are left out.</summary>
     private IEnumerable<TokenBatch> Batches(Func<IEnumerable<TextRow>> rows, bool shuffle, int seed)
     {
-        var encoder = new SequenceEncoder(tokenizer, Layout, settings.MaxLength, settings.Truncation);
-        var batcher = new Batcher(encoder, new BatcherOptions
-        {
-            BatchSize = training.BatchSize,
-            MaxTokensPerBatch = training.MaxTokensPerBatch ?? 0,
-            Shuffle = shuffle,
-            WithLabels = true,
-            Seed = seed,
-            Device = model.Device,
-        }, log);
+        var batcher = settings.TrainingBatcher(tokenizer, training, model.Device, shuffle, seed, withLabels: true, log);
         return batcher.Batches(rows().Where(r => r.Label >= 0 && r.Label < model.Classes));
     }
 
@@ -82,7 +71,7 @@ internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer to
     }
 
     /// <summary>Weight decay on the network's 2-D projection weights and on the head's weight; never on biases, norms, embeddings.</summary>
-    private Func<string, TorchSharp.Modules.Parameter, bool> Decays()
+    internal static Func<string, TorchSharp.Modules.Parameter, bool> Decays(ClassifierModel model)
     {
         var decays = model.Body.ParameterGroups().Where(g => g.Decay).Select(g => g.Parameter.Handle).ToHashSet();
         return (name, p) => decays.Contains(p.Handle) || (name.StartsWith("head.", StringComparison.Ordinal) && p.dim() == 2);

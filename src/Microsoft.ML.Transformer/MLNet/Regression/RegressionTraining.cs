@@ -1,0 +1,73 @@
+using Microsoft.ML.Transformer.Batching;
+using Microsoft.ML.Transformer.MLNet.Classification;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Transformer.MLNet.Regression;
+
+/// <summary>
+/// Feeds a regressor (an encoder with a one-output head) to the shared <see cref="TrainingLoop"/>: batches from the
+/// rows, the mean squared error against the standardized labels as the loss and, with a validation set, as the metric.
+/// </summary>
+internal sealed class RegressionTraining(ClassifierModel model, TextTokenizer tokenizer, ClassifierSettings settings,
+    TransformerRegressorOptions options, Action<string> log)
+{
+    public TrainingResult Run(RowReader train, RegressionTargets targets, (RowReader Rows, RegressionTargets Targets)? validation)
+    {
+        var training = options.Training;
+        using var loop = new TrainingLoop(model, training, ClassifierTraining.Decays(model), Fingerprint(), log);
+        loop.History.ValidationMetricName = "validation MSE (standardized)";
+        var result = loop.Run(
+            epoch => Batches(train, shuffle: true, seed: training.Seed + epoch),
+            batch => (Error(batch, targets, nn.Reduction.Mean), batch.Count),
+            validation is { } v ? () => ValidationError(v.Rows, v.Targets) : null);
+        model.eval();
+        log($"Training stopped after {result.Steps:N0} steps ({result.StopReason})" +
+            (result.BestMetric is { } best ? $"; best validation MSE (standardized) {best:F4} at step {result.BestStep:N0}." : "."));
+        return result;
+    }
+
+    /// <summary>The squared error of a batch's predictions against its rows' standardized labels.</summary>
+    private Tensor Error(TokenBatch batch, RegressionTargets targets, nn.Reduction reduction)
+    {
+        var predicted = model.forward(batch.Ids, batch.PaddingMask).squeeze(-1);                          // [B]
+        var expected = torch.tensor(batch.RowIndices.Select(targets.Standardized).ToArray(), device: model.Device);
+        return nn.functional.mse_loss(predicted, expected, reduction);
+    }
+
+    private IEnumerable<TokenBatch> Batches(RowReader reader, bool shuffle, int seed)
+    {
+        var batcher = settings.TrainingBatcher(tokenizer, options.Training, model.Device, shuffle, seed, withLabels: false, log);
+        return batcher.Batches(reader.Read());
+    }
+
+    private double ValidationError(RowReader rows, RegressionTargets targets)
+    {
+        double sum = 0;
+        long count = 0;
+        foreach (var batch in Batches(rows, shuffle: false, seed: 0))
+        {
+            using (batch)
+            using (NewDisposeScope())
+            {
+                sum += Error(batch, targets, nn.Reduction.Sum).item<float>();
+                count += batch.Count;
+            }
+        }
+        if (count == 0)
+            throw new InvalidOperationException("The validation set has no usable rows (all empty).");
+        log($"Validation: MSE {sum / count * targets.Scale * targets.Scale:G4} over {count:N0} rows.");
+        return sum / count;
+    }
+
+    private string Fingerprint() => string.Join("\n",
+        "component=regressor",
+        "model=" + model.Body.Options.ToJson().ReplaceLineEndings(" "),
+        "tokenizer=" + tokenizer.Fingerprint,
+        "pooling=" + model.Pooling,
+        "columns=" + settings.TextColumn + "," + settings.SecondTextColumn + "," + options.LabelColumnName,
+        "maxLength=" + settings.MaxLength);
+}

@@ -1,0 +1,85 @@
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Batching;
+using Microsoft.ML.Transformer.MLNet.Classification;
+using Microsoft.ML.Transformer.MLNet.Persistence;
+using Microsoft.ML.Transformer.MLNet.Regression;
+using Microsoft.ML.Transformer.MLNet.Scoring;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Training;
+
+[assembly: LoadableClass(typeof(TextRegressionTransformer), null, typeof(SignatureLoadModel),
+    "Transformer text regressor", TextRegressionTransformer.LoaderSignature)]
+
+namespace Microsoft.ML.Transformer.MLNet.Regression;
+
+/// <summary>
+/// A fitted Transformer text regressor: adds a <c>Score</c> column (Single) as ML.NET's regression trainers do, so
+/// <c>Regression.Evaluate</c> works unchanged. Saves its network, tokenizer and label scale into the model zip.
+/// </summary>
+public sealed class TextRegressionTransformer : TextModelTransformerBase, INetworkSource, ITrainedComponent
+{
+    internal const string LoaderSignature = "TxfTextRegressor";
+
+    private readonly ClassifierModel _model;
+    private readonly TextTokenizer _tokenizer;
+    private readonly ClassifierSettings _settings;
+    private readonly (double Mean, double Scale) _label;
+    private readonly RegressionScorer _scorer;
+
+    internal TextRegressionTransformer(IHostEnvironment env, ClassifierModel model, TextTokenizer tokenizer,
+        ClassifierSettings settings, (double Mean, double Scale) label) : base(env, nameof(TextRegressionTransformer))
+    {
+        (_model, _tokenizer, _settings, _label) = (model, tokenizer, settings, label);
+        _model.eval();
+        _scorer = new RegressionScorer(model, tokenizer, settings, label);
+    }
+
+    /// <summary>The training curve of the <c>Fit</c> that made this transformer; null for one loaded from a zip.</summary>
+    public TrainingHistory? TrainingHistory { get; internal init; }
+
+    EncoderDecoderModel INetworkSource.Network => _model.Body;
+
+    TextTokenizer INetworkSource.Tokenizer => _tokenizer;
+
+    // Like the classifier, a regressor reads [CLS] text [SEP] (a pair: [CLS] a [SEP] b [SEP]).
+    BatchLayout INetworkSource.InputLayout => BatchLayout.Single;
+
+    private protected override ITextBatchScorer Scorer => _scorer;
+
+    private static VersionInfo GetVersionInfo() => new(
+        modelSignature: "TXFREGRS",
+        verWrittenCur: 0x00010001,
+        verReadableCur: 0x00010001,
+        verWeCanReadBack: 0x00010001,
+        loaderSignature: LoaderSignature,
+        loaderAssemblyName: typeof(TextRegressionTransformer).Assembly.FullName);
+
+    // Format (version 1.1), main stream: settings; label mean and scale; pooling; then the checked entries
+    // ModelOptions.json, Tokenizer.bin, Weights.bin (each with its length and SHA-256).
+    private protected override void SaveModel(ModelSaveContext ctx)
+    {
+        ctx.SetVersionInfo(GetVersionInfo());
+        _settings.Save(ctx.Writer);
+        ctx.Writer.Write(_label.Mean);
+        ctx.Writer.Write(_label.Scale);
+        ctx.Writer.Write((int)_model.Pooling);
+        NetworkEntries.SaveNetwork(ctx, _model.Body, _tokenizer, weights: _model);
+    }
+
+    private static TextRegressionTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        ctx.CheckAtModel(GetVersionInfo());
+        var settings = ClassifierSettings.Load(ctx.Reader);
+        double mean = ctx.Reader.ReadDouble(), scale = ctx.Reader.ReadDouble();
+        if (!double.IsFinite(mean) || !(scale > 0 && double.IsFinite(scale)))
+            throw new InvalidDataException($"The regressor's label scale is invalid (mean {mean}, scale {scale}).");
+        var pooling = (Pooling)ctx.Reader.ReadInt32();
+        if (!Enum.IsDefined(pooling))
+            throw new InvalidDataException($"The regressor's pooling ({(int)pooling}) is unknown.");
+        var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx,
+            options => new ClassifierModel(new EncoderDecoderModel(options), 1, pooling, dropout: 0));
+        return new TextRegressionTransformer(env, model, tokenizer, settings, (mean, scale));
+    }
+}
