@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.MLNet;
 using Microsoft.ML.Transformer.MLNet.Classification;
 
 namespace Microsoft.ML.Transformer;
@@ -55,5 +56,5 @@ public static class TransformerCatalog
         return options;
     }
 
-    private static IHostEnvironment Environment(IInternalCatalog catalog) => catalog.Environment;
+    private static IHostEnvironment Environment(object catalog) => MLNetVersionGuard.Environment(catalog);
 }

@@ -1,4 +1,5 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.Transformer.MLNet;
 using Microsoft.ML.Transformer.MLNet.Attention;
 
 namespace Microsoft.ML.Transformer;
@@ -30,5 +31,5 @@ public static class AttentionCatalog
     /// <param name="catalog">The text transforms catalog.</param>
     /// <param name="options">Columns, base model, what to export, and how to compute it.</param>
     public static AttentionWeightsEstimator AttentionWeights(this TransformsCatalog.TextTransforms catalog, AttentionWeightsOptions options) =>
-        new(((IInternalCatalog)catalog).Environment, options);
+        new(MLNetVersionGuard.Environment(catalog), options);
 }

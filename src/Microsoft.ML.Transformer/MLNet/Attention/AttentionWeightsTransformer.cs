@@ -77,7 +77,10 @@ public sealed class AttentionWeightsTransformer : TextModelTransformerBase, INet
         NetworkEntries.SaveNetwork(ctx, _network, _tokenizer);
     }
 
-    private static AttentionWeightsTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
+    private static AttentionWeightsTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);
+
+    private static AttentionWeightsTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(GetVersionInfo());
         var settings = AttentionSettings.Load(ctx.Reader);

@@ -84,7 +84,10 @@ public sealed class TextClassificationTransformer : TextModelTransformerBase, IN
         NetworkEntries.SaveNetwork(ctx, _model.Body, _tokenizer, weights: _model);
     }
 
-    private static TextClassificationTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
+    private static TextClassificationTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);
+
+    private static TextClassificationTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(GetVersionInfo());
         var settings = ClassifierSettings.Load(ctx.Reader);

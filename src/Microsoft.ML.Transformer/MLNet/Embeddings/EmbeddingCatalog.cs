@@ -1,4 +1,5 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.Transformer.MLNet;
 using Microsoft.ML.Transformer.MLNet.Embeddings;
 
 namespace Microsoft.ML.Transformer;
@@ -30,5 +31,5 @@ public static class EmbeddingCatalog
     /// <param name="catalog">The text transforms catalog.</param>
     /// <param name="options">Columns, base model, pooling, normalisation, maximum length, batch size and device.</param>
     public static TextEmbeddingEstimator TransformerEmbeddings(this TransformsCatalog.TextTransforms catalog, TextEmbeddingOptions options) =>
-        new(((IInternalCatalog)catalog).Environment, options);
+        new(MLNetVersionGuard.Environment(catalog), options);
 }

@@ -79,7 +79,10 @@ public sealed class TextEmbeddingTransformer : TextModelTransformerBase, INetwor
         NetworkEntries.SaveNetwork(ctx, _network, _tokenizer);
     }
 
-    private static TextEmbeddingTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
+    private static TextEmbeddingTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);
+
+    private static TextEmbeddingTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(GetVersionInfo());
         var settings = EmbeddingSettings.Load(ctx.Reader);

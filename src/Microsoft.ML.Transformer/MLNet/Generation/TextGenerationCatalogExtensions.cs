@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.MLNet;
 using Microsoft.ML.Transformer.MLNet.Generation;
 
 namespace Microsoft.ML.Transformer;
@@ -48,5 +49,5 @@ public static class TextGenerationCatalogExtensions
         return new TextGenerationEstimator(Environment(catalog), options);
     }
 
-    private static IHostEnvironment Environment(IInternalCatalog catalog) => catalog.Environment;
+    private static IHostEnvironment Environment(object catalog) => MLNetVersionGuard.Environment(catalog);
 }

@@ -159,7 +159,10 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, INetwo
         NetworkEntries.SaveNetwork(ctx, _network, _tokenizer);
     }
 
-    private static TextGenerationTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
+    private static TextGenerationTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);
+
+    private static TextGenerationTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(GetVersionInfo());
         var settings = GeneratorSettings.Load(ctx.Reader);

@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.MLNet;
 using Microsoft.ML.Transformer.MLNet.Pretraining;
 using Microsoft.ML.Transformer.Training.Objectives;
 
@@ -35,5 +36,5 @@ public static class PretrainingCatalog
     /// <param name="options">Column, objective, network, tokenizer, training, validation and device options.</param>
     public static TextPretrainingEstimator PretrainTransformer(this TransformsCatalog.TextTransforms catalog,
         TransformerPretrainingOptions options) =>
-        new(((IInternalCatalog)catalog).Environment, options);
+        new(MLNetVersionGuard.Environment(catalog), options);
 }

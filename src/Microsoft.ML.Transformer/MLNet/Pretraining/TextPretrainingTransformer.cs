@@ -106,7 +106,10 @@ public sealed class TextPretrainingTransformer : TextModelTransformerBase, INetw
         NetworkEntries.SaveNetwork(ctx, _model, _tokenizer);
     }
 
-    private static TextPretrainingTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
+    private static TextPretrainingTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);
+
+    private static TextPretrainingTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(GetVersionInfo());
         var settings = PretrainingSettings.Load(ctx.Reader);
