@@ -8,7 +8,8 @@ namespace Microsoft.ML.Transformer.Tests.Readme;
 /// <c>dotnet test Transformer.MLNet.sln</c> (what .ci/run runs), <c>bash build/setup.sh</c> (what .ci/run runs
 /// first; it must parse), <c>dotnet run [-c C] --project src/Samples [-- scenario --name value ...]</c> (a scenario of
 /// src/Samples/Program.cs, options its settings parser accepts), <c>dotnet run [-c C] --project src/Benchmarks --
-/// subcommand ...</c> (one the benchmark program lists) and <c>bench/*.sh</c> (an existing script that parses);
+/// subcommand ...</c> (one the benchmark program lists), <c>dotnet add package Name</c> (what build/package-check.sh does
+/// in a new application, run by .ci/run) and <c>bench/*.sh</c> (an existing script that parses);
 /// commands joined by <c>&amp;&amp;</c> are checked one by one. Anything else is an unknown form.
 /// </summary>
 internal sealed partial class CommandCheck(IReadOnlyCollection<string> scenarios, Func<IReadOnlyCollection<string>> benchmarkSubcommands)
@@ -32,6 +33,7 @@ internal sealed partial class CommandCheck(IReadOnlyCollection<string> scenarios
                 ["bash", "build/setup.sh"] => SetupScript(),
                 ["dotnet", "test", "Transformer.MLNet.sln"] => RunByCi("dotnet test Transformer.MLNet.sln"),
                 ["dotnet", "run", .. var rest] => DotnetRun(rest),
+                ["dotnet", "add", "package", var package, ..] => PackageCheck($"dotnet add package {package}"),
                 [var script, ..] when script.StartsWith("bench/", StringComparison.Ordinal) && script.EndsWith(".sh", StringComparison.Ordinal) => Script(script),
                 _ => $"'{part.Trim()}' is not a command form these tests know; cover it and teach {nameof(CommandCheck)} the form",
             };
@@ -43,6 +45,11 @@ internal sealed partial class CommandCheck(IReadOnlyCollection<string> scenarios
     /// <summary>Null when <paramref name="name"/> is a scenario the samples run.</summary>
     public string? Scenario(string name) =>
         scenarios.Contains(name) ? null : $"'{name}' is not a scenario of src/Samples/Program.cs (known: {string.Join(", ", scenarios)})";
+
+    // An application's commands are covered when build/package-check.sh, which .ci/run runs, runs them in a new app.
+    private static string? PackageCheck(string command) =>
+        File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "build", "package-check.sh")).Contains(command, StringComparison.Ordinal)
+            ? RunByCi("bash build/package-check.sh") : $"build/package-check.sh does not run '{command}'";
 
     private static string? SetupScript() => Script("build/setup.sh") ?? RunByCi("bash build/setup.sh");
 

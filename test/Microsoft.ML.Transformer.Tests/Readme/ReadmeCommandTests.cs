@@ -58,15 +58,18 @@ public sealed partial class ReadmeCommandTests
             new("README.md", 8, "dotnet run --project src/Nowhere"),
             new("README.md", 9, "dotnet run -c Release --project src/Benchmarks -- tokenize --repeat 3   # fine"),
             new("README.md", 10, "dotnet run --project src/Samples -- classify --data my.csv --text-column Text"),
+            new("README.md", 11, "dotnet add package Nonesuch"),
+            new("README.md", 12, "dotnet add package TorchSharp-cpu"),
         ];
         var problems = Problems(check, lines);
-        Assert.HasCount(6, problems, string.Join("\n", problems));
+        Assert.HasCount(7, problems, string.Join("\n", problems));
         StringAssert.StartsWith(problems[0], "README.md:3: make install: 'make install' is not a command form");
         StringAssert.Contains(problems[1], "'colour' is not a scenario");
         StringAssert.Contains(problems[2], "--colour");
         StringAssert.Contains(problems[3], "'nonesuch' is not a subcommand");
         StringAssert.Contains(problems[4], "'cargo build' is not a command form");
         StringAssert.Contains(problems[5], "src/Nowhere");
+        StringAssert.Contains(problems[6], "build/package-check.sh does not run 'dotnet add package Nonesuch'");
     }
 
     private static List<string> Problems(CommandCheck check, IEnumerable<DocLine> lines) =>
