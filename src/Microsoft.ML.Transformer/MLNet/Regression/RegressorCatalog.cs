@@ -1,3 +1,4 @@
+using Microsoft.ML.Transformer.MLNet;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.MLNet.Regression;
@@ -38,5 +39,5 @@ public static class RegressorCatalog
     /// <param name="options">Columns, network, tokenizer, training, fine-tuning and device options.</param>
     public static TextRegressionEstimator TransformerRegressor(this Microsoft.ML.RegressionCatalog.RegressionTrainers catalog,
         TransformerRegressorOptions options) =>
-        new(((IInternalCatalog)catalog).Environment, options);
+        new(MLNetVersionGuard.Environment(catalog), options);
 }

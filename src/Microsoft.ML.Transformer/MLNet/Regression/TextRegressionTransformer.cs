@@ -68,7 +68,10 @@ public sealed class TextRegressionTransformer : TextModelTransformerBase, INetwo
         NetworkEntries.SaveNetwork(ctx, _model.Body, _tokenizer, weights: _model);
     }
 
-    private static TextRegressionTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
+    private static TextRegressionTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);
+
+    private static TextRegressionTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(GetVersionInfo());
         var settings = ClassifierSettings.Load(ctx.Reader);
