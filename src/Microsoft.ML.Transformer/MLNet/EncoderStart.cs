@@ -23,9 +23,9 @@ internal static class EncoderStart
         string? BaseModelPath,
         TokenizerOptions Tokenizer,
         TrainingOptions Training,
-        ModelOptions Model);
+        ModelOptions? Model);
 
-    /// <summary>Throws naming the first option out of its range.</summary>
+    /// <summary>Throws naming the first option out of its range; a null <see cref="Common.Model"/> is not checked here.</summary>
     public static void Validate(Common options)
     {
         if (string.IsNullOrWhiteSpace(options.TextColumn))
@@ -42,7 +42,7 @@ internal static class EncoderStart
             throw new ArgumentException("Set BaseModel or BaseModelPath, not both.", nameof(options));
         options.Tokenizer.Validate();
         options.Training.Validate();
-        if (options.BaseModel is null && options.BaseModelPath is null)
+        if (options.BaseModel is null && options.BaseModelPath is null && options.Model is not null)
             (options.Model with { VocabularySize = Math.Max(options.Model.VocabularySize, 8) }).Validate();
     }
 
@@ -60,13 +60,14 @@ internal static class EncoderStart
             log($"Starting from a pretrained network ({source.Network.ParameterCount:N0} parameters).");
             return (PretrainedSource.Copy(source.Network, device), source.Tokenizer);
         }
+        var shape = options.Model ?? throw new ArgumentNullException(nameof(options), "Model must be set when training from scratch.");
         var tokenizer = TextTokenizer.Create(options.Tokenizer, texts());
-        var modelOptions = options.Model with
+        var modelOptions = shape with
         {
             VocabularySize = tokenizer.VocabularySize,
             DecoderLayers = 0,
-            EncoderLayers = Math.Max(1, options.Model.EncoderLayers),
-            MaxLength = Math.Max(options.Model.MaxLength, options.Tokenizer.MaxLength),
+            EncoderLayers = Math.Max(1, shape.EncoderLayers),
+            MaxLength = Math.Max(shape.MaxLength, options.Tokenizer.MaxLength),
         };
         return (new EncoderDecoderModel(modelOptions, device), tokenizer);
     }

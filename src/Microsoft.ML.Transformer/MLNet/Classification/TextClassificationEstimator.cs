@@ -173,23 +173,10 @@ public sealed class TextClassificationEstimator : IEstimator<TextClassificationT
 
     private static void Validate(TransformerClassifierOptions options)
     {
-        if (string.IsNullOrWhiteSpace(options.TextColumnName))
-            throw new ArgumentException("TextColumnName must name a text column.", nameof(options));
-        if (string.IsNullOrWhiteSpace(options.LabelColumnName))
-            throw new ArgumentException("LabelColumnName must name the label column.", nameof(options));
-        if (options.ScoringBatchSize < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), $"ScoringBatchSize ({options.ScoringBatchSize}) must be at least 1.");
-        if (!(options.HeadDropout >= 0 && options.HeadDropout < 1))
-            throw new ArgumentOutOfRangeException(nameof(options), $"HeadDropout ({options.HeadDropout}) must be in [0, 1).");
-        if (options.FreezeLayers < 0)
-            throw new ArgumentOutOfRangeException(nameof(options), $"FreezeLayers ({options.FreezeLayers}) must be 0 or more.");
-        if (options.BaseModel is not null && options.BaseModelPath is not null)
-            throw new ArgumentException("Set BaseModel or BaseModelPath, not both.", nameof(options));
-        options.Tokenizer.Validate();
-        options.Training.Validate();
+        EncoderStart.Validate(new EncoderStart.Common(options.TextColumnName, options.LabelColumnName, options.ScoringBatchSize,
+            options.HeadDropout, options.FreezeLayers, options.BaseModel, options.BaseModelPath, options.Tokenizer, options.Training,
+            options.Model));
         if (!(options.ValidationFraction >= 0 && options.ValidationFraction < 1))
             throw new ArgumentOutOfRangeException(nameof(options), $"ValidationFraction ({options.ValidationFraction}) must be in [0, 1).");
-        if (options.BaseModel is null && options.BaseModelPath is null && options.Model is not null)
-            (options.Model with { VocabularySize = Math.Max(options.Model.VocabularySize, 8) }).Validate();
     }
 }
