@@ -51,8 +51,8 @@ internal static class LongAttention
 /// <summary>
 /// Time and peak memory of one training step versus sequence length, per attention variant, on the same model.
 /// Peak memory is the rise of the process's peak resident set during the step: the kernel's high-water mark is reset
-/// first (writing 5 to /proc/self/clear_refs). Run with MALLOC_MMAP_THRESHOLD_=131072 so that glibc returns freed
-/// tensors to the system; otherwise memory kept from an earlier, longer step hides a later step's peak.
+/// first (writing 5 to /proc/self/clear_refs). The library's own glibc setting (<see cref="TransformerMemory"/>) makes
+/// glibc return freed tensors to the system; otherwise memory kept from an earlier, longer step would hide a later step's peak.
 /// </summary>
 internal sealed class LongAttentionBenchmark : IBenchmark
 {
@@ -65,7 +65,8 @@ internal sealed class LongAttentionBenchmark : IBenchmark
         set_num_threads(args.Int("threads", 2));
         var lengths = args.String("lengths", "256,512,1024,2048,4096").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         int reps = args.Int("reps", 2), window = args.Int("window", 128), batch = args.Int("batch", 1);
-        Console.WriteLine($"MALLOC_MMAP_THRESHOLD_={Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") ?? "(unset: peaks understated)"}  load {LongAttention.Load()}");
+        TorchDevice.EnsureBackend();
+        Console.WriteLine($"memory: {TransformerMemory.Description}  load {LongAttention.Load()}");
         var times = new Dictionary<(AttentionVariant, int), double>();
         var peaks = new Dictionary<(AttentionVariant, int), double>();
         foreach (var variant in LongAttention.Variants)
