@@ -41,7 +41,7 @@ internal sealed class Generator
     /// <param name="prefixes">B non-empty prefixes.</param>
     /// <param name="logProbabilities">
     /// Whether greedy decoding and sampling sum each row's <see cref="GeneratedSequence.LogProbability"/> (a log-sum-exp
-    /// over the vocabulary at every step, about 2% of a step of the reference network); when false it is NaN. Beam search
+    /// over the vocabulary at every step); when false it is NaN. Beam search
     /// always has it: it ranks by it.
     /// </param>
     public IReadOnlyList<GeneratedSequence> Generate(IIncrementalDecoder decoder, IReadOnlyList<IReadOnlyList<long>> prefixes,

@@ -40,7 +40,7 @@ internal sealed class Encoder : nn.Module
     }
 
     // Inference over a padded batch: the position-wise work (projections, feed-forward, norms; all of it but attention
-    // itself) runs on the N real positions only: 21% less at the reference benchmark's padding. The padding rows of the
+    // itself) runs on the N real positions only, so padding costs no work there. The padding rows of the
     // result are zeros; every reader masks them.
     private Tensor Packed(Tensor x, Tensor positions, AttentionMask mask)
     {

@@ -8,8 +8,8 @@ namespace Microsoft.ML.Transformer.Modeling;
 
 /// <summary>
 /// Greedy decoding's next tokens for a frozen float32 network on the CPU, without its float32 output product. The
-/// logits are screened in bfloat16 — on CPUs with bfloat16 matrix units that product ran 3–4× faster than float32 on
-/// the reference head [32, 256] × [256, 8,000] — and every token that the screen's worst-case error leaves in the
+/// logits are screened in bfloat16 — on CPUs with bfloat16 matrix units that product is several times faster than
+/// float32 — and every token that the screen's worst-case error leaves in the
 /// running is scored again in float32. The result is the argmax of the float32 logits (the lowest id on a tie), as
 /// <c>max(-1)</c> over them gives, up to the order in which float32 sums round.
 /// </summary>
@@ -58,8 +58,8 @@ internal sealed class GreedyHead : IDisposable
     /// <summary>Whether a head weight [V, D] fits the one managed array the exact scoring reads.</summary>
     public static bool CanHold(Tensor weight) => weight.numel() <= Array.MaxLength;
 
-    // A float32 tensor's values in a managed array, copied by libtorch (element-wise reads through TorchSharp's accessor
-    // took ~11 ns a value: 23 ms for the reference head, seconds for a large vocabulary).
+    // A float32 tensor's values in a managed array, copied by libtorch in one call: element-wise reads through
+    // TorchSharp's accessor cross into native code once per value.
     private static float[] Managed(Tensor t)
     {
         var values = GC.AllocateArray<float>((int)t.numel(), pinned: true);   // never moved while libtorch writes

@@ -5,8 +5,7 @@ namespace Microsoft.ML.Transformer.Modeling;
 /// <summary>
 /// Inference copies of a frozen model's weights, for products without gradients. Each matrix is kept once as
 /// Wᵀ [in, out], contiguous and in the compute type: a decoding step multiplies a few rows by every weight, and on CPU
-/// those products ran 9–25% faster on Wᵀ laid out this way than on W [out, in] read transposed (whole cached decoding
-/// 1.06–1.12×, docs/RESULTS.md); with
+/// those products are faster on Wᵀ laid out this way than on W [out, in] read transposed (docs/RESULTS.md); with
 /// <see cref="Precision.BFloat16"/> the copy also saves casting the float32 master weight at every product. Made once
 /// per weight on first use, kept outside every dispose scope, freed by <see cref="Dispose"/>. Only for a network whose
 /// weights no longer change: see <see cref="EncoderDecoderModel.FreezeForInference"/>.
@@ -17,7 +16,7 @@ internal sealed class InferenceWeights : IDisposable
     private readonly ScalarType dtype;
 
     // A weight's inference copy Wᵀ [in, out] with its bias copy and sizes: a decoding step's products are small enough
-    // that asking libtorch for shapes again at every call cost ~10% of one.
+    // that asking libtorch for shapes again at every call is a visible share of one.
     private sealed record Copied(Tensor Transposed, Tensor? Bias, long Inputs, long Outputs);
 
     public InferenceWeights(ScalarType dtype) => this.dtype = dtype;

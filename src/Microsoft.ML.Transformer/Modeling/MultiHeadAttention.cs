@@ -149,7 +149,7 @@ internal sealed class MultiHeadAttention : nn.Module
             mask = SlidingWindowAttention.Banded(mask, q.shape[2], k.shape[2], window, globals, q.dtype, q.device);
         }
         // Without dropout the fused kernel is the fastest form. With dropout the CPU kernel falls back to a general
-        // path that the written-out form beats (reference training: ~5-10% per step), so training uses it then.
+        // path that the written-out form beats, so training uses the written-out form then.
         return record is null && p == 0
             ? nn.functional.scaled_dot_product_attention(q, k, v, mask.Additive, 0, mask.IsCausal) // fused kernel
             : WrittenOut(q, k, v, mask, p, record);
