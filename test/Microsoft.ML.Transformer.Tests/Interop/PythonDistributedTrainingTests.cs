@@ -36,23 +36,16 @@ public sealed class PythonDistributedTrainingTests
         var rows = Rows(96, seed: 3);
         File.WriteAllLines(data, rows.Select(r => r.Text + "\t" + r.Label).Prepend("Text\tLabel"));
 
-        string two = Path.Combine(root, "two.safetensors"), one = Path.Combine(root, "one.safetensors");
-        string[] common = ["--model", model, "--data", data, "--batch-size", "16"];
-        PythonMirror.RunModule("launch", ["--nproc", "2", "mlnet_transformer.train", .. common, "--gradients", two]);
-        PythonMirror.RunModule("train", [.. common, "--gradients", one]);
-        var (distributed, single) = (Floats(two), Floats(one));
-        CollectionAssert.AreEquivalent(single.Keys.ToArray(), distributed.Keys.ToArray());
-        double largest = single.Values.Max(g => g.Max(MathF.Abs));
-        double difference = single.Keys.Max(k => single[k].Zip(distributed[k]).Max(p => Math.Abs(p.First - p.Second)));
-        Console.WriteLine($"RESULT ddp-gradients tensors={single.Count} max_abs_difference={difference:E2} largest_gradient={largest:E2}");
+        string[] common = ["--batch-size", "16"];
+        var (difference, largest, tensors) = DistributedRun.Gradients(root, model, data, common);
+        Console.WriteLine($"RESULT ddp-gradients objective=classification tensors={tensors} max_abs_difference={difference:E2} largest_gradient={largest:E2}");
         Assert.IsGreaterThan(1e-3, largest, "the gradients must be large enough for the comparison to mean something");
         Assert.IsLessThanOrEqualTo(1e-6, difference);
 
-        string trained = Path.Combine(root, "trained"), scores = Path.Combine(root, "scores.safetensors");
-        PythonMirror.RunModule("launch", ["--nproc", "2", "mlnet_transformer.train", .. common, "--steps", "12", "--output", trained, "--scores", scores]);
+        var (trained, scores) = DistributedRun.Train(root, model, data, [.. common, "--steps", "12"]);
         var imported = TransformerModelFolder.Import(ml, trained);
         var engine = ml.Model.CreatePredictionEngine<Row, Scores>(imported);
-        float[] logits = Floats(scores)["logits"];
+        float[] logits = scores["logits"];
         double scoreDifference = 0, changed = 0;
         var original = ml.Model.CreatePredictionEngine<Row, Scores>(TransformerModelFolder.Import(ml, model));
         for (int i = 0; i < rows.Length; i++)
@@ -62,7 +55,7 @@ public sealed class PythonDistributedTrainingTests
             scoreDifference = Math.Max(scoreDifference, mlnet.Zip(pytorch).Max(p => Math.Abs(p.First - p.Second)));
             changed = Math.Max(changed, mlnet.Zip(original.Predict(new Row { Text = rows[i].Text }).Score).Max(p => Math.Abs(p.First - p.Second)));
         }
-        Console.WriteLine($"RESULT ddp-import rows={rows.Length} max_abs_score_difference={scoreDifference:E2} max_change_from_training={changed:E2}");
+        Console.WriteLine($"RESULT ddp-import objective=classification rows={rows.Length} max_abs_score_difference={scoreDifference:E2} max_change_from_training={changed:E2}");
         Assert.IsGreaterThan(1e-3, changed, "training must have changed the scores");
         Assert.IsLessThanOrEqualTo(1e-5, scoreDifference);
     }
@@ -91,12 +84,6 @@ public sealed class PythonDistributedTrainingTests
             int label = random.Next(Classes.Length);
             return (string.Join(' ', Enumerable.Range(0, random.Next(2, 7)).Select(_ => words[label][random.Next(4)])), Classes[label]);
         })];
-    }
-
-    private static Dictionary<string, float[]> Floats(string path)
-    {
-        var (tensors, _) = Microsoft.ML.Transformer.Interop.SafeTensorsFile.Read(File.ReadAllBytes(path), Path.GetFileName(path));
-        return tensors.ToDictionary(t => t.Name, t => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(t.Data).ToArray());
     }
 
     private static double[] Softmax(ReadOnlySpan<float> logits)

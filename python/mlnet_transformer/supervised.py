@@ -1,0 +1,75 @@
+"""The library's supervised objectives: classification ([CLS] text [SEP] -> class) and sequence-to-sequence with
+teacher forcing (encoder "source [EOS]", decoder "[BOS] target", labels "target [EOS]"; a decoder-only generator reads
+"[BOS] source [SEP] target" and is scored on the target only). Rows are (text, label) or (source, target) pairs."""
+
+from typing import List, Sequence, Tuple
+
+import torch
+import torch.nn.functional as F
+
+from .classifier import ClassifierModel
+from .examples import IGNORE, Batch, Example
+from .model import EncoderDecoderModel
+from .tokenizer import BEGIN, CLASSIFICATION, END, SEPARATOR, Tokenizer
+
+Pair = Tuple[str, str]
+
+
+def cut(ids: List[int], keep: int, side: str) -> List[int]:
+    return ids if len(ids) <= keep else (ids[:keep] if side == "KeepHead" else ids[len(ids) - keep:])
+
+
+class Classification:
+    """[CLS] text [SEP], the text cut to max_length - 2 ids; the loss is cross-entropy over the model's class logits."""
+
+    def __init__(self, tokenizer: Tokenizer, max_length: int, truncation: str, classes: Sequence[str],
+                 label_smoothing: float = 0.0) -> None:
+        self.tokenizer, self.max_length, self.truncation = tokenizer, max_length, truncation
+        self.label_smoothing = label_smoothing
+        self.classes = {name: index for index, name in enumerate(classes)}
+
+    def encode(self, text: str) -> List[int]:
+        keep = self.max_length - 2
+        ids = self.tokenizer.encode_bounded(text, keep + 1, self.truncation)
+        return [CLASSIFICATION, *cut(ids, keep, self.truncation), SEPARATOR]
+
+    def training_examples(self, rows: Sequence[Pair], seed: int) -> List[Example]:
+        unknown = sorted({label for _, label in rows if label not in self.classes})
+        if unknown:
+            raise ValueError(f"labels not among the model's classes {list(self.classes)}: {unknown[:5]}")
+        return [Example(row, self.encode(text), [self.classes[label]]) for row, (text, label) in enumerate(rows)]
+
+    def losses(self, model: ClassifierModel, batch: Batch) -> torch.Tensor:
+        return F.cross_entropy(model(batch.ids, batch.padding), batch.labels[:, 0], reduction="none",
+                               label_smoothing=self.label_smoothing)
+
+
+class SequenceToSequence:
+    """Teacher forcing on (source, target) pairs, as the library's generator trains and scores."""
+
+    def __init__(self, tokenizer: Tokenizer, source_max_length: int, target_max_length: int, truncation: str,
+                 has_encoder: bool, label_smoothing: float = 0.0) -> None:
+        self.tokenizer, self.truncation = tokenizer, truncation
+        self.source_max_length, self.target_max_length = source_max_length, target_max_length
+        self.has_encoder, self.label_smoothing = has_encoder, label_smoothing
+
+    def example(self, row: int, source: str, target: str) -> Example:
+        keep_source, keep_target = self.source_max_length - 1, self.target_max_length - 1
+        x = cut(self.tokenizer.encode_bounded(source, keep_source + 1, self.truncation), keep_source, self.truncation)
+        y = cut(self.tokenizer.encode_bounded(target, keep_target + 1, self.truncation), keep_target, self.truncation)
+        if self.has_encoder:
+            return Example(row, [*x, END], [*y, END], [BEGIN, *y])
+        return Example(row, [BEGIN, *x, SEPARATOR, *y], [IGNORE] * (len(x) + 1) + [*y, END])
+
+    def training_examples(self, rows: Sequence[Pair], seed: int) -> List[Example]:
+        return [self.example(row, source, target) for row, (source, target) in enumerate(rows)]
+
+    def losses(self, model: EncoderDecoderModel, batch: Batch) -> torch.Tensor:
+        if self.has_encoder:
+            logits = model(batch.ids, batch.padding, batch.decoder_input, batch.decoder_padding)
+        else:
+            logits = model.logits(model.decode(batch.ids, None, None, batch.padding))
+        labels = batch.labels.reshape(-1)
+        chosen = (labels != IGNORE).nonzero().squeeze(1)
+        return F.cross_entropy(logits.reshape(-1, logits.shape[-1]).index_select(0, chosen), labels.index_select(0, chosen),
+                               reduction="none", label_smoothing=self.label_smoothing)

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Microsoft.ML.Transformer.Batching;
+using Microsoft.ML.Transformer.Generation;
+using Microsoft.ML.Transformer.MLNet;
+using Microsoft.ML.Transformer.MLNet.Generation;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+
+namespace Microsoft.ML.Transformer.Tests.Interop;
+
+/// <summary>
+/// Fine-tuning an exported text generator in PyTorch with teacher forcing, the library's sequence-to-sequence objective
+/// (an encoder-decoder, and a decoder-only model that reads "[BOS] source [SEP] target"): the 2-process DDP gradients
+/// equal one process's, and the imported folder's loss on each (source, target) row in ML.NET is PyTorch's.
+/// </summary>
+[TestClass]
+[TestCategory("Python")]
+public sealed class PythonSequenceToSequenceTests
+{
+    [TestMethod]
+    public void EncoderDecoderWithBpeFiles()
+    {
+        var texts = DistributedRun.Texts(40, seed: 8);
+        var merges = TextTokenizer.Learn(texts, vocabularySize: 300, sampleRows: 100, seed: 2).Source.Merges!;
+        var tokenizer = TextTokenizer.FromBpeFiles(JsonSerializer.Serialize(ByteLevelBpe.VocabularyFromMerges(merges)),
+            string.Join("\n", merges.Select(m => m.Left + " " + m.Right)), byteLevel: true);
+        Check(tokenizer, encoderLayers: 1, decoderLayers: 2, texts);
+    }
+
+    [TestMethod]
+    public void DecoderOnlyWithBytes() => Check(TextTokenizer.Bytes(), encoderLayers: 0, decoderLayers: 2, DistributedRun.Texts(40, seed: 9));
+
+    private static void Check(TextTokenizer tokenizer, int encoderLayers, int decoderLayers, string[] texts)
+    {
+        if (PythonMirror.Missing is { } why) Assert.Inconclusive(why);
+        string root = TestPaths.NewTempDir();
+        var ml = new MLContext(1);
+        var options = new ModelOptions
+        {
+            VocabularySize = tokenizer.VocabularySize, ModelDimension = 32, Heads = 4, EncoderLayers = encoderLayers, DecoderLayers = decoderLayers,
+            FeedForwardDimension = 64, MaxLength = 96, EmbeddingDropout = 0, AttentionDropout = 0, ResidualDropout = 0, FeedForwardDropout = 0,
+        };
+        var network = new EncoderDecoderModel(options);
+        DistributedRun.Randomize(network, seed: 4, std: 0.2);
+        var settings = new GeneratorSettings("Source", "Target", "Generated", null, SourceMaxLength: 24, TargetMaxLength: 20,
+            TruncationSide.KeepHead, ScoringBatchSize: 8);
+        string model = Path.Combine(root, "start"), data = Path.Combine(root, "pairs.tsv");
+        TransformerModelFolder.Export(new TextGenerationTransformer(ml, network, tokenizer, settings, new DecodingOptions()), model);
+        // The target is the source's words reversed; some sources are longer than SourceMaxLength and get cut.
+        var pairs = texts.Select(t => (Source: t, Target: string.Join(' ', t.Split(' ').Reverse()))).ToArray();
+        File.WriteAllLines(data, pairs.Select(p => p.Source + "\t" + p.Target).Prepend("Source\tTarget"));
+
+        string kind = encoderLayers > 0 ? "seq2seq-encoder-decoder" : "seq2seq-decoder-only";
+        var (difference, largest, tensors) = DistributedRun.Gradients(root, model, data, "--batch-size", "8");
+        Console.WriteLine($"RESULT ddp-gradients objective={kind} tensors={tensors} max_abs_difference={difference:E2} largest_gradient={largest:E2}");
+        Assert.IsGreaterThan(1e-3, largest, "the gradients must be large enough for the comparison to mean something");
+        Assert.IsLessThanOrEqualTo(1e-6, difference);
+
+        var (trained, scores) = DistributedRun.Train(root, model, data, "--batch-size", "8", "--steps", "3", "--learning-rate", "0.01");
+        float[] mlnet = Losses(TransformerModelFolder.Import(ml, trained), pairs), before = Losses(TransformerModelFolder.Import(ml, model), pairs);
+        float[] pytorch = scores["loss"];
+        Assert.HasCount(pairs.Length, pytorch);
+        double scoreDifference = mlnet.Zip(pytorch).Max(p => Math.Abs(p.First - p.Second));
+        double changed = mlnet.Zip(before).Max(p => Math.Abs(p.First - p.Second));
+        Console.WriteLine($"RESULT ddp-import objective={kind} rows={pairs.Length} max_abs_loss_difference={scoreDifference:E2} max_change_from_training={changed:E2}");
+        Assert.IsGreaterThan(1e-2, changed, "training must have changed the losses");
+        Assert.IsLessThanOrEqualTo(1e-4, scoreDifference);
+    }
+
+    // The library's teacher-forcing loss of each row on its own (what its generator trains on and reports).
+    private static float[] Losses(ITransformer imported, (string Source, string Target)[] pairs)
+    {
+        var generator = (TextGenerationTransformer)imported;
+        var source = (INetworkSource)generator;
+        var forcing = new TeacherForcing(source.Network, source.Tokenizer, generator.Settings);
+        return [.. pairs.Select((p, i) => (float)forcing.Measure([new TextRow(i, p.Source, p.Target)], 1).Loss)];
+    }
+}
