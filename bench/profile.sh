@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Where a reference training step spends its time, ours beside the PyTorch peers (1.13 from Debian 12, 2.6 in the
+# chroot of ../shared/bench/pytorch26.sh), alternating for a few rounds: the step's phases and its kernels timed
+# alone at the step's shapes (matmuls, attention, norms, dropout, activations, embeddings, loss, optimizer, other),
+# as medians in ms per step with each one's share of the step. Measure on an idle machine.
+#
+#   bench/profile.sh                      # fp32, 3 rounds, both peers
+#   PRECISION=bf16 ROUNDS=3 bench/profile.sh
+#   PEERS=1.13 bench/profile.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUNDS=${ROUNDS:-3}
+STEPS=${STEPS:-10}
+REPS=${REPS:-5}
+PRECISION=${PRECISION:-fp32}
+PEERS=${PEERS:-1.13 2.6}
+case $PRECISION in fp32|bf16) ;; *) echo "PRECISION: expected fp32 or bf16, found '$PRECISION'" >&2; exit 2;; esac
+for p in $PEERS; do
+    case $p in 1.13|2.6) ;; *) echo "PEERS: expected 1.13 or 2.6, found '$p'" >&2; exit 2;; esac
+done
+SHARED_BENCH=${SHARED_BENCH:-../shared/bench}
+ROOT26=${PYTORCH26_ROOT:-/opt/pytorch26}
+SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+[ -f "$SHARED_BENCH/pytorch_reference.py" ] || { echo "profile.sh: $SHARED_BENCH/pytorch_reference.py not found" >&2; exit 1; }
+if [[ " $PEERS " == *" 2.6 "* ]] && ! [ -x "$ROOT26/usr/bin/python3" ]; then
+    echo "profile.sh: PyTorch 2.6 is not set up; run 'bash $SHARED_BENCH/pytorch26.sh setup' once, or PEERS=1.13" >&2; exit 1
+fi
+CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+OURS=src/Benchmarks/bin/Release/net10.0/Microsoft.ML.Transformer.Benchmarks
+dotnet build -c Release src/Benchmarks -v quiet -nologo >/dev/null
+
+peer() {
+    case $1 in
+        1.13) OPENBLAS_CORETYPE=SKYLAKEX /usr/bin/python3 bench/profile_peer.py "$SHARED_BENCH" "$STEPS" "$REPS" "$PRECISION" ;;
+        2.6)  bash "$SHARED_BENCH/pytorch26.sh" pytorch_reference.py mm 1 1 >/dev/null   # mounts /bench in the chroot
+              $SUDO env OPENBLAS_CORETYPE=SKYLAKEX chroot "$ROOT26" python3 - /bench "$STEPS" "$REPS" "$PRECISION" < bench/profile_peer.py ;;
+    esac | sed -u "s/impl=pytorch /impl=pytorch-$1 /"
+}
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+echo "CPU: $CPU; load before: $(uptime)"
+for round in $(seq "$ROUNDS"); do
+    echo "== round $round of $ROUNDS"
+    for p in $PEERS; do
+        peer "$p" | tee -a "$log" | grep -E '^RESULT|Name|aten::' || true
+        "$OURS" profile --steps "$STEPS" --reps "$REPS" --precision "$PRECISION" | tee -a "$log" | grep RESULT
+    done
+done
+echo "load after: $(uptime)"
+
+/usr/bin/python3 - "$log" "$CPU" <<'PY'
+import statistics, sys
+ms = {}  # (view, part, impl) -> [ms per step]
+for line in open(sys.argv[1]):
+    if not line.startswith("RESULT profile_"):
+        continue
+    parts = line.split()
+    view, fields = parts[1], dict(p.split("=", 1) for p in parts[2:] if "=" in p)
+    ms.setdefault((view, fields["part"], fields["impl"]), []).append(float(fields["ms_per_step"]))
+impls = sorted({k[2] for k in ms}, key=lambda i: (i != "torchsharp", i))
+print(f"\nmedian ms per step on {sys.argv[2]} (share of that implementation's step in brackets)")
+for view in ("profile_phases", "profile_kernels"):
+    print(f"\n{view:<22}" + "".join(f"{i:>24}" for i in impls))
+    step = {i: statistics.median(ms.get(("profile_phases", "step", i), [float("nan")])) for i in impls}
+    for part in dict.fromkeys(k[1] for k in ms if k[0] == view):
+        cells = []
+        for i in impls:
+            m = statistics.median(ms.get((view, part, i), [float("nan")]))
+            cells.append(f"{m:>14.1f} ({m / step[i]:5.1%})")
+        print(f"  {part:<20}" + "".join(f"{c:>24}" for c in cells))
+PY
