@@ -35,7 +35,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--checkpoint", help="a file to save to every --checkpoint-every steps and to resume from")
     parser.add_argument("--checkpoint-every", type=int, default=50)
-    parser.add_argument("--gradients", help="write the first step's gradients (safetensors) here and stop")
+    parser.add_argument("--gradients", help="write the first step's gradients (safetensors) here (rank 0)")
     parser.add_argument("--scores", help="write the trained model's score of every row (safetensors) here")
     return parser.parse_args()
 
@@ -78,7 +78,10 @@ def main() -> None:
     task = task_for(folder, tokenizer, args)
     rows = read_rows(args.data, task.columns)
 
-    device = torch.device(f"cuda:{os.environ.get('LOCAL_RANK', '0')}") if torch.cuda.is_available() else torch.device("cpu")
+    device = torch.device("cpu")
+    if torch.cuda.is_available():
+        device = torch.device(f"cuda:{os.environ.get('LOCAL_RANK', '0')}")
+        torch.cuda.set_device(device)  # NCCL's collectives use the current device
     model = folder.module.to(device).train()
     loss = ObjectiveLoss(model, task.objective)
     # A classifier's body has a language-model head that its loss never reaches: DDP must be told.
@@ -94,14 +97,12 @@ def main() -> None:
         optimizer.zero_grad()
         # DDP averages over processes: each contributes its share of the global sum, so the result is the global mean.
         (network(batch.ids, batch.padding, batch.labels, batch.decoder_input, batch.decoder_padding).sum() * (world / targets)).backward()
-        if args.gradients:
-            if rank == 0:
-                write(args.gradients, {name: p.grad for name, p in model.named_parameters() if p.grad is not None})
-            break
+        if args.gradients and rank == 0 and step == start:
+            write(args.gradients, {name: p.grad for name, p in model.named_parameters() if p.grad is not None})
         optimizer.step()
         if args.checkpoint and rank == 0 and (step + 1) % args.checkpoint_every == 0:
             checkpoint.save(args.checkpoint, model, optimizer, step + 1)
-    if rank == 0 and not args.gradients:
+    if rank == 0:
         model.cpu().eval()
         if args.output:
             save_folder(folder, args.output)

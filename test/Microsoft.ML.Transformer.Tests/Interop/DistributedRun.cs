@@ -11,27 +11,39 @@ namespace Microsoft.ML.Transformer.Tests.Interop;
 /// </summary>
 internal static class DistributedRun
 {
-    /// <summary>Largest absolute difference between the 2-process and 1-process gradients, and the largest gradient.</summary>
-    public static (double Difference, double Largest, int Tensors) Gradients(string root, string model, string data, params string[] extra)
+    /// <summary>The gradient check and the trained result of one 2-process run.</summary>
+    /// <param name="Difference">Largest absolute difference between the 2-process and the 1-process first-step gradients.</param>
+    /// <param name="Largest">The largest first-step gradient (the comparison means something only when it is not tiny).</param>
+    /// <param name="Tensors">Gradient tensors compared.</param>
+    /// <param name="Folder">The folder the 2-process run wrote.</param>
+    /// <param name="Scores">PyTorch's score of every row after training.</param>
+    public sealed record Outcome(double Difference, double Largest, int Tensors, string Folder, Dictionary<string, float[]> Scores);
+
+    /// <summary>
+    /// Trains <paramref name="steps"/> steps as a 2-process job (its first step's gradients, the trained folder and its
+    /// scores written) and runs one step as a single process on the same global batch (its gradients written).
+    /// </summary>
+    public static Outcome Run(string root, string model, string data, int steps, params string[] extra)
     {
         string two = Path.Combine(root, "two.safetensors"), one = Path.Combine(root, "one.safetensors");
+        string trained = Path.Combine(root, "trained"), scores = Path.Combine(root, "scores.safetensors");
         string[] common = ["--model", model, "--data", data, .. extra];
-        PythonMirror.RunModule("launch", ["--nproc", "2", "mlnet_transformer.train", .. common, "--gradients", two]);
-        PythonMirror.RunModule("train", [.. common, "--gradients", one]);
+        PythonMirror.RunModule("launch", ["--nproc", "2", "mlnet_transformer.train", .. common, "--steps", steps.ToString(),
+            "--gradients", two, "--output", trained, "--scores", scores]);
+        PythonMirror.RunModule("train", [.. common, "--steps", "1", "--gradients", one]);
         var (distributed, single) = (Floats(two), Floats(one));
         CollectionAssert.AreEquivalent(single.Keys.ToArray(), distributed.Keys.ToArray());
         double largest = single.Values.Max(g => g.Max(MathF.Abs));
         double difference = single.Keys.Max(k => single[k].Zip(distributed[k]).Max(p => Math.Abs(p.First - p.Second)));
-        return (difference, largest, single.Count);
+        return new Outcome(difference, largest, single.Count, trained, Floats(scores));
     }
 
-    /// <summary>Trains as a 2-process job; returns the trained folder and the scores PyTorch wrote for every row.</summary>
-    public static (string Folder, Dictionary<string, float[]> Scores) Train(string root, string model, string data, params string[] extra)
+    /// <summary>Prints the gradient figure and asserts the 2-process gradients equal the single process's.</summary>
+    public static void AssertSameGradients(Outcome run, string objective)
     {
-        string trained = Path.Combine(root, "trained"), scores = Path.Combine(root, "scores.safetensors");
-        PythonMirror.RunModule("launch", ["--nproc", "2", "mlnet_transformer.train", "--model", model, "--data", data, .. extra,
-            "--output", trained, "--scores", scores]);
-        return (trained, Floats(scores));
+        Console.WriteLine($"RESULT ddp-gradients objective={objective} tensors={run.Tensors} max_abs_difference={run.Difference:E2} largest_gradient={run.Largest:E2}");
+        Assert.IsGreaterThan(1e-3, run.Largest, "the gradients must be large enough for the comparison to mean something");
+        Assert.IsLessThanOrEqualTo(1e-6, run.Difference);
     }
 
     /// <summary>The float32 tensors of a safetensors file, flattened, by name.</summary>

@@ -9,7 +9,8 @@ namespace Microsoft.ML.Transformer.Tests.Readme;
 /// first; it must parse), <c>dotnet run [-c C] --project src/Samples [-- scenario --name value ...]</c> (a scenario of
 /// src/Samples/Program.cs, options its settings parser accepts), <c>dotnet run [-c C] --project src/Benchmarks --
 /// subcommand ...</c> (one the benchmark program lists), <c>dotnet add package Name</c> (what build/package-check.sh does
-/// in a new application, run by .ci/run) and <c>bench/*.sh</c> (an existing script that parses);
+/// in a new application, run by .ci/run), <c>bench/*.sh</c> (an existing script that parses) and the Python package's
+/// commands (see CommandCheck.Python.cs);
 /// commands joined by <c>&amp;&amp;</c> are checked one by one. Anything else is an unknown form.
 /// </summary>
 internal sealed partial class CommandCheck(IReadOnlyCollection<string> scenarios, Func<IReadOnlyCollection<string>> benchmarkSubcommands)
@@ -31,6 +32,9 @@ internal sealed partial class CommandCheck(IReadOnlyCollection<string> scenarios
             {
                 [] => "an empty command",
                 ["bash", "build/setup.sh"] => SetupScript(),
+                ["bash", "build/setup.sh", "--python"] => Script("build/setup.sh") ?? RunByCi("bash build/setup.sh --python"),
+                ["PYTHONPATH=python", "python3", "-m", var module, .. var rest] => PythonModule(module, rest),
+                ["PYTHONPATH=python", "torchrun", .. var rest] => Torchrun(rest),
                 ["dotnet", "test", "Transformer.MLNet.sln"] => RunByCi("dotnet test Transformer.MLNet.sln"),
                 ["dotnet", "run", .. var rest] => DotnetRun(rest),
                 ["dotnet", "add", "package", var package, ..] => PackageCheck($"dotnet add package {package}"),

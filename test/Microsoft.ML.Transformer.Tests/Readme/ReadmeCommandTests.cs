@@ -3,13 +3,13 @@ using System.Text.RegularExpressions;
 namespace Microsoft.ML.Transformer.Tests.Readme;
 
 /// <summary>
-/// Every shell command of the README (and of docs/BENCHMARKS.md, which it points to) is covered by a test or by CI, and
+/// Every shell command of the README (and of docs/BENCHMARKS.md and docs/MODEL_FOLDER.md, which it points to) is covered by a test or by CI, and
 /// every benchmark subcommand they name exists. See <see cref="CommandCheck"/> for the forms and what covers each.
 /// </summary>
 [TestClass]
 public sealed partial class ReadmeCommandTests
 {
-    private static readonly string[] Documents = ["README.md", "docs/BENCHMARKS.md"];
+    private static readonly string[] Documents = ["README.md", "docs/BENCHMARKS.md", "docs/MODEL_FOLDER.md"];
 
     [TestMethod]
     public void EveryLineOfTheShellBlocksIsCovered()
