@@ -12,7 +12,7 @@ import torch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 
-from . import checkpoint, safetensors
+from . import checkpoint, optimization, safetensors
 from .examples import Example, collate
 from .folder import load_folder, save_folder
 from .rows import read_rows
@@ -29,8 +29,12 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--output", help="the folder to write (rank 0)")
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--batch-size", type=int, default=32, help="the global batch; a multiple of the process count")
-    parser.add_argument("--learning-rate", type=float, default=1e-3)
-    parser.add_argument("--weight-decay", type=float, default=0.01)
+    parser.add_argument("--learning-rate", type=float, default=1e-3, help="the peak learning rate")
+    parser.add_argument("--min-learning-rate", type=float, default=0.0, help="where the decay ends")
+    parser.add_argument("--schedule", choices=optimization.SCHEDULES, default="cosine")
+    parser.add_argument("--warmup-steps", type=int, help="default: 8%% of --steps, at most 200")
+    parser.add_argument("--gradient-clip", type=float, default=1.0, help="the gradients' largest global norm (0: none)")
+    parser.add_argument("--weight-decay", type=float, default=0.01, help="on matrices other than embeddings and norms")
     parser.add_argument("--label-smoothing", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--checkpoint", help="a file to save to every --checkpoint-every steps and to resume from")
@@ -86,7 +90,8 @@ def main() -> None:
     loss = ObjectiveLoss(model, task.objective)
     # A classifier's body has a language-model head that its loss never reaches: DDP must be told.
     network = DistributedDataParallel(loss, find_unused_parameters=True) if world > 1 else loss
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.learning_rate, weight_decay=args.weight_decay)
+    optimizer = optimization.optimizer(model, args.learning_rate, args.weight_decay)
+    warmup = optimization.warmup_for(args.steps, args.warmup_steps)
     start = checkpoint.resume(args.checkpoint, model, optimizer)
     batches = GlobalBatches(task, rows, args.batch_size, args.seed)
     local = args.batch_size // world
@@ -99,6 +104,9 @@ def main() -> None:
         (network(batch.ids, batch.padding, batch.labels, batch.decoder_input, batch.decoder_padding).sum() * (world / targets)).backward()
         if args.gradients and rank == 0 and step == start:
             write(args.gradients, {name: p.grad for name, p in model.named_parameters() if p.grad is not None})
+        optimization.clip(list(model.parameters()), args.gradient_clip)
+        for group in optimizer.param_groups:
+            group["lr"] = optimization.learning_rate(step, args.schedule, args.learning_rate, args.min_learning_rate, warmup, args.steps)
         optimizer.step()
         if args.checkpoint and rank == 0 and (step + 1) % args.checkpoint_every == 0:
             checkpoint.save(args.checkpoint, model, optimizer, step + 1)

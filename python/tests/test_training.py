@@ -13,8 +13,9 @@ import torch
 from mlnet_transformer import EncoderDecoderModel, ModelFolder, ModelOptions, load_folder, save_folder
 from mlnet_transformer.dotnet_random import DotNetRandom
 from mlnet_transformer.objectives import MaskedLanguageModelling, SpanCorruption
-from mlnet_transformer.tokenizer import FIXED_SPECIALS, MASK, Tokenizer
 from mlnet_transformer.bpe import BytePairEncoding, vocabulary_from_merges
+from mlnet_transformer.rows import read_rows
+from mlnet_transformer.tokenizer import FIXED_SPECIALS, MASK, Tokenizer, from_folder
 
 OPTIONS = {
     "VocabularySize": 263, "ModelDimension": 16, "Heads": 2, "EncoderLayers": 0, "DecoderLayers": 1, "FeedForwardDimension": 32,
@@ -53,7 +54,9 @@ class TrainingTests(unittest.TestCase):
             _causal_folder(start)
             with open(data, "w", encoding="utf-8") as handle:
                 handle.write("\n".join(f"text number {i} and some words, été" for i in range(30)))
-            common = ["--model", start, "--data", data, "--batch-size", "4", "--learning-rate", "0.01"]
+            # A constant rate: the first run stops at --steps 2 where an interrupted run would have kept --steps 4.
+            common = ["--model", start, "--data", data, "--batch-size", "4", "--learning-rate", "0.01", "--schedule", "constant",
+                      "--warmup-steps", "0"]
             checkpoint = os.path.join(root, "run.pt")
             _train(*common, "--steps", "2", "--checkpoint", checkpoint, "--checkpoint-every", "1")
             _train(*common, "--steps", "4", "--checkpoint", checkpoint, "--output", os.path.join(root, "resumed"))
@@ -91,6 +94,33 @@ class TrainingTests(unittest.TestCase):
         hidden = [t for t in example.labels if t >= tokenizer.special_count]
         self.assertEqual(sorted(kept + hidden), chunk)
         self.assertEqual(example.decoder_input[1:], example.labels[:-1])
+
+
+class BadInputTests(unittest.TestCase):
+    def test_a_missing_column_is_named_with_the_columns_found(self) -> None:
+        with tempfile.TemporaryDirectory() as root:
+            path = os.path.join(root, "rows.tsv")
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write("Text\tLabel\nhello\tgreeting\n")
+            with self.assertRaisesRegex(ValueError, r"column 'Source' not found .*\['Text', 'Label'\]"):
+                read_rows(path, ("Source", "Target"))
+
+    def test_a_file_of_lines_cannot_give_two_columns(self) -> None:
+        with tempfile.TemporaryDirectory() as root:
+            path = os.path.join(root, "rows.txt")
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write("one\ntwo\n")
+            self.assertEqual(read_rows(path, ("Text",)), [("one",), ("two",)])
+            with self.assertRaisesRegex(ValueError, "one text a line.*Source"):
+                read_rows(path, ("Source", "Target"))
+
+    def test_a_vocabulary_the_folder_does_not_carry_is_refused_by_name(self) -> None:
+        with self.assertRaisesRegex(ValueError, "Gpt2 tokenizer"):
+            from_folder(dict(TOKENIZER, Kind="Gpt2"), {})
+        with self.assertRaisesRegex(ValueError, "lacks merges.json"):
+            from_folder(dict(TOKENIZER, Kind="LearnedBpe"), {})
+        with self.assertRaisesRegex(ValueError, "VocabularySize 300"):
+            from_folder(dict(TOKENIZER, VocabularySize=300), {})
 
 
 if __name__ == "__main__":
