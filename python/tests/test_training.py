@@ -105,6 +105,13 @@ class BadInputTests(unittest.TestCase):
             with self.assertRaisesRegex(ValueError, r"column 'Source' not found .*\['Text', 'Label'\]"):
                 read_rows(path, ("Source", "Target"))
 
+    def test_a_csv_reads_quoted_fields_by_column_name(self) -> None:
+        with tempfile.TemporaryDirectory() as root:
+            path = os.path.join(root, "rows.csv")
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write('Label,Text\nquote,"a, b ""c"""\nempty,\n')
+            self.assertEqual(read_rows(path, ("Text", "Label")), [('a, b "c"', "quote"), ("", "empty")])
+
     def test_a_file_of_lines_cannot_give_two_columns(self) -> None:
         with tempfile.TemporaryDirectory() as root:
             path = os.path.join(root, "rows.txt")
