@@ -37,11 +37,12 @@ public sealed class FineTuningTests
         var data = Labelled(ml, 600, seed: 60);
         var test = Labelled(ml, 200, seed: 61);
 
-        var fromObject = ClassifierFixture.Pipeline(ml, Options(baseModel: pretrained)).Fit(data);
-        var fromZip = ClassifierFixture.Pipeline(ml, Options(baseModelPath: zip)).Fit(data);
+        // 8 epochs: with 4 the accuracy moved with the seed from well below to just above the bound (docs/RESULTS.md).
+        var fromObject = ClassifierFixture.Pipeline(ml, Options(baseModel: pretrained, epochs: 8)).Fit(data);
+        var fromZip = ClassifierFixture.Pipeline(ml, Options(baseModelPath: zip, epochs: 8)).Fit(data);
         var accuracy = ml.MulticlassClassification.Evaluate(fromObject.Transform(test)).MicroAccuracy;
         Console.WriteLine($"fine-tuned from the pretrained masked LM: accuracy {accuracy:F3}");
-        Assert.IsGreaterThan(0.6, accuracy);
+        Assert.IsGreaterThan(0.85, accuracy, "ten generated intents; chance is 0.1");
         var a = fromObject.Transform(test).GetColumn<float[]>("Score").Take(20).SelectMany(s => s).ToArray();
         var b = fromZip.Transform(test).GetColumn<float[]>("Score").Take(20).SelectMany(s => s).ToArray();
         CollectionAssert.AreEqual(a, b, "the zip holds the same weights and tokenizer as the object");
