@@ -112,8 +112,8 @@ public class TrainingOptions
     /// <summary>
     /// The number format of the network's products while training. Default <see cref="Precision.Float32"/>.
     /// <see cref="Precision.BFloat16"/> is mixed precision: products and attention in bfloat16, while parameters,
-    /// gradients, layer norms, logits and the loss stay float32. On CPUs with AVX512-BF16 or AMX it trained the reference
-    /// network 1.6× faster than float32 with the same loss after 200 steps (docs/RESULTS.md); elsewhere it can be slower.
+    /// gradients, layer norms, logits and the loss stay float32. On CPUs with AVX512-BF16 or AMX it trains faster than
+    /// float32 with the same loss (measured in docs/RESULTS.md); on CPUs without them it can be slower.
     /// Only training is affected: the fitted model computes in float32, as it does once saved and loaded.
     /// </summary>
     public Precision Precision { get; set; } = Precision.Float32;
