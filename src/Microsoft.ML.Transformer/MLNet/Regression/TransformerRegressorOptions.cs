@@ -32,8 +32,12 @@ public sealed class TransformerRegressorOptions
     /// <summary>How texts become tokens. Default a learned 8,000-entry BPE, 128 tokens a row (both texts of a pair together).</summary>
     public TokenizerOptions Tokenizer { get; set; } = new();
 
-    /// <summary>How the network is trained. Defaults: see <see cref="TrainingOptions"/>; this trainer sets 10 epochs and learning rate 5e-4.</summary>
-    public TrainingOptions Training { get; set; } = new() { Epochs = 10, LearningRate = 5e-4, WarmupSteps = 200 };
+    /// <summary>
+    /// How the network is trained. Defaults: see <see cref="TrainingOptions"/>; this trainer sets 10 epochs and learning
+    /// rate 5e-4 (warm-up: a share of the run, see <see cref="TrainingOptions.WarmupSteps"/>, so that a small data set's
+    /// short run is not spent warming up).
+    /// </summary>
+    public TrainingOptions Training { get; set; } = new() { Epochs = 10, LearningRate = 5e-4 };
 
     /// <summary>How hidden states become one vector per row. Default <see cref="Pooling.Mean"/>.</summary>
     public Pooling Pooling { get; set; } = Pooling.Mean;
