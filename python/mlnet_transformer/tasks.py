@@ -12,6 +12,7 @@ from torch import nn
 
 from .examples import Batch, Example, collate
 from .folder import ModelFolder
+from .generation import greedy
 from .objectives import CausalLanguageModelling, MaskedLanguageModelling, Objective, SpanCorruption
 from .supervised import Classification, SequenceToSequence
 from .tokenizer import Tokenizer
@@ -71,9 +72,20 @@ class ObjectiveLoss(nn.Module):
         return self.objective.losses(self.network, Batch(ids, padding, labels, decoder_input, decoder_padding))  # type: ignore[arg-type]
 
 
-def row_scores(task: Task, network: nn.Module, rows: Sequence[Tuple[str, ...]]) -> Dict[str, torch.Tensor]:
-    """What the library's scoring of the component computes for each row: class logits, or the mean NLL of its targets."""
+def row_scores(task: Task, network: nn.Module, rows: Sequence[Tuple[str, ...]], decoding=None) -> Dict[str, torch.Tensor]:
+    """What the library's scoring of the component computes for each row: class logits, or the mean NLL of its targets
+    (and, for a generator whose decoding is plain greedy, the greedy ids, -1 after the end, and their log-probability)."""
     objective = task.objective
+    scores = {}
+    if isinstance(objective, SequenceToSequence) and _plain_greedy(decoding):
+        max_new = int(decoding["MaxNewTokens"])
+        ids = torch.full((len(rows), max_new), -1, dtype=torch.int64)
+        log_probabilities = []
+        for index, row in enumerate(rows):
+            generated, log_probability = greedy(network, objective, row[0], max_new)  # type: ignore[arg-type]
+            ids[index, : len(generated)] = torch.tensor(generated, dtype=torch.int64)
+            log_probabilities.append(log_probability)
+        scores = {"generated": ids, "log_probability": torch.tensor(log_probabilities, dtype=torch.float32)}
     with torch.no_grad():
         if isinstance(objective, Classification):
             return {"logits": torch.cat([network(*_inputs(collate([Example(0, objective.encode(row[0]), [0])]))) for row in rows])}
@@ -88,7 +100,12 @@ def row_scores(task: Task, network: nn.Module, rows: Sequence[Tuple[str, ...]]) 
                 continue
             nll = objective.losses(network, collate(examples)).double()  # type: ignore[arg-type]
             losses.append((nll.sum() / nll.numel()).item())
-        return {"loss": torch.tensor(losses, dtype=torch.float32)}
+        return {"loss": torch.tensor(losses, dtype=torch.float32), **scores}
+
+
+def _plain_greedy(decoding) -> bool:
+    return bool(decoding) and decoding.get("Strategy") == "Greedy" and decoding.get("RepetitionPenalty") == 1.0 \
+        and not decoding.get("NoRepeatNgramSize") and not decoding.get("StopSequences")
 
 
 def _inputs(batch: Batch):

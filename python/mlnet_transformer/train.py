@@ -115,7 +115,7 @@ def main() -> None:
         if args.output:
             save_folder(folder, args.output)
         if args.scores:
-            write(args.scores, row_scores(task, model, rows))
+            write(args.scores, row_scores(task, model, rows, folder.config.get("Decoding")))
     if world > 1:
         dist.destroy_process_group()
 

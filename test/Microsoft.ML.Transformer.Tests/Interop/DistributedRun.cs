@@ -17,7 +17,9 @@ internal static class DistributedRun
     /// <param name="Tensors">Gradient tensors compared.</param>
     /// <param name="Folder">The folder the 2-process run wrote.</param>
     /// <param name="Scores">PyTorch's score of every row after training.</param>
-    public sealed record Outcome(double Difference, double Largest, int Tensors, string Folder, Dictionary<string, float[]> Scores);
+    /// <param name="Ids">PyTorch's integer outputs of every row (a generator's greedy ids).</param>
+    public sealed record Outcome(double Difference, double Largest, int Tensors, string Folder, Dictionary<string, float[]> Scores,
+        Dictionary<string, long[]> Ids);
 
     /// <summary>
     /// Trains <paramref name="steps"/> steps as a 2-process job (its first step's gradients, the trained folder and its
@@ -35,7 +37,7 @@ internal static class DistributedRun
         CollectionAssert.AreEquivalent(single.Keys.ToArray(), distributed.Keys.ToArray());
         double largest = single.Values.Max(g => g.Max(MathF.Abs));
         double difference = single.Keys.Max(k => single[k].Zip(distributed[k]).Max(p => Math.Abs(p.First - p.Second)));
-        return new Outcome(difference, largest, single.Count, trained, Floats(scores));
+        return new Outcome(difference, largest, single.Count, trained, Floats(scores), Longs(scores));
     }
 
     /// <summary>Prints the gradient figure and asserts the 2-process gradients equal the single process's.</summary>
@@ -47,11 +49,14 @@ internal static class DistributedRun
     }
 
     /// <summary>The float32 tensors of a safetensors file, flattened, by name.</summary>
-    public static Dictionary<string, float[]> Floats(string path)
-    {
-        var (tensors, _) = SafeTensorsFile.Read(File.ReadAllBytes(path), Path.GetFileName(path));
-        return tensors.ToDictionary(t => t.Name, t => MemoryMarshal.Cast<byte, float>(t.Data).ToArray());
-    }
+    public static Dictionary<string, float[]> Floats(string path) => Read(path).Where(t => t.DType == "F32")
+        .ToDictionary(t => t.Name, t => MemoryMarshal.Cast<byte, float>(t.Data).ToArray());
+
+    /// <summary>The int64 tensors of a safetensors file, flattened, by name.</summary>
+    public static Dictionary<string, long[]> Longs(string path) => Read(path).Where(t => t.DType == "I64")
+        .ToDictionary(t => t.Name, t => MemoryMarshal.Cast<byte, long>(t.Data).ToArray());
+
+    private static IEnumerable<SafeTensor> Read(string path) => SafeTensorsFile.Read(File.ReadAllBytes(path), Path.GetFileName(path)).Tensors;
 
     /// <summary>
     /// Every parameter drawn from N(0, std²) (norm gains around 1): a network whose predictions depend strongly on its

@@ -4,6 +4,7 @@ using Microsoft.ML.Transformer.Generation;
 using Microsoft.ML.Transformer.MLNet;
 using Microsoft.ML.Transformer.MLNet.Generation;
 using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tests.Generation;
 using Microsoft.ML.Transformer.Tokenization;
 
 namespace Microsoft.ML.Transformer.Tests.Interop;
@@ -42,10 +43,10 @@ public sealed class PythonSequenceToSequenceTests
         };
         var network = new EncoderDecoderModel(options);
         DistributedRun.Randomize(network, seed: 4, std: 0.2);
-        var settings = new GeneratorSettings("Source", "Target", "Generated", null, SourceMaxLength: 24, TargetMaxLength: 20,
+        var settings = new GeneratorSettings("Source", "Target", "Output", "LogProbability", SourceMaxLength: 24, TargetMaxLength: 20,
             TruncationSide.KeepHead, ScoringBatchSize: 8);
         string model = Path.Combine(root, "start"), data = Path.Combine(root, "pairs.tsv");
-        TransformerModelFolder.Export(new TextGenerationTransformer(ml, network, tokenizer, settings, new DecodingOptions()), model);
+        TransformerModelFolder.Export(new TextGenerationTransformer(ml, network, tokenizer, settings, new DecodingOptions { MaxNewTokens = MaxNewTokens }), model);
         // The target is the source's words reversed; some sources are longer than SourceMaxLength and get cut.
         var pairs = texts.Select(t => (Source: t, Target: string.Join(' ', t.Split(' ').Reverse()))).ToArray();
         File.WriteAllLines(data, pairs.Select(p => p.Source + "\t" + p.Target).Prepend("Source\tTarget"));
@@ -62,7 +63,29 @@ public sealed class PythonSequenceToSequenceTests
         Console.WriteLine($"RESULT ddp-import objective={kind} rows={pairs.Length} max_abs_loss_difference={scoreDifference:E2} max_change_from_training={changed:E2}");
         Assert.IsGreaterThan(1e-2, changed, "training must have changed the losses");
         Assert.IsLessThanOrEqualTo(1e-4, scoreDifference);
+
+        // Greedy generation: ML.NET's text is the library's decoding of PyTorch's ids, with the same log-probability.
+        var imported = TransformerModelFolder.Import(ml, trained);
+        var view = ml.Data.LoadFromEnumerable(pairs.Select(p => new TextGeneratorFixture.Pair { Source = p.Source, Target = p.Target }));
+        var generated = TextGeneratorFixture.Generate(ml, imported, view);
+        var source = (INetworkSource)imported;
+        long[] ids = run.Ids["generated"];
+        float[] logProbabilities = scores["log_probability"];
+        double logProbabilityDifference = 0;
+        int tokens = 0;
+        for (int i = 0; i < pairs.Length; i++)
+        {
+            int[] row = [.. ids.Skip(i * MaxNewTokens).Take(MaxNewTokens).TakeWhile(id => id >= 0).Select(id => (int)id)];
+            tokens += row.Length;
+            Assert.AreEqual(source.Tokenizer.Decode(row), generated[i].Output, $"row {i}");
+            logProbabilityDifference = Math.Max(logProbabilityDifference, Math.Abs(generated[i].LogProbability - logProbabilities[i]));
+        }
+        Console.WriteLine($"RESULT ddp-generate objective={kind} rows={pairs.Length} tokens={tokens} same_text=true max_abs_log_probability_difference={logProbabilityDifference:E2}");
+        Assert.IsGreaterThan(pairs.Length, tokens, "the generator must generate something");
+        Assert.IsLessThanOrEqualTo(1e-3, logProbabilityDifference);
     }
+
+    private const int MaxNewTokens = 12;
 
     // The library's teacher-forcing loss of each row on its own (what its generator trains on and reports).
     private static float[] Losses(ITransformer imported, (string Source, string Target)[] pairs)
