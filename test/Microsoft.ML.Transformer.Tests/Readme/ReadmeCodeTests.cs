@@ -23,6 +23,16 @@ public sealed class ReadmeCodeTests
     }
 
     [TestMethod]
+    public void EveryStatementOfThePackageReadmeRunsInTheExamplesTests()
+    {
+        // docs/PACKAGE.md is the package's readme on the feed: its example must run as the README's do.
+        var statements = CSharpLines.Statements(Markdown.FencedLines("docs/PACKAGE.md", "csharp"));
+        Assert.IsGreaterThan(3, statements.Count, "docs/PACKAGE.md's ```csharp block was not found");
+        var missing = CSharpLines.Missing(statements, Markdown.Read(ExamplesFile));
+        Assert.IsEmpty(missing, $"docs/PACKAGE.md lines that {ExamplesFile} does not run:\n" + string.Join("\n", missing));
+    }
+
+    [TestMethod]
     public void TheExamplesCompileWithExactlyTheReadmeUsings()
     {
         string[] source = Markdown.Read(ExamplesFile);

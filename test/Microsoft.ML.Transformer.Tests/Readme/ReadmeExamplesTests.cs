@@ -63,6 +63,24 @@ public sealed class ReadmeExamplesTests
         Assert.IsTrue(File.Exists(Path.Combine(Folder, "intents.zip")));
     }
 
+    /// <summary>docs/PACKAGE.md's "A first classifier" (the package's readme on the feed), as written there.</summary>
+    [TestMethod]
+    public void PackageReadme_AFirstClassifier_TrainsAndSaves()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView train = ReadmeData.Requests(ml, 20, seed: 1);   // not in the README
+        var model = ml.Transforms.Conversion.MapValueToKey("Label", "Intent")
+            .Append(ml.MulticlassClassification.Trainers.TransformerClassifier(labelColumnName: "Label", textColumnName: "Text", epochs: 10))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedIntent", "PredictedLabel"))
+            .Fit(train);
+        ml.Model.Save(model, train.Schema, "intents.zip");
+
+        var loaded = new MLContext(seed: 2).Model.Load(Path.Combine(Folder, "intents.zip"), out _);   // not in the README
+        var intents = Microsoft.ML.Data.ColumnCursorExtensions.GetColumn<string>(loaded.Transform(train), "PredictedIntent").ToArray();
+        Assert.AreEqual(20, intents.Length, "every row is scored by the saved model");
+        Assert.IsTrue(intents.All(i => !string.IsNullOrEmpty(i)), "predicted keys map back to intent names");
+    }
+
     /// <summary>"Score a pair of texts", with the simple overload and its default network (one batch of pairs: ten steps).</summary>
     [TestMethod]
     public void ScoreAPairOfTexts_TrainsAndEvaluates()
