@@ -1,8 +1,8 @@
-"""The library's supervised objectives: classification ([CLS] text [SEP] -> class) and sequence-to-sequence with
+"""The library's supervised objectives: classification ([CLS] text [SEP], or [CLS] a [SEP] b [SEP] -> class) and sequence-to-sequence with
 teacher forcing (encoder "source [EOS]", decoder "[BOS] target", labels "target [EOS]"; a decoder-only generator reads
 "[BOS] source [SEP] target" and is scored on the target only). Rows are (text, label) or (source, target) pairs."""
 
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -19,6 +19,15 @@ def cut(ids: List[int], keep: int, side: str) -> List[int]:
     return ids if len(ids) <= keep else (ids[:keep] if side == "KeepHead" else ids[len(ids) - keep:])
 
 
+def pair_budget(a: int, b: int, budget: int) -> Tuple[int, int]:
+    """Longest first: the longer text gives up ids until both fit; the shorter one is cut only if it must."""
+    if a + b <= budget:
+        return a, b
+    if min(a, b) <= budget // 2:
+        return (a, budget - a) if a < b else (budget - b, b)
+    return budget - budget // 2, budget // 2
+
+
 class Classification:
     """[CLS] text [SEP], the text cut to max_length - 2 ids; the loss is cross-entropy over the model's class logits."""
 
@@ -28,16 +37,23 @@ class Classification:
         self.label_smoothing = label_smoothing
         self.classes = {name: index for index, name in enumerate(classes)}
 
-    def encode(self, text: str) -> List[int]:
-        keep = self.max_length - 2
-        ids = self.tokenizer.encode_bounded(text, keep + 1, self.truncation)
-        return [CLASSIFICATION, *cut(ids, keep, self.truncation), SEPARATOR]
+    def encode(self, text: str, second: Optional[str] = None) -> List[int]:
+        """[CLS] a [SEP], or for a pair [CLS] a [SEP] b [SEP] with the longer text cut first."""
+        side = self.truncation
+        if second is None:
+            keep = self.max_length - 2
+            return [CLASSIFICATION, *cut(self.tokenizer.encode_bounded(text, keep + 1, side), keep, side), SEPARATOR]
+        budget = self.max_length - 3
+        a, b = (self.tokenizer.encode_bounded(t, budget + 1, side) for t in (text, second))
+        keep_a, keep_b = pair_budget(len(a), len(b), budget)
+        return [CLASSIFICATION, *cut(a, keep_a, side), SEPARATOR, *cut(b, keep_b, side), SEPARATOR]
 
-    def training_examples(self, rows: Sequence[Pair], seed: int) -> List[Example]:
-        unknown = sorted({label for _, label in rows if label not in self.classes})
+    def training_examples(self, rows: Sequence[Tuple[str, ...]], seed: int) -> List[Example]:
+        """Rows are (text, label) or (text, second text, label)."""
+        unknown = sorted({row[-1] for row in rows if row[-1] not in self.classes})
         if unknown:
             raise ValueError(f"labels not among the model's classes {list(self.classes)}: {unknown[:5]}")
-        return [Example(row, self.encode(text), [self.classes[label]]) for row, (text, label) in enumerate(rows)]
+        return [Example(index, self.encode(*row[:-1]), [self.classes[row[-1]]]) for index, row in enumerate(rows)]
 
     def losses(self, model: ClassifierModel, batch: Batch) -> torch.Tensor:
         return F.cross_entropy(model(batch.ids, batch.padding), batch.labels[:, 0], reduction="none",

@@ -37,10 +37,9 @@ def task_for(folder: ModelFolder, tokenizer: Tokenizer, args: argparse.Namespace
     config, settings = folder.config, folder.config["Settings"]  # type: ignore[index]
     component, smoothing = config["Component"], args.label_smoothing
     if component == "TextClassifier":
-        if settings.get("SecondTextColumn"):
-            raise ValueError("the Python trainer reads one text per row; this classifier reads text pairs")
         objective: Learner = Classification(tokenizer, settings["MaxLength"], settings["Truncation"], config["ClassNames"], smoothing)
-        return Task(objective, (args.text_column or settings["TextColumn"], args.label_column or "Label"))
+        texts = (args.text_column or settings["TextColumn"],) + ((settings["SecondTextColumn"],) if settings.get("SecondTextColumn") else ())
+        return Task(objective, (*texts, args.label_column or "Label"))
     if component == "TextGenerator":
         objective = SequenceToSequence(tokenizer, settings["SourceMaxLength"], settings["TargetMaxLength"], settings["Truncation"],
                                        folder.network.has_encoder, smoothing)
@@ -88,7 +87,8 @@ def row_scores(task: Task, network: nn.Module, rows: Sequence[Tuple[str, ...]], 
         scores = {"generated": ids, "log_probability": torch.tensor(log_probabilities, dtype=torch.float32)}
     with torch.no_grad():
         if isinstance(objective, Classification):
-            return {"logits": torch.cat([network(*_inputs(collate([Example(0, objective.encode(row[0]), [0])]))) for row in rows])}
+            # Rows end with their label; the texts before it are the input.
+            return {"logits": torch.cat([network(*_inputs(collate([Example(0, objective.encode(*row[:-1]), [0])]))) for row in rows])}
         losses = []
         for index, row in enumerate(rows):
             if isinstance(objective, SequenceToSequence):

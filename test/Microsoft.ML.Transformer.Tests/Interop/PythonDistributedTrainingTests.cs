@@ -18,6 +18,8 @@ public sealed class PythonDistributedTrainingTests
     private sealed class Row
     {
         public string Text { get; set; } = "";
+
+        public string Second { get; set; } = "";
     }
 
     private sealed class Scores
@@ -26,38 +28,45 @@ public sealed class PythonDistributedTrainingTests
     }
 
     [TestMethod]
-    public void TwoProcessGradientsEqualOneProcessAndTheResultScoresInMLNetAsInPyTorch()
+    public void TwoProcessGradientsEqualOneProcessAndTheResultScoresInMLNetAsInPyTorch() => Check(pairs: false);
+
+    [TestMethod]
+    public void TextPairsAreCutAndScoredAsTheLibraryDoes() => Check(pairs: true);
+
+    private static void Check(bool pairs)
     {
         if (PythonMirror.Missing is { } why) Assert.Inconclusive(why);
         string root = TestPaths.NewTempDir();
         var ml = new MLContext(1);
         string model = Path.Combine(root, "start"), data = Path.Combine(root, "rows.tsv");
         var rows = Rows(96, seed: 3);
-        TransformerModelFolder.Export(RandomClassifier(ml, rows.Select(r => r.Text)), model);
-        File.WriteAllLines(data, rows.Select(r => r.Text + "\t" + r.Label).Prepend("Text\tLabel"));
+        var seconds = Rows(96, seed: 4).Select(r => r.Text).ToArray();
+        TransformerModelFolder.Export(RandomClassifier(ml, rows.Select(r => r.Text), pairs ? "Second" : null), model);
+        File.WriteAllLines(data, rows.Select((r, i) => r.Text + "\t" + seconds[i] + "\t" + r.Label).Prepend("Text\tSecond\tLabel"));
 
+        string objective = pairs ? "classification-pairs" : "classification";
         var run = DistributedRun.Run(root, model, data, steps: 12, "--batch-size", "16");
-        DistributedRun.AssertSameGradients(run, "classification");
-        var (trained, scores) = (run.Folder, run.Scores);
-        var imported = TransformerModelFolder.Import(ml, trained);
+        DistributedRun.AssertSameGradients(run, objective);
+        var imported = TransformerModelFolder.Import(ml, run.Folder);
         var engine = ml.Model.CreatePredictionEngine<Row, Scores>(imported);
-        float[] logits = scores["logits"];
+        float[] logits = run.Scores["logits"];
         double scoreDifference = 0, changed = 0;
         var original = ml.Model.CreatePredictionEngine<Row, Scores>(TransformerModelFolder.Import(ml, model));
         for (int i = 0; i < rows.Length; i++)
         {
-            float[] mlnet = engine.Predict(new Row { Text = rows[i].Text }).Score;
+            var row = new Row { Text = rows[i].Text, Second = seconds[i] };
+            float[] mlnet = engine.Predict(row).Score;
             double[] pytorch = Softmax(logits.AsSpan(i * Classes.Length, Classes.Length));
             scoreDifference = Math.Max(scoreDifference, mlnet.Zip(pytorch).Max(p => Math.Abs(p.First - p.Second)));
-            changed = Math.Max(changed, mlnet.Zip(original.Predict(new Row { Text = rows[i].Text }).Score).Max(p => Math.Abs(p.First - p.Second)));
+            changed = Math.Max(changed, mlnet.Zip(original.Predict(row).Score).Max(p => Math.Abs(p.First - p.Second)));
         }
-        Console.WriteLine($"RESULT ddp-import objective=classification rows={rows.Length} max_abs_score_difference={scoreDifference:E2} max_change_from_training={changed:E2}");
+        Console.WriteLine($"RESULT ddp-import objective={objective} rows={rows.Length} max_abs_score_difference={scoreDifference:E2} max_change_from_training={changed:E2}");
         Assert.IsGreaterThan(1e-3, changed, "training must have changed the scores");
         Assert.IsLessThanOrEqualTo(1e-5, scoreDifference);
     }
 
     // A learned BPE, and inputs of 12 tokens keeping the tail: many rows are cut, as the Python side must cut them too.
-    private static TextClassificationTransformer RandomClassifier(MLContext ml, IEnumerable<string> texts)
+    private static TextClassificationTransformer RandomClassifier(MLContext ml, IEnumerable<string> texts, string? secondColumn)
     {
         torch.manual_seed(7);
         var tokenizer = TextTokenizer.Learn(texts, vocabularySize: 300, sampleRows: 100, seed: 1);
@@ -68,7 +77,7 @@ public sealed class PythonDistributedTrainingTests
         };
         var classifier = new ClassifierModel(new EncoderDecoderModel(options), Classes.Length, Pooling.Mean, dropout: 0);
         return new TextClassificationTransformer(ml, classifier, tokenizer, new ClassLabels(Classes, binary: false),
-            new ClassifierSettings("Text", null, 12, TruncationSide.KeepTail, 8));
+            new ClassifierSettings("Text", secondColumn, 12, TruncationSide.KeepTail, 8));
     }
 
     // Short texts of words typical of their class.
