@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the Python mirror (python/mlnet_transformer) and its tests need: Python 3 with PyTorch, from the
 # distribution's packages (Debian: python3-torch). Called by build/setup.sh --python; idempotent.
+# The ONNX export (mlnet_transformer.onnx_export) needs nothing more: torch 1.13's exporter writes the graph itself and
+# never imports the `onnx` package (python3-onnx), so that package is not installed.
 set -euo pipefail
 
 say() { printf 'setup-python: %s\n' "$*"; }

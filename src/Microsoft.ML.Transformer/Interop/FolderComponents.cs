@@ -63,7 +63,7 @@ internal static class FolderComponents
         {
             case ComponentKind.TextClassifier:
                 var labels = new ClassLabels(ClassNames(config), config.Binary ?? throw Missing(config, nameof(FolderConfig.Binary)));
-                var classifier = Checked(Settings<ClassifierSettings>(config), (s, w) => s.Save(w), ClassifierSettings.Load);
+                var classifier = ClassifierSettingsOf(config);
                 return new TextClassificationTransformer(env, (ClassifierModel)weights, tokenizer, labels, classifier);
             case ComponentKind.TextGenerator:
                 var generator = Checked(Settings<GeneratorSettings>(config), (s, w) => s.Save(w), GeneratorSettings.Load);
@@ -73,7 +73,7 @@ internal static class FolderComponents
                 var pretraining = Checked(Settings<PretrainingSettings>(config), (s, w) => s.Save(w), PretrainingSettings.Load);
                 return new TextPretrainingTransformer(env, (EncoderDecoderModel)weights, tokenizer, pretraining);
             case ComponentKind.TextEmbedding:
-                var embedding = Checked(Settings<EmbeddingSettings>(config), (s, w) => s.Save(w), EmbeddingSettings.Load);
+                var embedding = EmbeddingSettingsOf(config);
                 var network = (EncoderDecoderModel)weights;
                 using (var channel = env.Register(nameof(TextEmbeddingTransformer)).Start("Import"))
                 {
@@ -85,6 +85,14 @@ internal static class FolderComponents
                 throw new InvalidDataException($"The model folder holds an unknown component ({config.Component}).");
         }
     }
+
+    /// <summary>A classifier folder's settings, as its zip loader accepts them.</summary>
+    public static ClassifierSettings ClassifierSettingsOf(FolderConfig config) =>
+        Checked(Settings<ClassifierSettings>(config), (s, w) => s.Save(w), ClassifierSettings.Load);
+
+    /// <summary>An embedding folder's settings, as its zip loader accepts them.</summary>
+    public static EmbeddingSettings EmbeddingSettingsOf(FolderConfig config) =>
+        Checked(Settings<EmbeddingSettings>(config), (s, w) => s.Save(w), EmbeddingSettings.Load);
 
     private static string[] ClassNames(FolderConfig config) =>
         config.ClassNames is { Length: >= 2 } names ? names

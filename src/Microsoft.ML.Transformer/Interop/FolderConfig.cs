@@ -80,6 +80,35 @@ internal sealed record FolderConfig
     }
 
     /// <summary>
+    /// Opens the model folder <paramref name="folder"/>: it must exist and hold a config.json of this format.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="InvalidDataException">It has no config.json, or one of another format or version.</exception>
+    public static FolderConfig Open(string folder)
+    {
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"The model folder '{folder}' does not exist.");
+        string path = Path.Combine(folder, FileName);
+        if (!File.Exists(path))
+            throw new InvalidDataException($"'{folder}' is not a model folder: it has no {FileName}.");
+        return Read(path);
+    }
+
+    /// <summary>The bytes of the folder's file <paramref name="name"/>, after checking them against their SHA-256 in <see cref="Files"/>.</summary>
+    public byte[] ReadChecked(string folder, string name)
+    {
+        if (!Files.TryGetValue(name, out string? digest))
+            throw new InvalidDataException($"The model folder's {FileName} lists no digest for '{name}'.");
+        string path = Path.Combine(folder, name);
+        if (!File.Exists(path))
+            throw new InvalidDataException($"The model folder '{folder}' has no '{name}'.");
+        byte[] bytes = File.ReadAllBytes(path);
+        if (!string.Equals(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), digest, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException($"The model folder's '{name}' does not match its SHA-256 in {FileName} (the file was altered or damaged).");
+        return bytes;
+    }
+
+    /// <summary>
     /// Reads config.json, checking the format name and version before anything else, so that a folder of another
     /// format or library version is named as such rather than failing on a field.
     /// </summary>

@@ -101,25 +101,8 @@ public static class TransformerModelFolder
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentException.ThrowIfNullOrEmpty(folder);
-        if (!Directory.Exists(folder))
-            throw new DirectoryNotFoundException($"The model folder '{folder}' does not exist.");
-        string configPath = Path.Combine(folder, FolderConfig.FileName);
-        if (!File.Exists(configPath))
-            throw new InvalidDataException($"'{folder}' is not a model folder: it has no {FolderConfig.FileName}.");
-        var config = FolderConfig.Read(configPath);
-
-        byte[] ReadChecked(string name)
-        {
-            if (!config.Files.TryGetValue(name, out string? digest))
-                throw new InvalidDataException($"The model folder's {FolderConfig.FileName} lists no digest for '{name}'.");
-            string path = Path.Combine(folder, name);
-            if (!File.Exists(path))
-                throw new InvalidDataException($"The model folder '{folder}' has no '{name}'.");
-            byte[] bytes = File.ReadAllBytes(path);
-            if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), digest, StringComparison.OrdinalIgnoreCase))
-                throw new InvalidDataException($"The model folder's '{name}' does not match its SHA-256 in {FolderConfig.FileName} (the file was altered or damaged).");
-            return bytes;
-        }
+        var config = FolderConfig.Open(folder);
+        byte[] ReadChecked(string name) => config.ReadChecked(folder, name);
 
         ModelOptions options;
         try

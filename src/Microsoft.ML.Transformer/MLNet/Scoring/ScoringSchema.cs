@@ -47,7 +47,7 @@ internal static class ScoringSchema
 
     /// <summary>
     /// A getter that hands out one output value of the current row, converting from the scorer's representation
-    /// (float[] for a vector of Single, string[] for a vector of text).
+    /// (float[] for a vector of Single, long[] for a vector of Int64, string[] for a vector of text).
     /// </summary>
     public static Delegate OutputGetter(DataViewType type, Func<object> current)
     {
@@ -58,6 +58,13 @@ internal static class ScoringSchema
                 var src = (string[])current();
                 var editor = VBufferEditor.Create(ref dst, src.Length);
                 for (int i = 0; i < src.Length; i++) editor.Values[i] = src[i].AsMemory();
+                dst = editor.Commit();
+            }),
+            VectorDataViewType { ItemType: NumberDataViewType n } when n.RawType == typeof(long) => (ValueGetter<VBuffer<long>>)((ref VBuffer<long> dst) =>
+            {
+                var src = (long[])current();
+                var editor = VBufferEditor.Create(ref dst, src.Length);
+                src.AsSpan().CopyTo(editor.Values);
                 dst = editor.Commit();
             }),
             VectorDataViewType => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>

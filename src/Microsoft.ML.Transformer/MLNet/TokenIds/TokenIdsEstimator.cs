@@ -1,0 +1,46 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.MLNet.Scoring;
+using Microsoft.ML.Transformer.Tokenization;
+
+namespace Microsoft.ML.Transformer.MLNet.TokenIds;
+
+/// <summary>
+/// Builds a <see cref="TokenIdsTransformer"/> from a model folder's tokenizer and settings. Nothing is learned:
+/// <c>Fit</c> checks the text columns. Created through <c>Transforms.Text.TransformerTokenIds</c>.
+/// </summary>
+public sealed class TokenIdsEstimator : IEstimator<TokenIdsTransformer>
+{
+    private readonly IHost _host;
+    private readonly TextTokenizer _tokenizer;
+    private readonly TokenIdsSettings _settings;
+
+    internal TokenIdsEstimator(IHostEnvironment env, TokenIdsOptions options)
+    {
+        _host = (env ?? throw new ArgumentNullException(nameof(env))).Register(nameof(TokenIdsEstimator));
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        (_tokenizer, _settings) = TokenIdsSettings.FromFolder(options.ModelFolder!, options);
+    }
+
+    /// <summary>The input schema plus the token-id and attention-mask columns (variable-length vectors of <c>Int64</c>).</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        _host.CheckValue(inputSchema, nameof(inputSchema));
+        foreach (string column in _settings.InputColumns)
+            ScoringSchema.CheckTextColumn(inputSchema, column);
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        foreach (string name in new[] { _settings.IdsColumn, _settings.MaskColumn })
+            columns[name] = new SchemaShape.Column(name, SchemaShape.Column.VectorKind.VariableVector, NumberDataViewType.Int64, false);
+        return new SchemaShape(columns.Values);
+    }
+
+    /// <summary>Checks that <paramref name="input"/> has the text columns and builds the transformer; reads no rows.</summary>
+    public TokenIdsTransformer Fit(IDataView input)
+    {
+        _host.CheckValue(input, nameof(input));
+        foreach (string column in _settings.InputColumns)
+            ScoringSchema.CheckTextColumn(input.Schema, column);
+        return new TokenIdsTransformer(_host, _tokenizer, _settings);
+    }
+}

@@ -1,0 +1,52 @@
+namespace Microsoft.ML.Transformer.MLNet.TokenIds;
+
+/// <summary>
+/// Everything the token-id transform can be told. The simple catalog overload sets the model folder and the text
+/// column; this class holds every option, each default defined here, once.
+/// </summary>
+public sealed class TokenIdsOptions
+{
+    /// <summary>The default name of the token-id column, the input name of an exported ONNX graph.</summary>
+    public const string DefaultTokenIdsColumnName = "input_ids";
+
+    /// <summary>The default name of the attention-mask column, the input name of an exported ONNX graph.</summary>
+    public const string DefaultAttentionMaskColumnName = "attention_mask";
+
+    /// <summary>
+    /// The model folder (written by <c>TransformerModelFolder.Export</c>) of a text classifier or an embedding
+    /// transform: its tokenizer, text layout, maximum length and truncation side are used. Required.
+    /// </summary>
+    public string? ModelFolder { get; set; }
+
+    /// <summary>The text column to read. Default: the text column the folder's component was fitted on.</summary>
+    public string? TextColumnName { get; set; }
+
+    /// <summary>
+    /// The second text column of a sentence-pair classifier (<c>[CLS] a [SEP] b [SEP]</c>). Default: the folder's
+    /// second column; a folder of a one-text component reads one column only.
+    /// </summary>
+    public string? SecondTextColumnName { get; set; }
+
+    /// <summary>The added column of token ids, a variable-length vector of <c>Int64</c>. Default "input_ids".</summary>
+    public string TokenIdsColumnName { get; set; } = DefaultTokenIdsColumnName;
+
+    /// <summary>The added attention mask, a vector of <c>Int64</c> ones as long as the ids. Default "attention_mask".</summary>
+    public string AttentionMaskColumnName { get; set; } = DefaultAttentionMaskColumnName;
+
+    /// <summary>Rows tokenized together by <c>Transform</c>. Default 64.</summary>
+    public int BatchSize { get; set; } = 64;
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ModelFolder))
+            throw new ArgumentException("ModelFolder must name a model folder (written by TransformerModelFolder.Export); found none.", nameof(ModelFolder));
+        if (string.IsNullOrWhiteSpace(TokenIdsColumnName))
+            throw new ArgumentException("TokenIdsColumnName must not be empty.", nameof(TokenIdsColumnName));
+        if (string.IsNullOrWhiteSpace(AttentionMaskColumnName))
+            throw new ArgumentException("AttentionMaskColumnName must not be empty.", nameof(AttentionMaskColumnName));
+        if (TokenIdsColumnName == AttentionMaskColumnName)
+            throw new ArgumentException($"TokenIdsColumnName and AttentionMaskColumnName are both '{TokenIdsColumnName}'; they must differ.", nameof(AttentionMaskColumnName));
+        if (BatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
+    }
+}

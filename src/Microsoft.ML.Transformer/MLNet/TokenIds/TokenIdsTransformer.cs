@@ -1,0 +1,79 @@
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.MLNet.Persistence;
+using Microsoft.ML.Transformer.MLNet.Scoring;
+using Microsoft.ML.Transformer.MLNet.TokenIds;
+using Microsoft.ML.Transformer.Tokenization;
+
+[assembly: LoadableClass(typeof(TokenIdsTransformer), null, typeof(SignatureLoadModel),
+    "Transformer token ids", TokenIdsTransformer.LoaderSignature)]
+
+namespace Microsoft.ML.Transformer.MLNet.TokenIds;
+
+/// <summary>
+/// A fitted token-id transform: adds the token ids of a text (or a text pair) and an attention mask, as variable-length
+/// vectors of <c>Int64</c>, exactly as the exported component tokenized its input. It is the step in front of
+/// <c>ApplyOnnxModel</c> for a graph exported from a model folder (python/mlnet_transformer/onnx_export.py), and it
+/// never loads libtorch. Saves its tokenizer and settings into the model zip.
+/// </summary>
+public sealed class TokenIdsTransformer : TextModelTransformerBase
+{
+    internal const string LoaderSignature = "TxfTokenIds";
+
+    private readonly TextTokenizer _tokenizer;
+    private readonly TokenIdsSettings _settings;
+    private readonly TokenIdsScorer _scorer;
+
+    internal TokenIdsTransformer(IHostEnvironment env, TextTokenizer tokenizer, TokenIdsSettings settings)
+        : base(env, nameof(TokenIdsTransformer))
+    {
+        (_tokenizer, _settings) = (tokenizer, settings);
+        _scorer = new TokenIdsScorer(tokenizer, settings);
+    }
+
+    /// <summary>The text columns read, in order (two for a sentence-pair classifier).</summary>
+    public IReadOnlyList<string> InputColumnNames => _settings.InputColumns;
+
+    /// <summary>The most ids per row, special tokens included (the exported component's).</summary>
+    public int MaxLength => _settings.MaxLength;
+
+    private protected override ITextBatchScorer Scorer => _scorer;
+
+    private static VersionInfo GetVersionInfo() => new(
+        modelSignature: "TXFTOKID",
+        verWrittenCur: 0x00010001,
+        verReadableCur: 0x00010001,
+        verWeCanReadBack: 0x00010001,
+        loaderSignature: LoaderSignature,
+        loaderAssemblyName: typeof(TokenIdsTransformer).Assembly.FullName);
+
+    // Format (version 1.1), main stream: settings; then the checked entry Tokenizer.bin (its length and SHA-256).
+    private protected override void SaveModel(ModelSaveContext ctx)
+    {
+        ctx.SetVersionInfo(GetVersionInfo());
+        _settings.Save(ctx.Writer);
+        CheckedEntries.Save(ctx, TokenizerEntry, _tokenizer.ToBytes());
+    }
+
+    private const string TokenizerEntry = "Tokenizer.bin";
+
+    // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
+    private static TokenIdsTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);
+
+    private static TokenIdsTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        ctx.CheckAtModel(GetVersionInfo());
+        var settings = TokenIdsSettings.Load(ctx.Reader);
+        byte[] bytes = CheckedEntries.Load(ctx, TokenizerEntry);
+        TextTokenizer tokenizer;
+        try
+        {
+            tokenizer = TextTokenizer.FromBytes(bytes);
+        }
+        catch (Exception e) when (e is not InvalidDataException)
+        {
+            throw new InvalidDataException($"The token-id transform's tokenizer ({TokenizerEntry}) could not be read: " + e.Message, e);
+        }
+        return new TokenIdsTransformer(env, tokenizer, settings);
+    }
+}

@@ -1,0 +1,144 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Transformer.Batching;
+using Microsoft.ML.Transformer.MLNet.Classification;
+using Microsoft.ML.Transformer.MLNet.TokenIds;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tests.Pretraining;
+using Microsoft.ML.Transformer.Tokenization;
+
+namespace Microsoft.ML.Transformer.Tests.Interop;
+
+/// <summary>
+/// The token-id transform (the step in front of an exported ONNX graph) writes the ids the exported component reads,
+/// saves into a model zip, and refuses folders and options it cannot serve, naming them.
+/// </summary>
+[TestClass]
+public sealed class TokenIdsTests
+{
+    private sealed class PairRow
+    {
+        public string Question { get; set; } = "";
+        public string Answer { get; set; } = "";
+    }
+
+    private sealed class Ids
+    {
+        [ColumnName("input_ids")]
+        public long[] Values { get; set; } = [];
+
+        [ColumnName("attention_mask")]
+        public long[] Mask { get; set; } = [];
+    }
+
+    private static readonly TextTokenizer Tokenizer = TextTokenizer.Bytes();
+
+    // A random-weight classifier exported to a folder: the transform reads its tokenizer and settings, never its weights.
+    private static string ClassifierFolder(ClassifierSettings settings)
+    {
+        var ml = new MLContext(1);
+        var options = new ModelOptions { VocabularySize = Tokenizer.VocabularySize, ModelDimension = 16, Heads = 2, EncoderLayers = 1, DecoderLayers = 0, FeedForwardDimension = 32, MaxLength = 16 };
+        var classifier = new TextClassificationTransformer(ml, new ClassifierModel(new EncoderDecoderModel(options), 2, Pooling.Mean, dropout: 0),
+            Tokenizer, new ClassLabels(["no", "yes"], binary: true), settings);
+        string folder = Path.Combine(TestPaths.NewTempDir(), "classifier");
+        TransformerModelFolder.Export(classifier, folder);
+        return folder;
+    }
+
+    [TestMethod]
+    public void PairIdsAreTheClassifiersOwnAndSurviveAZip()
+    {
+        var settings = new ClassifierSettings("Question", "Answer", 12, TruncationSide.KeepHead, 8);
+        string folder = ClassifierFolder(settings);
+        var ml = new MLContext(2);
+        var rows = new[] { new PairRow { Question = "is it open", Answer = "yes, until nine in the evening" }, new PairRow { Question = "", Answer = "" } };
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var model = ml.Transforms.Text.TransformerTokenIds(folder).Fit(data);
+        CollectionAssert.AreEqual(new[] { "Question", "Answer" }, model.InputColumnNames.ToArray());
+
+        var encoder = settings.Encoder(Tokenizer);
+        var expected = rows.Select((r, i) => encoder.Encode(new TextRow(i, r.Question, r.Answer)).Input.Select(x => (long)x).ToArray()).ToArray();
+        Assert.AreEqual(12, expected[0].Length, "the first pair is cut to MaxLength");
+
+        string zip = Path.Combine(TestPaths.NewTempDir(), "ids.zip");
+        ml.Model.Save(model, data.Schema, zip);
+        var loaded = new MLContext(3).Model.Load(zip, out _);
+        foreach (var transformer in new[] { (ITransformer)model, loaded })
+        {
+            var output = transformer.Transform(data);
+            var ids = output.GetColumn<long[]>("input_ids").ToArray();
+            var masks = output.GetColumn<long[]>("attention_mask").ToArray();
+            for (int r = 0; r < rows.Length; r++)
+            {
+                CollectionAssert.AreEqual(expected[r], ids[r], $"row {r}");
+                CollectionAssert.AreEqual(Enumerable.Repeat(1L, expected[r].Length).ToArray(), masks[r], $"row {r}");
+            }
+            var engine = ml.Model.CreatePredictionEngine<PairRow, Ids>(transformer);
+            CollectionAssert.AreEqual(expected[1], engine.Predict(rows[1]).Values, "PredictionEngine, empty pair");
+        }
+    }
+
+    [TestMethod]
+    public void OptionsNameTheColumnsAndTheTextColumnCanBeRenamed()
+    {
+        string folder = ClassifierFolder(new ClassifierSettings("Text", null, 16, TruncationSide.KeepTail, 8));
+        var ml = new MLContext(4);
+        var data = ml.Data.LoadFromEnumerable(new[] { new { Review = "fine" } });
+        var output = ml.Transforms.Text.TransformerTokenIds(new TokenIdsOptions
+        {
+            ModelFolder = folder, TextColumnName = "Review", TokenIdsColumnName = "ids", AttentionMaskColumnName = "mask",
+        }).Fit(data).Transform(data);
+        Assert.AreEqual("Vector<Int64>", output.Schema["ids"].Type.ToString());
+        Assert.AreEqual(6, output.GetColumn<long[]>("mask").Single().Length, "[CLS] f i n e [SEP]");
+    }
+
+    [TestMethod]
+    public void MissingFolderIsNamed()
+    {
+        string absent = Path.Combine(TestPaths.NewTempDir(), "absent");
+        var e = Assert.ThrowsExactly<DirectoryNotFoundException>(() => new MLContext().Transforms.Text.TransformerTokenIds(absent));
+        StringAssert.Contains(e.Message, absent);
+    }
+
+    [TestMethod]
+    public void NoFolderGivenIsNamed()
+    {
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new MLContext().Transforms.Text.TransformerTokenIds(new TokenIdsOptions()));
+        StringAssert.Contains(e.Message, "ModelFolder");
+    }
+
+    [TestMethod]
+    public void PretrainingFolderIsRefusedNamingTheComponent()
+    {
+        string folder = Path.Combine(TestPaths.NewTempDir(), "pretraining");
+        TransformerModelFolder.Export(PretrainingFixture.MaskedModel.Model, folder);
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => new MLContext().Transforms.Text.TransformerTokenIds(folder));
+        StringAssert.Contains(e.Message, "holds a TextPretraining");
+    }
+
+    [TestMethod]
+    public void SecondColumnForAOneTextClassifierIsRefused()
+    {
+        string folder = ClassifierFolder(new ClassifierSettings("Text", null, 16, TruncationSide.KeepHead, 8));
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new MLContext().Transforms.Text.TransformerTokenIds(
+            new TokenIdsOptions { ModelFolder = folder, SecondTextColumnName = "Other" }));
+        StringAssert.Contains(e.Message, "SecondTextColumnName is 'Other'");
+    }
+
+    [TestMethod]
+    public void MissingTextColumnIsNamedAtFit()
+    {
+        string folder = ClassifierFolder(new ClassifierSettings("Text", null, 16, TruncationSide.KeepHead, 8));
+        var ml = new MLContext(5);
+        var data = ml.Data.LoadFromEnumerable(new[] { new { Body = "x" } });
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Transforms.Text.TransformerTokenIds(folder).Fit(data));
+        StringAssert.Contains(e.Message, "'Text' was not found");
+    }
+
+    [TestMethod]
+    public void SameNameForIdsAndMaskIsRefused()
+    {
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new MLContext().Transforms.Text.TransformerTokenIds(
+            new TokenIdsOptions { ModelFolder = "unused", AttentionMaskColumnName = TokenIdsOptions.DefaultTokenIdsColumnName }));
+        StringAssert.Contains(e.Message, "both 'input_ids'");
+    }
+}
