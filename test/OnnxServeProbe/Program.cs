@@ -3,7 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 
 // OnnxServeProbe <served.zip> <texts.txt>: loads the zip with plain Model.Load, prints one line of probabilities per
-// text through PredictionEngine, then the native libraries of torch that the process mapped ("none" when it mapped none).
+// text through PredictionEngine, then the native torch libraries the process mapped ("none" when it mapped none).
 if (args.Length != 2)
 {
     Console.Error.WriteLine("usage: OnnxServeProbe <served.zip> <texts.txt>");
@@ -18,8 +18,10 @@ foreach (string text in File.ReadAllLines(args[1]))
     Console.WriteLine(string.Join(' ', p.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
 }
 var torch = File.ReadAllLines("/proc/self/maps").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "")
-    .Where(path => Path.GetFileName(path).Contains("torch", StringComparison.OrdinalIgnoreCase)).Distinct().ToArray();
-Console.WriteLine("torch libraries mapped: " + (torch.Length == 0 ? "none" : string.Join(", ", torch)));
+    .Where(path => Path.GetFileName(path).Contains("torch", StringComparison.OrdinalIgnoreCase) && path.Contains(".so", StringComparison.Ordinal))
+    .Distinct().ToArray();
+// The managed TorchSharp assembly loads (the library references it); its native side (libtorch, LibTorchSharp) must not.
+Console.WriteLine("native torch libraries mapped: " + (torch.Length == 0 ? "none" : string.Join(", ", torch)));
 return 0;
 
 internal sealed class Input

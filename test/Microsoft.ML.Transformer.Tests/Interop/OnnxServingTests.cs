@@ -59,11 +59,11 @@ public sealed class OnnxServingTests
             Assert.IsLessThanOrEqualTo(Tolerance, OnnxExport.MaxDifference([torchScores[i]], [p]), $"row {i}");
         }
 
-        // An app without TorchSharp-cpu (test/OnnxServeProbe) serves the same zip in its own process and maps no libtorch.
+        // An app without TorchSharp-cpu (test/OnnxServeProbe) serves the same zip in its own process and maps no native torch library.
         string texts = Path.Combine(root, "texts.txt");
         File.WriteAllLines(texts, first.Select(r => r.Text.Replace('\n', ' ')));
         string[] lines = OnnxExport.Probe(zip, texts);
-        Assert.AreEqual("torch libraries mapped: none", lines[^1]);
+        Assert.AreEqual("native torch libraries mapped: none", lines[^1]);
         float[][] probed = [.. lines[..^1].Select(l => l.Split(' ').Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray())];
         Assert.IsLessThanOrEqualTo(Tolerance, OnnxExport.MaxDifference(torchScores[..first.Length], probed));
     }
