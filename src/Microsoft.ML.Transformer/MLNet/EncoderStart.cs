@@ -28,16 +28,17 @@ internal static class EncoderStart
     /// <summary>Throws naming the first option out of its range; a null <see cref="Common.Model"/> is not checked here.</summary>
     public static void Validate(Common options)
     {
+        OptionChecks.NotNull(("Tokenizer", options.Tokenizer), ("Training", options.Training)); // a null Model is chosen from the data
         if (string.IsNullOrWhiteSpace(options.TextColumn))
             throw new ArgumentException("TextColumnName must name a text column.", nameof(options));
         if (string.IsNullOrWhiteSpace(options.LabelColumn))
             throw new ArgumentException("LabelColumnName must name the label column.", nameof(options));
-        if (options.ScoringBatchSize < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), $"ScoringBatchSize ({options.ScoringBatchSize}) must be at least 1.");
+        if (options.ScoringBatchSize < 1 || options.ScoringBatchSize > OptionChecks.MaxBatchSize)
+            throw new ArgumentOutOfRangeException(nameof(options), $"ScoringBatchSize ({options.ScoringBatchSize}) must be between 1 and {OptionChecks.MaxBatchSize:N0}.");
         if (!(options.HeadDropout >= 0 && options.HeadDropout < 1))
             throw new ArgumentOutOfRangeException(nameof(options), $"HeadDropout ({options.HeadDropout}) must be in [0, 1).");
-        if (options.FreezeLayers < 0)
-            throw new ArgumentOutOfRangeException(nameof(options), $"FreezeLayers ({options.FreezeLayers}) must be 0 or more.");
+        if (options.FreezeLayers < 0 || options.FreezeLayers > ModelOptions.MaxLayers)
+            throw new ArgumentOutOfRangeException(nameof(options), $"FreezeLayers ({options.FreezeLayers}) must be between 0 and {ModelOptions.MaxLayers:N0}.");
         if (options.BaseModel is not null && options.BaseModelPath is not null)
             throw new ArgumentException("Set BaseModel or BaseModelPath, not both.", nameof(options));
         options.Tokenizer.Validate();

@@ -47,7 +47,7 @@ internal sealed partial class EncoderDecoderModel
     {
         int deepest = Math.Max(Options.EncoderLayers, Options.DecoderLayers);
         if (count < 0 || count > deepest)
-            throw new ArgumentOutOfRangeException(nameof(count), count, $"count ({count}) must be in [0, {deepest}] (the deepest stack's layer count).");
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"FreezeLayers ({count}) must be between 0 and {deepest}, the deepest stack's layer count.");
         foreach (var layer in (encoder?.Layers ?? []).Take(count)) SetTrainable(layer, false);
         foreach (var layer in (decoder?.Layers ?? []).Take(count)) SetTrainable(layer, false);
     }

@@ -12,6 +12,12 @@ namespace Microsoft.ML.Transformer.Modeling;
 /// </summary>
 public sealed record ModelOptions
 {
+    /// <summary>The largest size any option here accepts (a width, a length, a vocabulary): 1,048,576.</summary>
+    public const int MaxSize = 1 << 20;
+
+    /// <summary>The most encoder or decoder layers accepted: 1,000.</summary>
+    public const int MaxLayers = 1000;
+
     /// <summary>Number of token ids (the tokenizer's vocabulary size). No default: it comes from the tokenizer.</summary>
     public required int VocabularySize { get; init; }
 
@@ -112,8 +118,8 @@ public sealed record ModelOptions
         if (ModelDimension % Heads != 0)
             throw new ArgumentException(
                 $"{nameof(ModelDimension)} ({ModelDimension}) must be divisible by {nameof(Heads)} ({Heads}).", nameof(ModelDimension));
-        NotNegative(EncoderLayers, nameof(EncoderLayers));
-        NotNegative(DecoderLayers, nameof(DecoderLayers));
+        NotNegative(EncoderLayers, nameof(EncoderLayers), MaxLayers);
+        NotNegative(DecoderLayers, nameof(DecoderLayers), MaxLayers);
         if (EncoderLayers == 0 && DecoderLayers == 0)
             throw new ArgumentException(
                 $"{nameof(EncoderLayers)} (0) and {nameof(DecoderLayers)} (0) must not both be 0: at least one stack is needed.",
@@ -169,16 +175,16 @@ public sealed record ModelOptions
     public static ModelOptions FromJson(string json) =>
         (JsonSerializer.Deserialize<ModelOptions>(json, Json) ?? throw new JsonException("ModelOptions JSON was 'null'.")).Validate();
 
-    private static void Positive(int value, string name)
+    private static void Positive(int value, string name, int max = MaxSize)
     {
-        if (value <= 0)
-            throw new ArgumentOutOfRangeException(name, value, $"{name} ({value}) must be greater than 0.");
+        if (value <= 0 || value > max)
+            throw new ArgumentOutOfRangeException(name, value, $"{name} ({value}) must be greater than 0 and at most {max:N0}.");
     }
 
-    private static void NotNegative(int value, string name)
+    private static void NotNegative(int value, string name, int max = MaxSize)
     {
-        if (value < 0)
-            throw new ArgumentOutOfRangeException(name, value, $"{name} ({value}) must be 0 or greater.");
+        if (value < 0 || value > max)
+            throw new ArgumentOutOfRangeException(name, value, $"{name} ({value}) must be between 0 and {max:N0}.");
     }
 
     private static void Probability(double value, string name)

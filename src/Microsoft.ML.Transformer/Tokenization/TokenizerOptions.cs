@@ -13,10 +13,14 @@ public sealed class TokenizerOptions
 
     private int? _vocabularySize, _maxLength;
 
+    /// <summary>The largest <see cref="VocabularySize"/>, <see cref="CustomVocabularySize"/> and <see cref="SentinelCount"/> accepted (1,000,000).</summary>
+    public const int MaxVocabularySize = 1_000_000;
+
     /// <summary>
     /// The ordinary vocabulary size of a learned BPE, the 256 byte tokens included (special tokens come on top).
-    /// Default 8,000; the Transformer classifier, when this is not set, chooses it from the words of its training texts
-    /// (and logs why). Learning stops earlier when no pair of tokens occurs twice in the sample.
+    /// Default 8,000, at most <see cref="MaxVocabularySize"/>; the Transformer classifier, when this is not set, chooses
+    /// it from the words of its training texts (and logs why). Learning stops earlier when no pair of tokens occurs
+    /// twice in the sample.
     /// </summary>
     public int VocabularySize { get => _vocabularySize ?? 8000; set => _vocabularySize = value; }
 
@@ -33,7 +37,8 @@ public sealed class TokenizerOptions
     public int Seed { get; set; } = 1;
 
     /// <summary>
-    /// Number of sentinel tokens (<c>&lt;extra_id_0&gt;</c>, ...) reserved for span-corruption pretraining. Default 0.
+    /// Number of sentinel tokens (<c>&lt;extra_id_0&gt;</c>, ...) reserved for span-corruption pretraining. Default 0,
+    /// at most <see cref="MaxVocabularySize"/>.
     /// </summary>
     public int SentinelCount { get; set; }
 
@@ -95,14 +100,15 @@ public sealed class TokenizerOptions
     {
         if (!Enum.IsDefined(Kind))
             throw new ArgumentException($"Unknown tokenizer kind {(int)Kind}.", nameof(Kind));
-        if (Kind == TokenizerKind.LearnedBpe && VocabularySize < 257)
-            throw new ArgumentException($"VocabularySize must be at least 257 (256 byte tokens + 1 merge); got {VocabularySize}.", nameof(VocabularySize));
+        if (Kind == TokenizerKind.LearnedBpe && (VocabularySize < 257 || VocabularySize > MaxVocabularySize))
+            throw new ArgumentException(
+                $"VocabularySize must be between 257 (256 byte tokens + 1 merge) and {MaxVocabularySize:N0}; got {VocabularySize}.", nameof(VocabularySize));
         if (BpeSampleRows < 1)
             throw new ArgumentException($"BpeSampleRows must be positive; got {BpeSampleRows}.", nameof(BpeSampleRows));
-        if (SentinelCount < 0)
-            throw new ArgumentException($"SentinelCount must be 0 or more; got {SentinelCount}.", nameof(SentinelCount));
-        if (MaxLength < 1)
-            throw new ArgumentException($"MaxLength must be positive; got {MaxLength}.", nameof(MaxLength));
+        if (SentinelCount < 0 || SentinelCount > MaxVocabularySize)
+            throw new ArgumentException($"SentinelCount must be between 0 and {MaxVocabularySize:N0}; got {SentinelCount}.", nameof(SentinelCount));
+        if (MaxLength < 1 || MaxLength > Modeling.ModelOptions.MaxSize)
+            throw new ArgumentException($"MaxLength must be between 1 and {Modeling.ModelOptions.MaxSize:N0}; got {MaxLength}.", nameof(MaxLength));
         if (!Enum.IsDefined(TruncationSide))
             throw new ArgumentException($"Unknown truncation side {(int)TruncationSide}.", nameof(TruncationSide));
         if (!Enum.IsDefined(EmptyText))
@@ -111,7 +117,7 @@ public sealed class TokenizerOptions
             throw new ArgumentException("TokenizerKind.BpeFiles needs both BpeVocabularyFile and BpeMergesFile.", nameof(BpeVocabularyFile));
         if (Kind == TokenizerKind.Custom && CustomTokenizer is null)
             throw new ArgumentException("TokenizerKind.Custom needs CustomTokenizer.", nameof(CustomTokenizer));
-        if (CustomVocabularySize < 0)
-            throw new ArgumentException($"CustomVocabularySize must be 0 or more; got {CustomVocabularySize}.", nameof(CustomVocabularySize));
+        if (CustomVocabularySize < 0 || CustomVocabularySize > MaxVocabularySize)
+            throw new ArgumentException($"CustomVocabularySize must be between 0 and {MaxVocabularySize:N0}; got {CustomVocabularySize}.", nameof(CustomVocabularySize));
     }
 }

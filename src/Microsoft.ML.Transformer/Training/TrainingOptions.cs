@@ -39,7 +39,7 @@ public class TrainingOptions
     /// </summary>
     public long? MaxSteps { get; set; }
 
-    /// <summary>Rows in one micro-batch. Default 32.</summary>
+    /// <summary>Rows in one micro-batch. Default 32, at most 65,536.</summary>
     public int BatchSize { get; set; } = 32;
 
     /// <summary>
@@ -87,7 +87,7 @@ public class TrainingOptions
 
     /// <summary>
     /// Decoupled (AdamW) weight decay, applied only to weight matrices: never to biases, normalisation or embedding
-    /// parameters (see <see cref="ParameterGroups"/>). Default 0.01.
+    /// parameters (see <see cref="ParameterGroups"/>). Default 0.01; below 1 / <see cref="LearningRate"/>.
     /// </summary>
     public double WeightDecay { get; set; } = 0.01;
 
@@ -97,7 +97,7 @@ public class TrainingOptions
     /// <summary>Adam's second-moment decay. Default 0.999.</summary>
     public double AdamBeta2 { get; set; } = 0.999;
 
-    /// <summary>Adam's denominator epsilon. Default 1e-8.</summary>
+    /// <summary>Adam's denominator epsilon. Default 1e-8, at least <see cref="MinAdamEpsilon"/>.</summary>
     public double AdamEpsilon { get; set; } = 1e-8;
 
     /// <summary>Clip the global gradient L2 norm to this value before each step. Default 1.0; null turns clipping off.</summary>
@@ -165,24 +165,32 @@ public class TrainingOptions
     /// <summary>A copy a trainer can complete with the choices it made (the caller's options stay as they are).</summary>
     internal TrainingOptions Copy() => (TrainingOptions)MemberwiseClone();
 
+    /// <summary>The smallest <see cref="AdamEpsilon"/> accepted: 1e-30 (a normal Single).</summary>
+    public const double MinAdamEpsilon = 1e-30;
+
     /// <summary>Checks every option; throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
     public virtual void Validate()
     {
         Require(Epochs >= 1, nameof(Epochs), "at least 1", Epochs);
         Require(MaxSteps is null or >= 1, nameof(MaxSteps), "null or at least 1", MaxSteps);
-        Require(BatchSize >= 1, nameof(BatchSize), "at least 1", BatchSize);
+        Require(BatchSize is >= 1 and <= MLNet.OptionChecks.MaxBatchSize, nameof(BatchSize), $"between 1 and {MLNet.OptionChecks.MaxBatchSize:N0}", BatchSize);
         Require(MaxTokensPerBatch is null or >= 1, nameof(MaxTokensPerBatch), "null or at least 1", MaxTokensPerBatch);
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), "a finite number > 0", LearningRate);
+        Require(LearningRate > 0 && LearningRate <= float.MaxValue, nameof(LearningRate), "a number > 0 that a Single holds", LearningRate);
         Require(Enum.IsDefined(Schedule), nameof(Schedule), "Constant, Linear or Cosine", Schedule);
         Require(Enum.IsDefined(Precision), nameof(Precision), "Float32 or BFloat16", Precision);
         Require(WarmupSteps is null or >= 0, nameof(WarmupSteps), "null or at least 0", WarmupSteps);
         Require(MinLearningRate >= 0 && MinLearningRate <= LearningRate, nameof(MinLearningRate),
             $"between 0 and LearningRate ({LearningRate.ToString(CultureInfo.InvariantCulture)})", MinLearningRate);
-        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), "a finite number >= 0", WeightDecay);
+        // AdamW multiplies each weight by 1 - LearningRate × WeightDecay a step: past 1 that flips or zeroes every weight.
+        Require(WeightDecay >= 0 && WeightDecay * LearningRate < 1, nameof(WeightDecay),
+            $"a number >= 0 below 1 / LearningRate ({(1 / LearningRate).ToString("G4", CultureInfo.InvariantCulture)})", WeightDecay);
         Require(AdamBeta1 is >= 0 and < 1, nameof(AdamBeta1), "in [0, 1)", AdamBeta1);
         Require(AdamBeta2 is >= 0 and < 1, nameof(AdamBeta2), "in [0, 1)", AdamBeta2);
-        Require(AdamEpsilon > 0, nameof(AdamEpsilon), "a number > 0", AdamEpsilon);
-        Require(GradientClipNorm is null || GradientClipNorm > 0, nameof(GradientClipNorm), "null or a number > 0", GradientClipNorm);
+        // Adam divides by √v + AdamEpsilon in Single: a smaller epsilon rounds to 0 (or a subnormal) and the division overflows.
+        Require(AdamEpsilon >= MinAdamEpsilon && AdamEpsilon <= float.MaxValue, nameof(AdamEpsilon),
+            $"a number between {MinAdamEpsilon.ToString(CultureInfo.InvariantCulture)} and the largest Single", AdamEpsilon);
+        Require(GradientClipNorm is null || (GradientClipNorm > 0 && GradientClipNorm <= float.MaxValue), nameof(GradientClipNorm),
+            "null or a number > 0 that a Single holds", GradientClipNorm);
         Require(GradientAccumulationSteps >= 1, nameof(GradientAccumulationSteps), "at least 1", GradientAccumulationSteps);
         Require(LabelSmoothing is >= 0 and < 1, nameof(LabelSmoothing), "in [0, 1)", LabelSmoothing);
         Require(EarlyStoppingPatience is null or >= 1, nameof(EarlyStoppingPatience), "null or at least 1", EarlyStoppingPatience);

@@ -52,7 +52,7 @@ public sealed class AttentionWeightsOptions
     /// <summary>Which end of a text longer than <see cref="MaxLength"/> is kept. Default <see cref="TruncationSide.KeepHead"/>.</summary>
     public TruncationSide Truncation { get; set; } = TruncationSide.KeepHead;
 
-    /// <summary>Rows run per forward pass by <c>Transform</c>. Default 16 (the weights of a batch are all kept at once).</summary>
+    /// <summary>Rows run per forward pass by <c>Transform</c>. Default 16, at most 65,536 (the weights of a batch are all kept at once).</summary>
     public int BatchSize { get; set; } = 16;
 
     /// <summary>Where to compute. Default <see cref="ComputeDevice.Cpu"/>.</summary>
@@ -77,7 +77,7 @@ public sealed class AttentionWeightsOptions
             throw new ArgumentException("Layers and Heads, when set, must name at least one layer or head.");
         if (MaxLength < 3)
             throw new ArgumentOutOfRangeException(nameof(MaxLength), $"MaxLength ({MaxLength}) must be at least 3.");
-        if (BatchSize < 1)
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize ({BatchSize}) must be at least 1.");
+        if (BatchSize < 1 || BatchSize > OptionChecks.MaxBatchSize)
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize ({BatchSize}) must be between 1 and {OptionChecks.MaxBatchSize:N0}.");
     }
 }

@@ -90,6 +90,6 @@ public sealed class TransformerClassifierOptions
     /// <summary>When CUDA is asked for but unavailable: fall back to the CPU with a warning (true) or throw (false). Default true.</summary>
     public bool AllowCpuFallback { get; set; } = true;
 
-    /// <summary>Rows scored per forward pass by <c>Transform</c>. Default 64.</summary>
+    /// <summary>Rows scored per forward pass by <c>Transform</c>. Default 64, at most 65,536.</summary>
     public int ScoringBatchSize { get; set; } = 64;
 }

@@ -41,7 +41,7 @@ public sealed class TextEmbeddingOptions
     /// <summary>Which end of a text longer than <see cref="MaxLength"/> is kept. Default <see cref="TruncationSide.KeepHead"/>.</summary>
     public TruncationSide Truncation { get; set; } = TruncationSide.KeepHead;
 
-    /// <summary>Rows embedded per forward pass by <c>Transform</c>. Default 64.</summary>
+    /// <summary>Rows embedded per forward pass by <c>Transform</c>. Default 64, at most 65,536.</summary>
     public int BatchSize { get; set; } = 64;
 
     /// <summary>Where to compute. Default <see cref="ComputeDevice.Cpu"/>. Saved with the model; a loaded model falls back to the CPU when CUDA is missing.</summary>
@@ -64,7 +64,7 @@ public sealed class TextEmbeddingOptions
             throw new ArgumentOutOfRangeException(nameof(Truncation), Truncation, "Unknown truncation side.");
         if (MaxLength < 3)
             throw new ArgumentOutOfRangeException(nameof(MaxLength), $"MaxLength ({MaxLength}) must be at least 3: the framing of a text takes up to 2 special tokens.");
-        if (BatchSize < 1)
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize ({BatchSize}) must be at least 1.");
+        if (BatchSize < 1 || BatchSize > OptionChecks.MaxBatchSize)
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize ({BatchSize}) must be between 1 and {OptionChecks.MaxBatchSize:N0}.");
     }
 }

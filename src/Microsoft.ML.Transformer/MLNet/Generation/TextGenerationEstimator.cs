@@ -100,18 +100,19 @@ public sealed class TextGenerationEstimator : IEstimator<TextGenerationTransform
 
     private static void Validate(TextGeneratorOptions options)
     {
+        OptionChecks.NotNull(("Model", options.Model), ("Tokenizer", options.Tokenizer), ("Training", options.Training), ("Decoding", options.Decoding));
         foreach (var (name, value) in new[] { ("SourceColumnName", options.SourceColumnName), ("TargetColumnName", options.TargetColumnName),
                      ("OutputColumnName", options.OutputColumnName) })
             if (string.IsNullOrWhiteSpace(value))
                 throw new ArgumentException($"{name} must name a column.", nameof(options));
         if (options.LogProbabilityColumnName is { } lp && (string.IsNullOrWhiteSpace(lp) || lp == options.OutputColumnName))
             throw new ArgumentException($"LogProbabilityColumnName ('{lp}') must be null or a column name other than OutputColumnName.", nameof(options));
-        if (options.ScoringBatchSize < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), $"ScoringBatchSize ({options.ScoringBatchSize}) must be at least 1.");
-        if (options.FreezeLayers < 0)
-            throw new ArgumentOutOfRangeException(nameof(options), $"FreezeLayers ({options.FreezeLayers}) must be 0 or more.");
-        if (options.TargetMaxLength is < 2)
-            throw new ArgumentOutOfRangeException(nameof(options), $"TargetMaxLength ({options.TargetMaxLength}) must be null or at least 2.");
+        if (options.ScoringBatchSize < 1 || options.ScoringBatchSize > OptionChecks.MaxBatchSize)
+            throw new ArgumentOutOfRangeException(nameof(options), $"ScoringBatchSize ({options.ScoringBatchSize}) must be between 1 and {OptionChecks.MaxBatchSize:N0}.");
+        if (options.FreezeLayers < 0 || options.FreezeLayers > ModelOptions.MaxLayers)
+            throw new ArgumentOutOfRangeException(nameof(options), $"FreezeLayers ({options.FreezeLayers}) must be between 0 and {ModelOptions.MaxLayers:N0}.");
+        if (options.TargetMaxLength is < 2 or > ModelOptions.MaxSize)
+            throw new ArgumentOutOfRangeException(nameof(options), $"TargetMaxLength ({options.TargetMaxLength}) must be null or between 2 and {ModelOptions.MaxSize:N0}.");
         if (options.BaseModel is not null && options.BaseModelPath is not null)
             throw new ArgumentException("Set BaseModel or BaseModelPath, not both.", nameof(options));
         ArgumentNullException.ThrowIfNull(options.Decoding, nameof(options.Decoding));

@@ -43,7 +43,7 @@ public sealed class TextGeneratorOptions
     /// </summary>
     public TokenizerOptions Tokenizer { get; set; } = new();
 
-    /// <summary>The most target tokens in training, the end token included; longer targets are cut. Default null: <see cref="TokenizerOptions.MaxLength"/>.</summary>
+    /// <summary>The most target tokens in training, the end token included; longer targets are cut. Default null: <see cref="TokenizerOptions.MaxLength"/>; at most 1,048,576.</summary>
     public int? TargetMaxLength { get; set; }
 
     /// <summary>How the network is trained. Defaults: see <see cref="TrainingOptions"/>; this trainer sets 10 epochs and learning rate 5e-4 (warm-up: a share of the run, see <see cref="TrainingOptions.WarmupSteps"/>).</summary>
@@ -77,7 +77,7 @@ public sealed class TextGeneratorOptions
     /// <summary>When CUDA is asked for but unavailable: fall back to the CPU with a warning (true) or throw (false). Default true.</summary>
     public bool AllowCpuFallback { get; set; } = true;
 
-    /// <summary>Sources generated together by <c>Transform</c>. Default 32.</summary>
+    /// <summary>Sources generated together by <c>Transform</c>. Default 32, at most 65,536.</summary>
     public int ScoringBatchSize { get; set; } = 32;
 
     private static ModelOptions DefaultModel => new()

@@ -128,6 +128,7 @@ public sealed class TextPretrainingEstimator : IEstimator<TextPretrainingTransfo
 
     private static void Validate(TransformerPretrainingOptions options)
     {
+        OptionChecks.NotNull(("Tokenizer", options.Tokenizer), ("Training", options.Training));
         Require(!string.IsNullOrWhiteSpace(options.TextColumnName), "TextColumnName must name a text column.");
         Require(!string.IsNullOrWhiteSpace(options.LossColumnName) && !string.IsNullOrWhiteSpace(options.PerplexityColumnName)
             && options.LossColumnName != options.PerplexityColumnName, "LossColumnName and PerplexityColumnName must be two different names.");
@@ -135,7 +136,8 @@ public sealed class TextPretrainingEstimator : IEstimator<TextPretrainingTransfo
         Require(options.NoiseDensity is > 0 and < 1, $"NoiseDensity ({options.NoiseDensity}) must be in (0, 1).");
         Require(options.MeanSpanLength >= 1 && double.IsFinite(options.MeanSpanLength), $"MeanSpanLength ({options.MeanSpanLength}) must be a finite number of at least 1.");
         Require(options.MaskProbability is > 0 and < 1, $"MaskProbability ({options.MaskProbability}) must be in (0, 1).");
-        Require(options.ScoringBatchSize >= 1, $"ScoringBatchSize ({options.ScoringBatchSize}) must be at least 1.");
+        Require(options.ScoringBatchSize is >= 1 and <= OptionChecks.MaxBatchSize,
+            $"ScoringBatchSize ({options.ScoringBatchSize}) must be between 1 and {OptionChecks.MaxBatchSize:N0}.");
         options.Tokenizer.Validate();
         Require(options.Tokenizer.MaxLength >= 3, $"TokenizerOptions.MaxLength ({options.Tokenizer.MaxLength}) must be at least 3: a model input spends up to two tokens on special tokens.");
         options.Training.Validate();

@@ -75,7 +75,7 @@ public sealed class TransformerPretrainingOptions
     /// <summary>When CUDA is asked for but unavailable: fall back to the CPU with a warning (true) or throw (false). Default true.</summary>
     public bool AllowCpuFallback { get; set; } = true;
 
-    /// <summary>Rows scored per forward pass by <c>Transform</c>. Default 64.</summary>
+    /// <summary>Rows scored per forward pass by <c>Transform</c>. Default 64, at most 65,536.</summary>
     public int ScoringBatchSize { get; set; } = 64;
 
     /// <summary>The network shaped for <paramref name="objective"/> (see <see cref="Model"/>); the vocabulary is a placeholder.</summary>

@@ -1,0 +1,328 @@
+using System.Reflection;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transformer.Generation;
+using Microsoft.ML.Transformer.MLNet.Attention;
+using Microsoft.ML.Transformer.MLNet.Classification;
+using Microsoft.ML.Transformer.MLNet.Embeddings;
+using Microsoft.ML.Transformer.MLNet.Generation;
+using Microsoft.ML.Transformer.MLNet.Pretraining;
+using Microsoft.ML.Transformer.MLNet.Regression;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Training;
+
+namespace Microsoft.ML.Transformer.Tests.Reliability;
+
+/// <summary>
+/// Every numeric option of every options class, through every catalog entry that takes it, set to hostile values
+/// (NaN, ±∞, 0, -1, the type's extremes): each is refused at the catalog call by an <see cref="ArgumentException"/>
+/// naming the option, or accepted; an accepted value then trains a tiny network one step (or fits the transform) and
+/// scores finite numbers: every accepted value of a component's own options and, for the shared nested options
+/// (model, tokenizer, training), every one through the classifier and a seeded sample of them through the others.
+/// </summary>
+[TestClass]
+public sealed class OptionFuzzTests
+{
+    private static readonly object[] IntValues = [0, -1, int.MinValue, int.MaxValue];
+    private static readonly object[] LongValues = [0L, -1L, long.MinValue, long.MaxValue];
+    private static readonly object[] DoubleValues = [double.NaN, double.PositiveInfinity, double.NegativeInfinity, 0.0, -1.0, 1e300, double.Epsilon];
+
+    /// <summary>An options class reached from a component's options: how to get it (a fresh copy for records) and its type.</summary>
+    private sealed record Part(string Name, Type Type, Func<object, object> Owner);
+
+    /// <summary>A catalog entry: fresh tiny options, the call, and a tiny fit-and-score that must give finite numbers.</summary>
+    private sealed record Component(string Name, Func<object> Fresh, Action<MLContext, object> Call, Action<MLContext, object> FitAndScore, Part[] Parts);
+
+    /// <summary>Accepted values of the shared nested options fitted through each component other than the classifier.</summary>
+    private const int SharedSample = 6;
+
+    private static readonly HashSet<Type> Shared = [typeof(ModelOptions), typeof(TokenizerOptions), typeof(TrainingOptions)];
+
+    private static IEnumerable<(PropertyInfo Property, object Value)> Cases(Type type)
+    {
+        foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetSetMethod() is not null))
+        {
+            var t = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
+            object[] values = t == typeof(int) ? IntValues : t == typeof(long) ? LongValues : t == typeof(double) ? DoubleValues : [];
+            foreach (var v in values) yield return (p, v);
+        }
+    }
+
+    /// <summary>The numeric options of a type (what the fuzz must reach).</summary>
+    internal static IEnumerable<string> NumericOptions(Type type) => Cases(type).Select(c => c.Property.Name).Distinct();
+
+    private static object Set(Component c, Part part, PropertyInfo property, object value)
+    {
+        var options = c.Fresh();
+        property.SetValue(part.Owner(options), value);
+        return options;
+    }
+
+    [TestMethod]
+    [DataRow("classifier")]
+    [DataRow("regressor")]
+    [DataRow("generator")]
+    [DataRow("pretraining")]
+    [DataRow("embeddings")]
+    [DataRow("attention")]
+    public void EveryNumericOptionIsRefusedNamingItOrWorks(string name)
+    {
+        var component = TinyComponents.All.Single(c => c.Name == name);
+        var ml = new MLContext(1);
+        int trials = 0, refused = 0, worked = 0, unfitted = 0;
+        var failures = new List<string>();
+        var sample = new Random(7);
+        foreach (var part in component.Parts)
+        {
+            foreach (var (property, value) in Cases(part.Type))
+            {
+                trials++;
+                string what = $"{part.Name}.{property.Name}={value}";
+                var options = Set(component, part, property, value);
+                try
+                {
+                    component.Call(ml, options);
+                }
+                catch (ArgumentException e) when (e.ParamName == property.Name || e.Message.Contains(property.Name, StringComparison.Ordinal))
+                {
+                    refused++;
+                    continue;
+                }
+                catch (Exception e)
+                {
+                    failures.Add($"{what}: at the catalog call {e.GetType().Name}: {e.Message}");
+                    continue;
+                }
+                if (name != "classifier" && Shared.Contains(part.Type) && sample.Next(60) >= SharedSample)
+                {
+                    unfitted++;
+                    continue;
+                }
+                try
+                {
+                    component.FitAndScore(ml, Set(component, part, property, value));
+                    worked++;
+                }
+                catch (Exception e)
+                {
+                    failures.Add($"{what}: accepted, then {e.GetType().Name}: {e.Message}");
+                }
+            }
+        }
+        Console.WriteLine($"{name}: trials={trials} refused={refused} accepted and working={worked} " +
+            $"accepted (shared options, fitted through the classifier)={unfitted} failures={failures.Count}");
+        Assert.IsEmpty(failures, string.Join("\n", failures));
+    }
+
+    [TestMethod]
+    public void EveryOptionsClassIsFuzzedThroughSomeCatalog()
+    {
+        var reached = TinyComponents.All.SelectMany(c => c.Parts.Select(p => p.Type)).ToHashSet();
+        var optionsClasses = typeof(ModelOptions).Assembly.GetExportedTypes().Where(t => t.Name.EndsWith("Options", StringComparison.Ordinal) && !t.IsAbstract);
+        foreach (var type in optionsClasses)
+            if (NumericOptions(type).Any())
+                Assert.Contains(type, reached, $"{type.Name} has numeric options but no catalog of the fuzz reaches it");
+    }
+
+    [TestMethod]
+    public void NullNestedOptionsAreRefusedNamingTheOption()
+    {
+        var ml = new MLContext(1);
+        foreach (var (component, names) in new[]
+                 {
+                     ("classifier", new[] { "Tokenizer", "Training" }), // a null Model is chosen from the data
+                     ("regressor", ["Tokenizer", "Training"]),
+                     ("generator", ["Model", "Tokenizer", "Training", "Decoding"]),
+                     ("pretraining", ["Tokenizer", "Training"]),       // a null Model is the objective's default shape
+                 })
+        {
+            var c = TinyComponents.All.Single(x => x.Name == component);
+            foreach (string name in names)
+            {
+                var options = c.Fresh();
+                options.GetType().GetProperty(name)!.SetValue(options, null);
+                var e = Assert.Throws<ArgumentNullException>(() => c.Call(ml, options), $"{component}.{name}");
+                Assert.AreEqual(name, e.ParamName, $"{component}.{name}");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void AnImpossibleVocabularySizeIsRefusedWithItsMaximum()
+    {
+        var options = (TransformerClassifierOptions)TinyComponents.All.Single(c => c.Name == "classifier").Fresh();
+        options.Tokenizer = new TokenizerOptions { VocabularySize = int.MaxValue };
+        var e = Assert.Throws<ArgumentException>(() => new MLContext(1).MulticlassClassification.Trainers.TransformerClassifier(options));
+        Assert.AreEqual("VocabularySize", e.ParamName);
+        StringAssert.Contains(e.Message, TokenizerOptions.MaxVocabularySize.ToString("N0", System.Globalization.CultureInfo.CurrentCulture));
+    }
+
+    /// <summary>The six catalog entries with tiny options (byte tokens, width 8, one step) and their nested options classes.</summary>
+    private static class TinyComponents
+    {
+        public static readonly Component[] All = [Classifier(), Regressor(), Generator(), Pretraining(), Embeddings(), Attention()];
+
+        private static ModelOptions Tiny(int encoder, int decoder) => new()
+        {
+            VocabularySize = 1, ModelDimension = 8, Heads = 2, EncoderLayers = encoder, DecoderLayers = decoder, FeedForwardDimension = 16,
+            MaxLength = 24, EmbeddingDropout = 0, AttentionDropout = 0, ResidualDropout = 0, FeedForwardDropout = 0,
+        };
+
+        private static TrainingOptions OneStep() => new() { Epochs = 1, MaxSteps = 1, BatchSize = 4, LogEveryNSteps = 1000 };
+
+        private static TokenizerOptions Bytes() => new() { Kind = TokenizerKind.Bytes, MaxLength = 16 };
+
+        /// <summary>A model's options are a record: the fuzz sets a fresh copy, so that no shared default is touched.</summary>
+        private static Part ModelPart<T>(Func<T, ModelOptions?> get, Action<T, ModelOptions> set) => new("ModelOptions", typeof(ModelOptions), o =>
+        {
+            var copy = get((T)o)! with { };
+            set((T)o, copy);
+            return copy;
+        });
+
+        private static Part[] Nested<T>(Func<T, ModelOptions?> model, Action<T, ModelOptions> setModel, Func<T, TokenizerOptions> tokenizer,
+            Func<T, TrainingOptions> training) =>
+        [
+            new(typeof(T).Name, typeof(T), o => o),
+            ModelPart(model, setModel),
+            new("TokenizerOptions", typeof(TokenizerOptions), o => tokenizer((T)o)),
+            new("TrainingOptions", typeof(TrainingOptions), o => training((T)o)),
+        ];
+
+        private static readonly string[] Texts = ["my card is lost", "please close my account", "where is my refund", "the app is broken",
+            "card declined again", "open a new account", "refund not received", "cannot log in"];
+
+        private sealed class Labelled
+        {
+            public string Text { get; set; } = "";
+            public string Second { get; set; } = "";
+            public string Intent { get; set; } = "";
+            public float Similarity { get; set; }
+        }
+
+        private static IDataView Rows(MLContext ml) => ml.Data.LoadFromEnumerable(Texts.Select((t, i) => new Labelled
+        {
+            Text = t, Second = Texts[(i + 3) % Texts.Length], Intent = i % 2 == 0 ? "a" : "b", Similarity = i % 3,
+        }));
+
+        /// <summary>Every float of every vector or scalar Single column the model adds, which must be finite.</summary>
+        private static void Finite(IDataView scored, string component)
+        {
+            foreach (var column in scored.Schema.Where(c => !c.IsHidden))
+            {
+                if (column.Type is VectorDataViewType { ItemType: NumberDataViewType n } && n.RawType == typeof(float))
+                {
+                    foreach (var v in scored.GetColumn<float[]>(column))
+                        Assert.IsTrue(v.All(float.IsFinite), $"{component}: column {column.Name} holds a non-finite value");
+                }
+                else if (column.Type == NumberDataViewType.Single)
+                {
+                    Assert.IsTrue(scored.GetColumn<float>(column).All(float.IsFinite), $"{component}: column {column.Name} holds a non-finite value");
+                }
+            }
+        }
+
+        private static Component Classifier()
+        {
+            static TransformerClassifierOptions Fresh() => new()
+            {
+                TextColumnName = "Text", LabelColumnName = "Label", Model = Tiny(1, 0), Tokenizer = Bytes(), Training = OneStep(), HeadDropout = 0,
+                ValidationFraction = 0,
+            };
+            return new("classifier", Fresh,
+                (ml, o) => ml.MulticlassClassification.Trainers.TransformerClassifier((TransformerClassifierOptions)o),
+                (ml, o) =>
+                {
+                    var rows = Rows(ml);
+                    var model = ml.Transforms.Conversion.MapValueToKey("Label", "Intent")
+                        .Append(ml.MulticlassClassification.Trainers.TransformerClassifier((TransformerClassifierOptions)o)).Fit(rows);
+                    Finite(model.Transform(rows), "classifier");
+                },
+                Nested<TransformerClassifierOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training));
+        }
+
+        private static Component Regressor()
+        {
+            static TransformerRegressorOptions Fresh() => new()
+            {
+                TextColumnName = "Text", SecondTextColumnName = "Second", LabelColumnName = "Similarity", Model = Tiny(1, 0), Tokenizer = Bytes(),
+                Training = OneStep(), HeadDropout = 0,
+            };
+            return new("regressor", Fresh,
+                (ml, o) => ml.Regression.Trainers.TransformerRegressor((TransformerRegressorOptions)o),
+                (ml, o) =>
+                {
+                    var rows = Rows(ml);
+                    Finite(ml.Regression.Trainers.TransformerRegressor((TransformerRegressorOptions)o).Fit(rows).Transform(rows), "regressor");
+                },
+                Nested<TransformerRegressorOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training));
+        }
+
+        private static Component Generator()
+        {
+            static TextGeneratorOptions Fresh() => new()
+            {
+                SourceColumnName = "Text", TargetColumnName = "Second", OutputColumnName = "Output", LogProbabilityColumnName = "LogProbability",
+                Model = Tiny(1, 1), Tokenizer = Bytes(), Training = OneStep(), Decoding = new DecodingOptions { MaxNewTokens = 4, BeamWidth = 1 },
+                ScoringBatchSize = 4,
+            };
+            var parts = Nested<TextGeneratorOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training).Append(
+                new Part("DecodingOptions", typeof(DecodingOptions), o =>
+                {
+                    var g = (TextGeneratorOptions)o;
+                    g.Decoding = g.Decoding with { };
+                    return g.Decoding;
+                })).ToArray();
+            return new("generator", Fresh,
+                (ml, o) => ml.Transforms.Text.TransformerTextGenerator((TextGeneratorOptions)o),
+                (ml, o) =>
+                {
+                    var rows = Rows(ml);
+                    Finite(ml.Transforms.Text.TransformerTextGenerator((TextGeneratorOptions)o).Fit(rows).Transform(ml.Data.TakeRows(rows, 2)), "generator");
+                },
+                parts);
+        }
+
+        private static Component Pretraining()
+        {
+            static TransformerPretrainingOptions Fresh() => new()
+            {
+                TextColumnName = "Text", Model = Tiny(0, 1), Tokenizer = Bytes(), Training = OneStep(), ScoringBatchSize = 4,
+            };
+            return new("pretraining", Fresh,
+                (ml, o) => ml.Transforms.Text.PretrainTransformer((TransformerPretrainingOptions)o),
+                (ml, o) =>
+                {
+                    var rows = Rows(ml);
+                    Finite(ml.Transforms.Text.PretrainTransformer((TransformerPretrainingOptions)o).Fit(rows).Transform(rows), "pretraining");
+                },
+                Nested<TransformerPretrainingOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training));
+        }
+
+        private static readonly Lazy<ITransformer> BaseModel = new(() =>
+        {
+            var ml = new MLContext(1);
+            return ml.Model.Load(Fixtures.SavedFixtures.Zip("classifier-multiclass"), out _);
+        });
+
+        private static Component Embeddings() => new("embeddings",
+            () => new TextEmbeddingOptions { InputColumnName = "Text", OutputColumnName = "Embedding", BaseModel = BaseModel.Value, MaxLength = 16, BatchSize = 4 },
+            (ml, o) => ml.Transforms.Text.TransformerEmbeddings((TextEmbeddingOptions)o),
+            (ml, o) =>
+            {
+                var rows = Rows(ml);
+                Finite(ml.Transforms.Text.TransformerEmbeddings((TextEmbeddingOptions)o).Fit(rows).Transform(rows), "embeddings");
+            },
+            [new("TextEmbeddingOptions", typeof(TextEmbeddingOptions), o => o)]);
+
+        private static Component Attention() => new("attention",
+            () => new AttentionWeightsOptions { InputColumnName = "Text", OutputColumnName = "Attention", BaseModel = BaseModel.Value, MaxLength = 16, BatchSize = 4 },
+            (ml, o) => ml.Transforms.Text.AttentionWeights((AttentionWeightsOptions)o),
+            (ml, o) =>
+            {
+                var rows = Rows(ml);
+                Finite(ml.Transforms.Text.AttentionWeights((AttentionWeightsOptions)o).Fit(rows).Transform(rows), "attention");
+            },
+            [new("AttentionWeightsOptions", typeof(AttentionWeightsOptions), o => o)]);
+    }
+}
