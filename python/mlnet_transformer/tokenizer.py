@@ -34,8 +34,12 @@ class Tokenizer:
         return len(FIXED_SPECIALS) + index
 
     def encode(self, text: str) -> List[int]:
-        """Ordinary ids of the whole text, no special token added."""
-        return self._encode_units(replace_lone_surrogates(to_units(text)))
+        """Ordinary ids of the whole text, no special token added; a text longer than bounded.LONGEST_RUN units is read
+        in the library's pieces, as TextTokenizer.Encode reads it (linear time on a long run without whitespace)."""
+        units = replace_lone_surrogates(to_units(text))
+        if len(units) <= bounded.LONGEST_RUN:
+            return self._encode_units(units)
+        return bounded.head(units, sys.maxsize, self._encode_units)
 
     def encode_bounded(self, text: str, limit: int, side: str) -> List[int]:
         """The first (KeepHead) or last (KeepTail) `limit` ids, the text read in the library's pieces."""

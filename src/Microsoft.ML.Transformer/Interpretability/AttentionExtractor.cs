@@ -70,9 +70,8 @@ internal sealed class AttentionExtractor(EncoderDecoderModel network, TextTokeni
     // The decoder input: <bos> then the target's ids, at most MaxLength in all.
     private int[] Decoded(string? target)
     {
-        int[] ids = tokenizer.Encode(target ?? "");
-        int keep = Math.Min(ids.Length, _maxLength - 1);
-        return [tokenizer.Specials.Begin, .. ids.AsSpan(0, keep)];
+        int[] ids = tokenizer.Encode(target ?? "", Math.Max(0, _maxLength - 1), TruncationSide.KeepHead);
+        return [tokenizer.Specials.Begin, .. ids];
     }
 
     private (Tensor Ids, Tensor Padding) Pad(int[][] rows)

@@ -40,8 +40,23 @@ internal sealed class TextTokenizer
     /// <summary>What persistence needs to rebuild this tokenizer exactly.</summary>
     internal TokenizerSource Source { get; }
 
-    /// <summary>Text → ordinary ids, no special tokens added, not truncated. Lone surrogates become U+FFFD.</summary>
+    /// <summary>
+    /// Text → ordinary ids, no special tokens added, not truncated, in time linear in the text's length: a text longer
+    /// than <see cref="BoundedEncoding.LongestRun"/> is read in pieces (see <see cref="BoundedEncoding"/>), so its ids
+    /// are <see cref="EncodeWhole"/>'s except next to a cut inside a run of that many characters without whitespace.
+    /// Lone surrogates become U+FFFD.
+    /// </summary>
     public int[] Encode(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Length <= BoundedEncoding.LongestRun ? EncodeWhole(text) : BoundedEncoding.Head(text, int.MaxValue, EncodeWhole);
+    }
+
+    /// <summary>
+    /// The wrapped tokenizer on the whole text at once (more than linear time on a long run without whitespace): the
+    /// encoding of one piece, and the reference the pieces are tested against.
+    /// </summary>
+    internal int[] EncodeWhole(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length == 0) return [];
@@ -59,7 +74,7 @@ internal sealed class TextTokenizer
     public int[] Encode(string text, int limit, TruncationSide side)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return side == TruncationSide.KeepHead ? BoundedEncoding.Head(text, limit, Encode) : BoundedEncoding.Tail(text, limit, Encode);
+        return side == TruncationSide.KeepHead ? BoundedEncoding.Head(text, limit, EncodeWhole) : BoundedEncoding.Tail(text, limit, EncodeWhole);
     }
 
     /// <summary>Ids → text. Special ids (padding, begin, end, ...) and ids outside the vocabulary are skipped.</summary>

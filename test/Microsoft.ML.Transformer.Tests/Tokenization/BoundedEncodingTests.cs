@@ -70,7 +70,8 @@ public sealed class BoundedEncodingTests
         int checkedTexts = 0;
         foreach (string text in GeneratedTexts(120, 3, 600))
         {
-            int[] all = tok.Encode(text);
+            int[] all = tok.EncodeWhole(text);
+            CollectionAssert.AreEqual(all, tok.Encode(text), $"{kind}: the whole {text.Length}-char text, read in pieces");
             foreach (int limit in new[] { 1, 7, 126, 511, random.Next(1, 3000) })
             {
                 int keep = Math.Min(limit, all.Length);
@@ -112,6 +113,18 @@ public sealed class BoundedEncodingTests
             Assert.AreEqual(32, ids.Length);
             Assert.IsTrue(read <= BoundedEncoding.LongestRun, $"read {read} characters of {text.Length} for 32 ids");
         }
+    }
+
+    [TestMethod]
+    public void AWholeMegabyteTextIsEncodedInPiecesThatDecodeToIt()
+    {
+        // Plain Encode (pretraining's packed stream and scoring, corpus surveys) reads a long text in pieces too.
+        var random = new Random(6);
+        string text = string.Concat(Enumerable.Range(0, 1_000_000).Select(_ => (char)('a' + random.Next(26))));
+        var tok = Learned.Value;
+        int[] ids = tok.Encode(text);
+        Assert.AreEqual(text, tok.Decode(ids), "every piece, in order");
+        CollectionAssert.AreEqual(ids[..32], tok.Encode(text, 32, TruncationSide.KeepHead), "the head of the whole is the bounded head");
     }
 
     [TestMethod]
