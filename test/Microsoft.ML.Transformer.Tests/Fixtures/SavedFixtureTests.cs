@@ -19,6 +19,7 @@ public sealed class SavedFixtureTests
     [DataRow("pretraining")]
     [DataRow("embeddings")]
     [DataRow("attention")]
+    [DataRow("regressor")]
     public void CommittedZipLoadsAndScoresAsWhenSaved(string name)
     {
         var ml = new MLContext(seed: 0);

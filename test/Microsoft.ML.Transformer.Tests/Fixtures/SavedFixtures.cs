@@ -3,6 +3,7 @@ using Microsoft.ML.Transformer.MLNet.Classification;
 using Microsoft.ML.Transformer.MLNet.Embeddings;
 using Microsoft.ML.Transformer.MLNet.Generation;
 using Microsoft.ML.Transformer.MLNet.Pretraining;
+using Microsoft.ML.Transformer.MLNet.Regression;
 using Microsoft.ML.Transformer.Generation;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Samples.Data;
@@ -21,7 +22,7 @@ namespace Microsoft.ML.Transformer.Tests.Fixtures;
 internal static class SavedFixtures
 {
     /// <summary>The fixtures, by file name (without extension).</summary>
-    public static readonly string[] Names = ["classifier-multiclass", "classifier-binary", "generator", "pretraining", "embeddings", "attention"];
+    public static readonly string[] Names = ["classifier-multiclass", "classifier-binary", "generator", "pretraining", "embeddings", "attention", "regressor"];
 
     /// <summary>The folder of the committed fixtures in the source tree.</summary>
     public static string Folder { get; } = Path.Combine(TestPaths.RepoRoot, "test", "Microsoft.ML.Transformer.Tests", "Fixtures");
@@ -37,6 +38,7 @@ internal static class SavedFixtures
     {
         "classifier-multiclass" => SupportRequests.Generate(6, seed: 77).Select(r => r.Text + "\t" + r.Intent).Prepend("Text\tIntent").ToArray(),
         "generator" => TextGeneratorFixture.Reversals(6, seed: 77).Select(p => p.Source).Prepend("Source").ToArray(),
+        "regressor" => SimilarPairs.Generate(6, seed: 77).Select(p => p.First + "\t" + p.Second).Prepend("First\tSecond").ToArray(),
         _ => SupportRequests.Unlabelled(6, seed: 77).Prepend("Text").ToArray(),
     };
 
@@ -58,6 +60,7 @@ internal static class SavedFixtures
             {
                 InputColumnName = "Text", OutputColumnName = "Attention", BaseModel = multiclass, MaxLength = 12, BatchSize = 4,
             }).Fit(Texts(ml)),
+            ["regressor"] = Regressor(ml),
         };
     }
 
@@ -90,6 +93,19 @@ internal static class SavedFixtures
             .Append(ml.MulticlassClassification.Trainers.TransformerClassifier(options))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedIntent", "PredictedLabel"))
             .Fit(labelled);
+    }
+
+    private static ITransformer Regressor(MLContext ml)
+    {
+        var options = new TransformerRegressorOptions
+        {
+            TextColumnName = "First", SecondTextColumnName = "Second", LabelColumnName = "Label", Model = Tiny(1, 0, 48),
+            Tokenizer = new TokenizerOptions { VocabularySize = 300, MaxLength = 40 },
+            Training = new TrainingOptions { Epochs = 3, BatchSize = 32, LearningRate = 2e-3, WarmupSteps = 2, Seed = 1, LogEveryNSteps = 1000 },
+            HeadDropout = 0,
+        };
+        var rows = SimilarPairs.Generate(256, seed: 3).Select(p => new PairRow { First = p.First, Second = p.Second, Label = p.Similarity });
+        return ml.Regression.Trainers.TransformerRegressor(options).Fit(ml.Data.LoadFromEnumerable(rows));
     }
 
     private static ITransformer Generator(MLContext ml)
@@ -126,6 +142,13 @@ internal static class SavedFixtures
     {
         public string Text { get; set; } = "";
         public string Intent { get; set; } = "";
+    }
+
+    private sealed class PairRow
+    {
+        public string First { get; set; } = "";
+        public string Second { get; set; } = "";
+        public float Label { get; set; }
     }
 
     private sealed class BinaryRow

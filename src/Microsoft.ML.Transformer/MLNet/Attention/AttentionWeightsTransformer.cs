@@ -62,18 +62,18 @@ public sealed class AttentionWeightsTransformer : TextModelTransformerBase, INet
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "TXFATTNW",
-        verWrittenCur: 0x00010001,
-        verReadableCur: 0x00010001,
-        verWeCanReadBack: 0x00010001,
+        verWrittenCur: SealedSettings.FirstVersion,    // 1.2: the main stream's fields are one sealed block
+        verReadableCur: SealedSettings.FirstVersion,
+        verWeCanReadBack: 0x00010001,                  // 1.1: the same fields, unsealed
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(AttentionWeightsTransformer).Assembly.FullName);
 
-    // Format (version 1.1), main stream: settings (columns, kind, layers, heads, rollout, layout, max length,
+    // Format (version 1.2), main stream, sealed (SealedSettings): settings (columns, kind, layers, heads, rollout, layout, max length,
     // truncation, batch size, device); then the checked entries ModelOptions.json, Tokenizer.bin, Weights.bin.
     private protected override void SaveModel(ModelSaveContext ctx)
     {
         ctx.SetVersionInfo(GetVersionInfo());
-        _settings.Save(ctx.Writer);
+        SealedSettings.Write(ctx, _settings.Save);
         NetworkEntries.SaveNetwork(ctx, _network, _tokenizer);
     }
 
@@ -83,7 +83,7 @@ public sealed class AttentionWeightsTransformer : TextModelTransformerBase, INet
     private static AttentionWeightsTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(GetVersionInfo());
-        var settings = AttentionSettings.Load(ctx.Reader);
+        var settings = SealedSettings.Read(ctx, "the attention transform's settings", AttentionSettings.Load);
         var (network, tokenizer) = NetworkEntries.LoadNetwork(env, ctx, nameof(AttentionWeightsTransformer), settings.Device);
         return new AttentionWeightsTransformer(env, network, tokenizer, settings);
     }

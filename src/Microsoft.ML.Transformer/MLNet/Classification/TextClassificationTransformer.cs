@@ -64,23 +64,26 @@ public sealed class TextClassificationTransformer : TextModelTransformerBase, IN
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "TXFCLASS",
-        verWrittenCur: 0x00010001,
-        verReadableCur: 0x00010001,
-        verWeCanReadBack: 0x00010001,
+        verWrittenCur: SealedSettings.FirstVersion,    // 1.2: the main stream's fields are one sealed block
+        verReadableCur: SealedSettings.FirstVersion,
+        verWeCanReadBack: 0x00010001,                  // 1.1: the same fields, unsealed
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(TextClassificationTransformer).Assembly.FullName);
 
-    // Format (version 1.1), main stream: settings; binary flag, class count, class names; pooling; head dropout;
+    // Format (version 1.2), main stream, sealed (SealedSettings): settings; binary flag, class count, class names; pooling; head dropout;
     // then the checked entries ModelOptions.json, Tokenizer.bin, Weights.bin (each with its length and SHA-256).
     private protected override void SaveModel(ModelSaveContext ctx)
     {
         ctx.SetVersionInfo(GetVersionInfo());
-        _settings.Save(ctx.Writer);
-        ctx.Writer.Write(_labels.IsBinary);
-        ctx.Writer.Write(_labels.Count);
-        foreach (string name in _labels.Names)
-            ctx.Writer.Write(name);
-        ctx.Writer.Write((int)_model.Pooling);
+        SealedSettings.Write(ctx, writer =>
+        {
+            _settings.Save(writer);
+            writer.Write(_labels.IsBinary);
+            writer.Write(_labels.Count);
+            foreach (string name in _labels.Names)
+                writer.Write(name);
+            writer.Write((int)_model.Pooling);
+        });
         NetworkEntries.SaveNetwork(ctx, _model.Body, _tokenizer, weights: _model);
     }
 
@@ -90,19 +93,28 @@ public sealed class TextClassificationTransformer : TextModelTransformerBase, IN
     private static TextClassificationTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(GetVersionInfo());
-        var settings = ClassifierSettings.Load(ctx.Reader);
-        bool binary = ctx.Reader.ReadBoolean();
-        int count = ctx.Reader.ReadInt32();
+        var (settings, binary, names, pooling) = SealedSettings.Read(ctx, "the classifier's settings, class names and pooling", ReadFields);
+        int count = names.Length;
+        var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx,
+            options => new ClassifierModel(new EncoderDecoderModel(options), count, pooling, dropout: 0));
+        return new TextClassificationTransformer(env, model, tokenizer, new ClassLabels(names, binary), settings);
+    }
+
+    private static (ClassifierSettings Settings, bool Binary, string[] Names, Pooling Pooling) ReadFields(BinaryReader reader)
+    {
+        var settings = ClassifierSettings.Load(reader);
+        bool binary = reader.ReadBoolean();
+        int count = reader.ReadInt32();
         if (count < 2 || count > 100_000)
             throw new InvalidDataException($"The classifier's class count ({count}) is invalid.");
         var names = new string[count];
         for (int i = 0; i < count; i++)
-            names[i] = ctx.Reader.ReadString();
-        var pooling = (Pooling)ctx.Reader.ReadInt32();
+            names[i] = reader.ReadString();
+        if (names.Distinct(StringComparer.Ordinal).Count() != count)
+            throw new InvalidDataException("The classifier's class names are not distinct.");
+        var pooling = (Pooling)reader.ReadInt32();
         if (!Enum.IsDefined(pooling))
             throw new InvalidDataException($"The classifier's pooling ({(int)pooling}) is unknown.");
-        var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx,
-            options => new ClassifierModel(new EncoderDecoderModel(options), count, pooling, dropout: 0));
-        return new TextClassificationTransformer(env, model, tokenizer, new ClassLabels(names, binary), settings);
+        return (settings, binary, names, pooling);
     }
 }

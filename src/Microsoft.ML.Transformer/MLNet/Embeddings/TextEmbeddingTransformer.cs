@@ -64,18 +64,18 @@ public sealed class TextEmbeddingTransformer : TextModelTransformerBase, INetwor
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "TXFEMBED",
-        verWrittenCur: 0x00010001,
-        verReadableCur: 0x00010001,
-        verWeCanReadBack: 0x00010001,
+        verWrittenCur: SealedSettings.FirstVersion,    // 1.2: the main stream's fields are one sealed block
+        verReadableCur: SealedSettings.FirstVersion,
+        verWeCanReadBack: 0x00010001,                  // 1.1: the same fields, unsealed
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(TextEmbeddingTransformer).Assembly.FullName);
 
-    // Format (version 1.1), main stream: settings (input and output column, layout, max length, truncation, pooling,
+    // Format (version 1.2), main stream, sealed (SealedSettings): settings (input and output column, layout, max length, truncation, pooling,
     // normalize, batch size, device); then the checked entries ModelOptions.json, Tokenizer.bin, Weights.bin.
     private protected override void SaveModel(ModelSaveContext ctx)
     {
         ctx.SetVersionInfo(GetVersionInfo());
-        _settings.Save(ctx.Writer);
+        SealedSettings.Write(ctx, _settings.Save);
         NetworkEntries.SaveNetwork(ctx, _network, _tokenizer);
     }
 
@@ -85,7 +85,7 @@ public sealed class TextEmbeddingTransformer : TextModelTransformerBase, INetwor
     private static TextEmbeddingTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(GetVersionInfo());
-        var settings = EmbeddingSettings.Load(ctx.Reader);
+        var settings = SealedSettings.Read(ctx, "the embedding transform's settings", EmbeddingSettings.Load);
         var (network, tokenizer) = NetworkEntries.LoadNetwork(env, ctx, nameof(TextEmbeddingTransformer), settings.Device);
         return new TextEmbeddingTransformer(env, network, tokenizer, settings);
     }

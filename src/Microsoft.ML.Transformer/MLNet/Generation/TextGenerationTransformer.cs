@@ -143,19 +143,22 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, INetwo
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "TXFGENER",
-        verWrittenCur: 0x00010001,
-        verReadableCur: 0x00010001,
-        verWeCanReadBack: 0x00010001,
+        verWrittenCur: SealedSettings.FirstVersion,    // 1.2: the main stream's fields are one sealed block
+        verReadableCur: SealedSettings.FirstVersion,
+        verWeCanReadBack: 0x00010001,                  // 1.1: the same fields, unsealed
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(TextGenerationTransformer).Assembly.FullName);
 
-    // Format (version 1.1), main stream: settings; decoding options as JSON; then the checked entries
+    // Format (version 1.2), main stream, sealed (SealedSettings): settings; decoding options as JSON; then the checked entries
     // ModelOptions.json, Tokenizer.bin, Weights.bin (each with its length and SHA-256).
     private protected override void SaveModel(ModelSaveContext ctx)
     {
         ctx.SetVersionInfo(GetVersionInfo());
-        _settings.Save(ctx.Writer);
-        ctx.Writer.Write(JsonSerializer.Serialize(Decoding, DecodingJson));
+        SealedSettings.Write(ctx, writer =>
+        {
+            _settings.Save(writer);
+            writer.Write(JsonSerializer.Serialize(Decoding, DecodingJson));
+        });
         NetworkEntries.SaveNetwork(ctx, _network, _tokenizer);
     }
 
@@ -165,8 +168,8 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, INetwo
     private static TextGenerationTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(GetVersionInfo());
-        var settings = GeneratorSettings.Load(ctx.Reader);
-        var decoding = ReadDecoding(ctx.Reader.ReadString());
+        var (settings, decoding) = SealedSettings.Read(ctx, "the text generator's settings and decoding options",
+            reader => (GeneratorSettings.Load(reader), ReadDecoding(reader.ReadString())));
         var (network, tokenizer) = NetworkEntries.LoadNetwork(ctx, options => options.DecoderLayers == 0
             ? throw new InvalidDataException("The text generator's network has no decoder (DecoderLayers is 0).")
             : new EncoderDecoderModel(options));

@@ -91,18 +91,18 @@ public sealed class TextPretrainingTransformer : TextModelTransformerBase, INetw
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "TXFPRETR",
-        verWrittenCur: 0x00010001,
-        verReadableCur: 0x00010001,
-        verWeCanReadBack: 0x00010001,
+        verWrittenCur: SealedSettings.FirstVersion,    // 1.2: the main stream's fields are one sealed block
+        verReadableCur: SealedSettings.FirstVersion,
+        verWeCanReadBack: 0x00010001,                  // 1.1: the same fields, unsealed
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(TextPretrainingTransformer).Assembly.FullName);
 
-    // Format (version 1.1), main stream: settings; then the checked entries ModelOptions.json, Tokenizer.bin,
+    // Format (version 1.2), main stream, sealed (SealedSettings): settings; then the checked entries ModelOptions.json, Tokenizer.bin,
     // Weights.bin (each with its length and SHA-256).
     private protected override void SaveModel(ModelSaveContext ctx)
     {
         ctx.SetVersionInfo(GetVersionInfo());
-        _settings.Save(ctx.Writer);
+        SealedSettings.Write(ctx, _settings.Save);
         NetworkEntries.SaveNetwork(ctx, _model, _tokenizer);
     }
 
@@ -112,7 +112,7 @@ public sealed class TextPretrainingTransformer : TextModelTransformerBase, INetw
     private static TextPretrainingTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(GetVersionInfo());
-        var settings = PretrainingSettings.Load(ctx.Reader);
+        var settings = SealedSettings.Read(ctx, "the pretrained model's settings", PretrainingSettings.Load);
         var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx, options => new EncoderDecoderModel(options));
         return new TextPretrainingTransformer(env, model, tokenizer, settings);
     }

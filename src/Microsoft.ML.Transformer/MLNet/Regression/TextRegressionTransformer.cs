@@ -50,21 +50,24 @@ public sealed class TextRegressionTransformer : TextModelTransformerBase, INetwo
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "TXFREGRS",
-        verWrittenCur: 0x00010001,
-        verReadableCur: 0x00010001,
-        verWeCanReadBack: 0x00010001,
+        verWrittenCur: SealedSettings.FirstVersion,    // 1.2: the main stream's fields are one sealed block
+        verReadableCur: SealedSettings.FirstVersion,
+        verWeCanReadBack: 0x00010001,                  // 1.1: the same fields, unsealed
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(TextRegressionTransformer).Assembly.FullName);
 
-    // Format (version 1.1), main stream: settings; label mean and scale; pooling; then the checked entries
-    // ModelOptions.json, Tokenizer.bin, Weights.bin (each with its length and SHA-256).
+    // Format (version 1.2), main stream, sealed (SealedSettings): settings; label mean and scale; pooling; then the
+    // checked entries ModelOptions.json, Tokenizer.bin, Weights.bin (each with its length and SHA-256).
     private protected override void SaveModel(ModelSaveContext ctx)
     {
         ctx.SetVersionInfo(GetVersionInfo());
-        _settings.Save(ctx.Writer);
-        ctx.Writer.Write(_label.Mean);
-        ctx.Writer.Write(_label.Scale);
-        ctx.Writer.Write((int)_model.Pooling);
+        SealedSettings.Write(ctx, writer =>
+        {
+            _settings.Save(writer);
+            writer.Write(_label.Mean);
+            writer.Write(_label.Scale);
+            writer.Write((int)_model.Pooling);
+        });
         NetworkEntries.SaveNetwork(ctx, _model.Body, _tokenizer, weights: _model);
     }
 
@@ -74,15 +77,21 @@ public sealed class TextRegressionTransformer : TextModelTransformerBase, INetwo
     private static TextRegressionTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(GetVersionInfo());
-        var settings = ClassifierSettings.Load(ctx.Reader);
-        double mean = ctx.Reader.ReadDouble(), scale = ctx.Reader.ReadDouble();
-        if (!double.IsFinite(mean) || !(scale > 0 && double.IsFinite(scale)))
-            throw new InvalidDataException($"The regressor's label scale is invalid (mean {mean}, scale {scale}).");
-        var pooling = (Pooling)ctx.Reader.ReadInt32();
-        if (!Enum.IsDefined(pooling))
-            throw new InvalidDataException($"The regressor's pooling ({(int)pooling}) is unknown.");
+        var (settings, mean, scale, pooling) = SealedSettings.Read(ctx, "the regressor's settings, label scale and pooling", ReadFields);
         var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx,
             options => new ClassifierModel(new EncoderDecoderModel(options), 1, pooling, dropout: 0));
         return new TextRegressionTransformer(env, model, tokenizer, settings, (mean, scale));
+    }
+
+    private static (ClassifierSettings Settings, double Mean, double Scale, Pooling Pooling) ReadFields(BinaryReader reader)
+    {
+        var settings = ClassifierSettings.Load(reader);
+        double mean = reader.ReadDouble(), scale = reader.ReadDouble();
+        if (!double.IsFinite(mean) || !(scale > 0 && double.IsFinite(scale)))
+            throw new InvalidDataException($"The regressor's label scale is invalid (mean {mean}, scale {scale}).");
+        var pooling = (Pooling)reader.ReadInt32();
+        if (!Enum.IsDefined(pooling))
+            throw new InvalidDataException($"The regressor's pooling ({(int)pooling}) is unknown.");
+        return (settings, mean, scale, pooling);
     }
 }
