@@ -67,6 +67,9 @@ public sealed class ReadmeExamplesTests
     [TestMethod]
     public void PackageReadme_AFirstClassifier_TrainsAndSaves()
     {
+        // Its own folder: the README's sections save a different model under the same name "intents.zip".
+        string folder = Directory.CreateTempSubdirectory("package-readme-").FullName;   // not in the README
+        Directory.SetCurrentDirectory(folder);                                          // not in the README
         var ml = new MLContext(seed: 1);
         IDataView train = ReadmeData.Requests(ml, 20, seed: 1);   // not in the README
         var model = ml.Transforms.Conversion.MapValueToKey("Label", "Intent")
@@ -75,7 +78,7 @@ public sealed class ReadmeExamplesTests
             .Fit(train);
         ml.Model.Save(model, train.Schema, "intents.zip");
 
-        var loaded = new MLContext(seed: 2).Model.Load(Path.Combine(Folder, "intents.zip"), out _);   // not in the README
+        var loaded = new MLContext(seed: 2).Model.Load(Path.Combine(folder, "intents.zip"), out _);   // not in the README
         var intents = Microsoft.ML.Data.ColumnCursorExtensions.GetColumn<string>(loaded.Transform(train), "PredictedIntent").ToArray();
         Assert.AreEqual(20, intents.Length, "every row is scored by the saved model");
         Assert.IsTrue(intents.All(i => !string.IsNullOrEmpty(i)), "predicted keys map back to intent names");
