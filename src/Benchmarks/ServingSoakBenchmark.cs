@@ -48,7 +48,7 @@ internal sealed class ServingSoakBenchmark : IBenchmark
 
         var texts = Rows(1000, new Random(2)).Select(r => r.Text).ToArray();
         GC.Collect();
-        double rssStart = RssMb();
+        double rssStart = ReferenceSetup.ResidentMegabytes();
         var latencies = new double[threads][];
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
@@ -67,7 +67,7 @@ internal sealed class ServingSoakBenchmark : IBenchmark
         workers.ForEach(w => w.Join());
         double seconds = clock.Elapsed.TotalSeconds;
         GC.Collect();
-        double rssEnd = RssMb();
+        double rssEnd = ReferenceSetup.ResidentMegabytes();
         var all = latencies.SelectMany(l => l).OrderBy(x => x).ToArray();
         Result.Print("soak", ("threads", threads), ("predictions", (long)threads * predictions),
             ("per_s", all.Length / seconds), ("p50_ms", all[all.Length / 2]), ("p99_ms", all[(int)(all.Length * 0.99)]),
@@ -85,13 +85,5 @@ internal sealed class ServingSoakBenchmark : IBenchmark
             words.Insert(random.Next(words.Count), label);
             return new Row { Text = string.Join(' ', words), Label = label };
         }).ToArray();
-    }
-
-    private static double RssMb()
-    {
-        foreach (string line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
-        return double.NaN;
     }
 }
