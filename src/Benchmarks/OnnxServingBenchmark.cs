@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Transformer.MLNet.Classification;
 using Microsoft.ML.Transformer.MLNet.TokenIds;
-using Microsoft.ML.Transformer.Modeling;
-using Microsoft.ML.Transformer.Tokenization;
 using TorchSharp;
 
 namespace Microsoft.ML.Transformer.Benchmarks;
@@ -42,14 +39,8 @@ internal sealed class OnnxServingBenchmark : IBenchmark
         torch.set_num_threads(args.Int("threads", 2));
         int calls = args.Int("calls", 10_000), rows = args.Int("rows", 3000), blocks = args.Int("blocks", 10);
         var ml = new MLContext(1);
-        string[] texts = ml.Data.CreateEnumerable<SharedData.TextCategory>(SharedData.Banking77(ml, args.DataDir, "test.csv"), false)
-            .Select(r => r.Text).ToArray();
-        var tokenizer = TextTokenizer.Learn(texts, 4000, 50_000, seed: 1);
-        var options = ClassificationBenchmarks.Options(args, epochs: 1).Model! with { VocabularySize = tokenizer.VocabularySize };
-        var model = new ClassifierModel(new EncoderDecoderModel(options), classes: 77, Pooling.Mean, dropout: 0);
-        var settings = new ClassifierSettings("Text", null, 96, TruncationSide.KeepHead, ScoringBatchSize: 64);
-        var names = Enumerable.Range(0, 77).Select(i => "c" + i).ToArray();
-        ITransformer torchModel = new TextClassificationTransformer(ml, model, tokenizer, new ClassLabels(names, binary: false), settings);
+        var (texts, model, _, _, torchModel) = ScoringBenchmarks.Classifier(ml, args);
+        var options = model.Body.Options;
 
         string root = Path.Combine(Path.GetTempPath(), "onnx-benchmark-" + Guid.NewGuid().ToString("N"));
         string folder = Path.Combine(root, "model"), onnx = Path.Combine(root, "model.onnx");

@@ -31,6 +31,22 @@ internal sealed class ScoringBenchmarks : IBenchmark
         torch.set_num_threads(args.Int("threads", 2));
         int repeats = args.Int("repeats", 5);
         var ml = new MLContext(1);
+        var (texts, model, tokenizer, settings, transformer) = Classifier(ml, args);
+        var data = ml.Data.LoadFromEnumerable(texts.Select(t => new Row { Text = t }).ToArray());
+
+        Console.WriteLine(TransformerMemory.Description);
+        if (repeats > 0)
+            Overhead(model, tokenizer, settings, texts, transformer, data, repeats);
+        Memory(ml, transformer, texts, args.Int("rows", 100_000));
+    }
+
+    /// <summary>
+    /// The classifier the scoring benchmarks serve: banking77's test texts, a BPE learned on them, the classify
+    /// benchmark's network (<c>--dim</c>, <c>--layers</c>) with untrained weights, 77 classes.
+    /// </summary>
+    internal static (string[] Texts, ClassifierModel Model, TextTokenizer Tokenizer, ClassifierSettings Settings, TextClassificationTransformer Transformer)
+        Classifier(MLContext ml, BenchmarkArgs args)
+    {
         string[] texts = ml.Data.CreateEnumerable<SharedData.TextCategory>(SharedData.Banking77(ml, args.DataDir, "test.csv"), false)
             .Select(r => r.Text).ToArray();
         var tokenizer = TextTokenizer.Learn(texts, 4000, 50_000, seed: 1);
@@ -38,13 +54,7 @@ internal sealed class ScoringBenchmarks : IBenchmark
         var model = new ClassifierModel(new EncoderDecoderModel(options), classes: 77, Pooling.Mean, dropout: 0);
         var settings = new ClassifierSettings("Text", null, 96, TruncationSide.KeepHead, ScoringBatchSize: 64);
         var names = Enumerable.Range(0, 77).Select(i => "c" + i).ToArray();
-        var transformer = new TextClassificationTransformer(ml, model, tokenizer, new ClassLabels(names, binary: false), settings);
-        var data = ml.Data.LoadFromEnumerable(texts.Select(t => new Row { Text = t }).ToArray());
-
-        Console.WriteLine(TransformerMemory.Description);
-        if (repeats > 0)
-            Overhead(model, tokenizer, settings, texts, transformer, data, repeats);
-        Memory(ml, transformer, texts, args.Int("rows", 100_000));
+        return (texts, model, tokenizer, settings, new TextClassificationTransformer(ml, model, tokenizer, new ClassLabels(names, binary: false), settings));
     }
 
     /// <summary>Rows/s through <c>Transform</c> and through the raw forward pass, alternating, medians.</summary>
