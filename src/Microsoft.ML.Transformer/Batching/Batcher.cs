@@ -1,3 +1,5 @@
+using Microsoft.ML.Transformer.Tokenization;
+
 namespace Microsoft.ML.Transformer.Batching;
 
 /// <summary>
@@ -24,7 +26,7 @@ internal sealed class Batcher
         (_encoder, _options, _log) = (encoder, options, log);
     }
 
-    private readonly record struct Encoded(long Row, int[] Input, int[]? Target, long Label)
+    private readonly record struct Encoded(long Row, int[] Input, int[]? Target, long Label, HashedNgrams.Bag? Ngrams)
     {
         // Padded cost of the row: the decoder side is one longer than the target ([BOS] y / y [EOS]).
         public int Length => Input.Length + (Target is null ? 0 : Target.Length + 1);
@@ -38,7 +40,7 @@ internal sealed class Batcher
         IEnumerable<Encoded> encoded = rows.Select(r =>
         {
             var (input, target) = _encoder.Encode(r);
-            return new Encoded(r.Row, input, target, r.Label);
+            return new Encoded(r.Row, input, target, r.Label, _options.Ngrams?.Featurize(r.Text, r.Second));
         });
         if (_options.Shuffle) encoded = ShuffleBuffer.Shuffle(encoded, _options.ShuffleBufferRows, rng);
 
@@ -85,8 +87,9 @@ internal sealed class Batcher
         if (_encoder.Layout != BatchLayout.Seq2Seq)
         {
             var labels = _options.WithLabels ? TokenBatch.Int64(classLabels, device) : null;
+            var ngrams = _options.Ngrams is null ? null : NgramBatch.Build(rows.ToArray().Select(r => r.Ngrams!.Value).ToArray(), device);
             return new TokenBatch(TokenBatch.Int64(ids, b, t, device), TokenBatch.Bool(mask, b, t, device),
-                TokenBatch.Int64(lengths, device), rowIndices, real, labels);
+                TokenBatch.Int64(lengths, device), rowIndices, real, labels) { Ngrams = ngrams };
         }
 
         // Teacher forcing: the decoder reads [BOS] y1..yn and must predict y1..yn [EOS].

@@ -24,6 +24,8 @@ internal sealed class BatcherOptions
     public bool WithLabels { get; init; }
     /// <summary>Seed of the shuffle.</summary>
     public int Seed { get; init; } = 1;
+    /// <summary>Attach each row's hashed n-gram bag (single and pair batches); null = none.</summary>
+    public Tokenization.HashedNgrams? Ngrams { get; init; }
     /// <summary>Where tensors are created; null = CPU.</summary>
     public Device? Device { get; init; }
 

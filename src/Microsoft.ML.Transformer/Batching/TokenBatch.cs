@@ -40,6 +40,9 @@ internal sealed class TokenBatch : IDisposable
     /// <summary>Sequence-to-sequence: [B, U] bool, true where <see cref="DecoderInput"/> is padding.</summary>
     public Tensor? DecoderPaddingMask { get; }
 
+    /// <summary>The rows' hashed n-gram bags, when the batcher was asked for them (a wide-and-deep classifier).</summary>
+    public NgramBatch? Ngrams { get; init; }
+
     /// <summary>Rows in the batch.</summary>
     public int Count => RowIndices.Length;
     /// <summary>Non-padding positions of <see cref="Ids"/> (and of the decoder input, if any).</summary>
@@ -55,6 +58,7 @@ internal sealed class TokenBatch : IDisposable
         Labels?.Dispose();
         DecoderInput?.Dispose();
         DecoderPaddingMask?.Dispose();
+        Ngrams?.Dispose();
     }
 
     /// <summary>A [rows, cols] int64 tensor on <paramref name="device"/> from a row-major array.</summary>
@@ -62,6 +66,9 @@ internal sealed class TokenBatch : IDisposable
 
     /// <summary>A [rows] int64 tensor on <paramref name="device"/>.</summary>
     internal static Tensor Int64(long[] data, Device? device) => Place(torch.tensor(data, [data.Length]), device);
+
+    /// <summary>A [rows] float32 tensor on <paramref name="device"/>.</summary>
+    internal static Tensor Float32(float[] data, Device? device) => Place(torch.tensor(data, [data.Length]), device);
 
     /// <summary>A [rows, cols] bool tensor on <paramref name="device"/>.</summary>
     internal static Tensor Bool(bool[] data, int rows, int cols, Device? device) => Place(torch.tensor(data, [rows, cols]), device);

@@ -50,7 +50,8 @@ internal static class FolderComponents
     public static torch.nn.Module Build(FolderConfig config, ModelOptions options) => config.Component switch
     {
         ComponentKind.TextClassifier => new ClassifierModel(new EncoderDecoderModel(options), ClassNames(config).Length,
-            config.Pooling ?? throw Missing(config, nameof(FolderConfig.Pooling)), dropout: 0),
+            config.Pooling ?? throw Missing(config, nameof(FolderConfig.Pooling)), dropout: 0,
+            Settings<ClassifierSettings>(config).Ngrams?.Buckets ?? 0),
         ComponentKind.TextGenerator when options.DecoderLayers == 0 =>
             throw new InvalidDataException("The model folder holds a text generator whose network has no decoder (DecoderLayers is 0)."),
         _ => new EncoderDecoderModel(options),
@@ -87,8 +88,14 @@ internal static class FolderComponents
     }
 
     /// <summary>A classifier folder's settings, as its zip loader accepts them.</summary>
-    public static ClassifierSettings ClassifierSettingsOf(FolderConfig config) =>
-        Checked(Settings<ClassifierSettings>(config), (s, w) => s.Save(w), ClassifierSettings.Load);
+    public static ClassifierSettings ClassifierSettingsOf(FolderConfig config)
+    {
+        var saved = Settings<ClassifierSettings>(config);
+        return Checked(saved, (s, w) => s.Save(w), ClassifierSettings.Load) with
+        {
+            Ngrams = saved.Ngrams is { } n ? Checked(n, (s, w) => s.Save(w), HashedNgrams.Load) : null,
+        };
+    }
 
     /// <summary>An embedding folder's settings, as its zip loader accepts them.</summary>
     public static EmbeddingSettings EmbeddingSettingsOf(FolderConfig config) =>

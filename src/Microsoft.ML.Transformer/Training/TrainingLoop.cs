@@ -79,9 +79,13 @@ internal sealed class TrainingLoop : IDisposable
     /// Micro-batches in an epoch, if known, for the length of the schedule. When neither this, a counted collection nor
     /// <see cref="TrainingOptions.MaxSteps"/> gives it and the schedule decays, epoch 0 is enumerated once to count it.
     /// </param>
+    /// <param name="validateFirst">
+    /// Evaluate the starting weights too (a fresh run only), so that they are kept when no step improves on them: for
+    /// a model whose part was fitted before this loop.
+    /// </param>
     /// <exception cref="OperationCanceledException">The options' token was cancelled; see <see cref="TrainingOptions.CancellationToken"/>.</exception>
     public TrainingResult Run<TBatch>(Func<int, IEnumerable<TBatch>> batchesForEpoch, Func<TBatch, (Tensor Loss, long Tokens)> loss,
-        Func<double>? validate = null, long? batchesPerEpoch = null) where TBatch : IDisposable
+        Func<double>? validate = null, long? batchesPerEpoch = null, bool validateFirst = false) where TBatch : IDisposable
     {
         ArgumentNullException.ThrowIfNull(batchesForEpoch);
         ArgumentNullException.ThrowIfNull(loss);
@@ -100,6 +104,8 @@ internal sealed class TrainingLoop : IDisposable
         TrainingStopReason? stop = _state.StoppedEarly ? TrainingStopReason.EarlyStopping : null;
         using var precision = new PrecisionScope(_model, _options.Precision);
         _model.train();
+        if (validateFirst && validate is not null && _state.Step == 0)
+            Evaluate(validate);
 
         for (; stop is null && _state.Epoch < _options.Epochs; )
         {

@@ -18,6 +18,8 @@ public sealed class ClassifierChoicesTests
         Assert.IsTrue(lines.Any(l => l.Contains("Chose a BPE vocabulary of 1,000 because", StringComparison.Ordinal)), Dump(lines));
         Assert.IsTrue(lines.Any(l => l.Contains("Chose maximum length", StringComparison.Ordinal)), Dump(lines));
         Assert.IsTrue(lines.Any(l => l.Contains("Chose learning rate 0.001 because training from scratch", StringComparison.Ordinal)), Dump(lines));
+        Assert.IsTrue(lines.Any(l => l.StartsWith("Reading hashed n-grams (words up to 2, characters 3) beside the network", StringComparison.Ordinal)), Dump(lines));
+        Assert.IsTrue(lines.Any(l => l.StartsWith("Chose ", StringComparison.Ordinal) && l.Contains(" n-gram buckets because the training texts have", StringComparison.Ordinal)), Dump(lines));
         Assert.IsTrue(lines.Any(l => l.StartsWith("Warm-up: ", StringComparison.Ordinal)), Dump(lines));
         Assert.IsTrue(lines.Any(l => l.StartsWith("Validation: loss", StringComparison.Ordinal)), "the held-out rows are evaluated");
     }
@@ -27,6 +29,7 @@ public sealed class ClassifierChoicesTests
     {
         var options = ClassifierFixture.TinyOptions(seed: 3, epochs: 1);
         options.ValidationFraction = 0;
+        options.Ngrams = new NgramOptions { Enabled = true, Buckets = 4096 };
         var lines = Fit(options);
         Assert.IsFalse(lines.Any(l => l.StartsWith("Chose", StringComparison.Ordinal) || l.StartsWith("Warm-up", StringComparison.Ordinal)
             || l.StartsWith("Validation", StringComparison.Ordinal)), Dump(lines));

@@ -71,7 +71,13 @@ internal sealed class ClassificationScorer : ITextBatchScorer
         IReadOnlyList<string[]> texts, Func<Tensor, Tensor> map)
     {
         var rows = texts.Select((t, i) => new TextRow(i, t[0], t.Length > 1 ? t[1] : null));
-        var batcher = new Batcher(settings.Encoder(tokenizer), new BatcherOptions { BatchSize = Math.Max(1, texts.Count), Bucketing = false, Device = model.Device });
+        var batcher = new Batcher(settings.Encoder(tokenizer), new BatcherOptions
+        {
+            BatchSize = Math.Max(1, texts.Count),
+            Bucketing = false,
+            Device = model.Device,
+            Ngrams = settings.Ngrams,
+        });
         var output = new float[texts.Count][];
 
         using var scope = NewDisposeScope();
@@ -80,7 +86,7 @@ internal sealed class ClassificationScorer : ITextBatchScorer
         {
             using (batch)
             {
-                var values = map(model.forward(batch.Ids, batch.PaddingMask)).to(ScalarType.Float32).cpu();   // [B, C]
+                var values = map(model.forward(batch.Ids, batch.PaddingMask, batch.Ngrams)).to(ScalarType.Float32).cpu();   // [B, C]
                 float[] flat = values.data<float>().ToArray();
                 int width = (int)values.shape[1];
                 for (int i = 0; i < batch.Count; i++)

@@ -33,6 +33,22 @@ internal static class ClassifierDefaults
     /// <summary>Training texts tokenized to measure lengths.</summary>
     internal const int LengthSampleRows = 2_000;
 
+    /// <summary>Bounds of the chosen n-gram hash buckets, and of their weights (buckets × classes).</summary>
+    internal const int MinNgramBuckets = 1 << 10, MaxNgramBuckets = 1 << 18, MaxNgramWeights = 1 << 22;
+
+    /// <summary>
+    /// About two buckets per recurring n-gram, so that few of them share one, as a power of two within the bounds and
+    /// at most <see cref="MaxNgramWeights"/> weights.
+    /// </summary>
+    public static (int Buckets, string Why) NgramBuckets(int recurringNgrams, int classes)
+    {
+        int buckets = MinNgramBuckets;
+        while (buckets < 2L * recurringNgrams && buckets < MaxNgramBuckets) buckets *= 2;
+        while (buckets > MinNgramBuckets && (long)buckets * classes > MaxNgramWeights) buckets /= 2;
+        return (buckets, string.Create(CultureInfo.InvariantCulture,
+            $"the training texts have {recurringNgrams:N0} distinct n-grams that occur at least twice and {classes} classes (bounds {MinNgramBuckets:N0}-{MaxNgramBuckets:N0}, at most {MaxNgramWeights:N0} weights)"));
+    }
+
     /// <summary>Enough passes to reach about <see cref="TargetSteps"/> steps, within [<see cref="MinEpochs"/>, <see cref="MaxEpochs"/>].</summary>
     public static (int Epochs, string Why) Epochs(long trainRows, int batchSize)
     {

@@ -14,6 +14,12 @@ internal sealed record ClassifierSettings(
     TruncationSide Truncation,
     int ScoringBatchSize)
 {
+    /// <summary>
+    /// The hashed n-grams a wide-and-deep classifier's head reads beside the network; null when it reads the network
+    /// alone. Not part of <see cref="Save"/>: the classifier saves them after its own header.
+    /// </summary>
+    public Tokenization.HashedNgrams? Ngrams { get; init; }
+
     /// <summary>One text is <c>[CLS] a [SEP]</c>; a pair is <c>[CLS] a [SEP] b [SEP]</c>.</summary>
     public BatchLayout Layout => SecondTextColumn is null ? BatchLayout.Single : BatchLayout.Pair;
 
@@ -34,6 +40,7 @@ internal sealed record ClassifierSettings(
             WithLabels = withLabels,
             Seed = seed,
             Device = device,
+            Ngrams = Ngrams,
         }, log);
 
     public void Save(BinaryWriter writer)

@@ -23,17 +23,20 @@ internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer to
 
     public TrainingResult Run(Func<IEnumerable<TextRow>> train, Func<IEnumerable<TextRow>>? validation)
     {
+        if (settings.Ngrams is { } ngrams)
+            new NgramFirstFit(model, ngrams, training, log).Run(train, validation);
         using var loop = new TrainingLoop(model, training, Decays(model), Fingerprint(), log);
         loop.History.ValidationMetricName = "validation accuracy";
         var result = loop.Run(
             epoch => Batches(train, shuffle: true, seed: training.Seed + epoch),
             batch =>
             {
-                var logits = model.forward(batch.Ids, batch.PaddingMask);                                  // [B, C]
+                var logits = model.forward(batch.Ids, batch.PaddingMask, batch.Ngrams);                    // [B, C]
                 var loss = nn.functional.cross_entropy(logits, batch.Labels!, label_smoothing: training.LabelSmoothing);
                 return (loss, batch.Count);
             },
-            validation is null ? null : () => ValidationMetric(validation));
+            validation is null ? null : () => ValidationMetric(validation),
+            validateFirst: settings.Ngrams is not null); // the n-grams fitted alone are a model worth keeping
         model.eval();
         log($"Training stopped after {result.Steps:N0} steps ({result.StopReason})" +
             (result.BestMetric is { } best ? $"; best validation metric {best:F4} at step {result.BestStep:N0}." : "."));
@@ -57,7 +60,7 @@ internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer to
             using (batch)
             using (NewDisposeScope())
             {
-                var logits = model.forward(batch.Ids, batch.PaddingMask);
+                var logits = model.forward(batch.Ids, batch.PaddingMask, batch.Ngrams);
                 sum += nn.functional.cross_entropy(logits, batch.Labels!, reduction: nn.Reduction.Sum).item<float>();
                 correct += logits.argmax(-1).eq(batch.Labels!).sum().item<long>();
                 rows += batch.Count;
@@ -70,11 +73,15 @@ internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer to
         return accuracy - LossWeight * Math.Min(loss, LossCap);
     }
 
-    /// <summary>Weight decay on the network's 2-D projection weights and on the head's weight; never on biases, norms, embeddings.</summary>
+    /// <summary>
+    /// Weight decay on the network's 2-D projection weights and on the head's weights (the n-grams' too); never on
+    /// biases, norms, embeddings.
+    /// </summary>
     internal static Func<string, TorchSharp.Modules.Parameter, bool> Decays(ClassifierModel model)
     {
         var decays = model.Body.ParameterGroups().Where(g => g.Decay).Select(g => g.Parameter.Handle).ToHashSet();
-        return (name, p) => decays.Contains(p.Handle) || (name.StartsWith("head.", StringComparison.Ordinal) && p.dim() == 2);
+        return (name, p) => decays.Contains(p.Handle)
+            || ((name.StartsWith("head.", StringComparison.Ordinal) || name.StartsWith("wide.", StringComparison.Ordinal)) && p.dim() == 2);
     }
 
     private string Fingerprint() => string.Join("\n",
@@ -84,5 +91,6 @@ internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer to
         "classes=" + model.Classes,
         "pooling=" + model.Pooling,
         "columns=" + settings.TextColumn + "," + settings.SecondTextColumn,
-        "maxLength=" + settings.MaxLength);
+        "maxLength=" + settings.MaxLength,
+        "ngrams=" + settings.Ngrams);
 }

@@ -61,7 +61,8 @@ public sealed class TextClassificationEstimator : IEstimator<TextClassificationT
 
         var reader = new RowReader(input, _options.TextColumnName, _options.SecondTextColumnName, _options.LabelColumnName,
             _options.Tokenizer.EmptyText, log);
-        var profile = Profile(reader, labels);
+        var ngramKinds = NgramKinds(log);
+        var profile = Profile(reader, labels, ngramKinds);
         var heldOut = _options.ValidationSet is null
             ? ValidationSplit.Choose(profile.RowsByClass, _options.ValidationFraction, _options.Training.Seed, log)
             : null;
@@ -73,9 +74,10 @@ public sealed class TextClassificationEstimator : IEstimator<TextClassificationT
 
         torch.manual_seed(_options.Training.Seed); // the initial weights, like everything else, follow the seed
         var (body, tokenizer, maxLength) = StartingNetwork(Train, profile, trainRows, device, log);
+        var ngrams = ngramKinds is null ? null : ngramKinds with { Buckets = NgramBuckets(profile, labels.Count, log) };
         var settings = new ClassifierSettings(_options.TextColumnName, _options.SecondTextColumnName,
-            Math.Min(maxLength, body.Options.MaxLength), _options.Tokenizer.TruncationSide, _options.ScoringBatchSize);
-        var model = new ClassifierModel(body, labels.Count, _options.Pooling, _options.HeadDropout);
+            Math.Min(maxLength, body.Options.MaxLength), _options.Tokenizer.TruncationSide, _options.ScoringBatchSize) { Ngrams = ngrams };
+        var model = new ClassifierModel(body, labels.Count, _options.Pooling, _options.HeadDropout, ngrams?.Buckets ?? 0);
         if (_options.FreezeEmbeddings) body.FreezeEmbeddings();
         if (_options.FreezeLayers > 0) body.FreezeLowestLayers(_options.FreezeLayers);
 
@@ -106,6 +108,29 @@ public sealed class TextClassificationEstimator : IEstimator<TextClassificationT
         return training;
     }
 
+    /// <summary>The n-grams the head reads beside the network (their buckets still to choose), or null when it reads the network alone.</summary>
+    private HashedNgrams? NgramKinds(Action<string> log)
+    {
+        var options = _options.Ngrams;
+        bool pair = _options.SecondTextColumnName is not null;
+        bool enabled = options.Enabled ?? (!pair && options.WordNgramLength + options.CharNgramLength > 0);
+        if (options.Enabled is null)
+            log(enabled
+                ? $"Reading hashed n-grams (words up to {options.WordNgramLength}, characters {options.CharNgramLength}) beside the network, because the input is one text column; set Ngrams.Enabled to pin it."
+                : "Reading the network alone, without n-grams, because " + (pair ? "the input is a text pair" : "both n-gram lengths are 0") + "; set Ngrams.Enabled to pin it.");
+        return enabled ? new HashedNgrams(1, options.WordNgramLength, options.CharNgramLength) : null;
+    }
+
+    /// <summary>The user's n-gram buckets, else as many as the recurring n-grams of the training texts call for.</summary>
+    private int NgramBuckets(DataProfile profile, int classes, Action<string> log)
+    {
+        if (_options.Ngrams.Buckets is { } buckets)
+            return buckets;
+        var (chosen, why) = ClassifierDefaults.NgramBuckets(profile.RecurringNgrams, classes);
+        log(string.Create(CultureInfo.InvariantCulture, $"Chose {chosen:N0} n-gram buckets because {why}; set Ngrams.Buckets to pin it."));
+        return chosen;
+    }
+
     /// <summary>The most tokens per input: the user's, else what covers most training texts.</summary>
     private int MaxLength(Func<IEnumerable<TextRow>> rows, TextTokenizer tokenizer, Action<string> log)
     {
@@ -121,9 +146,9 @@ public sealed class TextClassificationEstimator : IEstimator<TextClassificationT
     private BatchLayout Layout => _options.SecondTextColumnName is null ? BatchLayout.Single : BatchLayout.Pair;
 
     /// <summary>One pass over the rows: refuses an empty data set or a single class before any training.</summary>
-    private DataProfile Profile(RowReader reader, ClassLabels labels)
+    private DataProfile Profile(RowReader reader, ClassLabels labels, HashedNgrams? ngrams)
     {
-        var profile = DataProfile.Read(reader.Read(), labels.Count);
+        var profile = DataProfile.Read(reader.Read(), labels.Count, ngrams);
         var counts = profile.ClassCounts;
         if (profile.Rows == 0)
             throw new InvalidOperationException(
@@ -178,5 +203,6 @@ public sealed class TextClassificationEstimator : IEstimator<TextClassificationT
             options.Model));
         if (!(options.ValidationFraction >= 0 && options.ValidationFraction < 1))
             throw new ArgumentOutOfRangeException(nameof(options), $"ValidationFraction ({options.ValidationFraction}) must be in [0, 1).");
+        (options.Ngrams ?? throw new ArgumentNullException(nameof(options), "Ngrams must not be null (set Ngrams.Enabled = false to read the network alone).")).Validate();
     }
 }

@@ -64,14 +64,18 @@ public sealed class TextClassificationTransformer : TextModelTransformerBase, IN
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "TXFCLASS",
-        verWrittenCur: SealedSettings.FirstVersion,    // 1.2: the main stream's fields are one sealed block
-        verReadableCur: SealedSettings.FirstVersion,
-        verWeCanReadBack: 0x00010001,                  // 1.1: the same fields, unsealed
+        verWrittenCur: NgramsVersion,
+        verReadableCur: NgramsVersion,
+        verWeCanReadBack: 0x00010001,                  // 1.1: the same fields, unsealed; 1.2: sealed, without n-grams
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(TextClassificationTransformer).Assembly.FullName);
 
-    // Format (version 1.2), main stream, sealed (SealedSettings): settings; binary flag, class count, class names; pooling; head dropout;
-    // then the checked entries ModelOptions.json, Tokenizer.bin, Weights.bin (each with its length and SHA-256).
+    // Version 1.3 added the n-grams to the sealed block.
+    private const uint NgramsVersion = 0x00010003;
+
+    // Format (version 1.3), main stream, sealed (SealedSettings): settings; binary flag, class count, class names; pooling;
+    // whether the head reads n-grams, and if so their settings; then the checked entries ModelOptions.json,
+    // Tokenizer.bin, Weights.bin (each with its length and SHA-256; the weights hold the n-grams' too).
     private protected override void SaveModel(ModelSaveContext ctx)
     {
         ctx.SetVersionInfo(GetVersionInfo());
@@ -83,6 +87,8 @@ public sealed class TextClassificationTransformer : TextModelTransformerBase, IN
             foreach (string name in _labels.Names)
                 writer.Write(name);
             writer.Write((int)_model.Pooling);
+            writer.Write(_settings.Ngrams is not null);
+            _settings.Ngrams?.Save(writer);
         });
         NetworkEntries.SaveNetwork(ctx, _model.Body, _tokenizer, weights: _model);
     }
@@ -93,14 +99,17 @@ public sealed class TextClassificationTransformer : TextModelTransformerBase, IN
     private static TextClassificationTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(GetVersionInfo());
-        var (settings, binary, names, pooling) = SealedSettings.Read(ctx, "the classifier's settings, class names and pooling", ReadFields);
+        bool hasNgrams = ctx.Header.ModelVerWritten >= NgramsVersion;
+        var (settings, binary, names, pooling) = SealedSettings.Read(ctx, "the classifier's settings, class names and pooling",
+            reader => ReadFields(reader, hasNgrams));
+        var ngrams = settings.Ngrams;
         int count = names.Length;
         var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx,
-            options => new ClassifierModel(new EncoderDecoderModel(options), count, pooling, dropout: 0));
+            options => new ClassifierModel(new EncoderDecoderModel(options), count, pooling, dropout: 0, ngrams?.Buckets ?? 0));
         return new TextClassificationTransformer(env, model, tokenizer, new ClassLabels(names, binary), settings);
     }
 
-    private static (ClassifierSettings Settings, bool Binary, string[] Names, Pooling Pooling) ReadFields(BinaryReader reader)
+    private static (ClassifierSettings Settings, bool Binary, string[] Names, Pooling Pooling) ReadFields(BinaryReader reader, bool hasNgrams)
     {
         var settings = ClassifierSettings.Load(reader);
         bool binary = reader.ReadBoolean();
@@ -115,6 +124,7 @@ public sealed class TextClassificationTransformer : TextModelTransformerBase, IN
         var pooling = (Pooling)reader.ReadInt32();
         if (!Enum.IsDefined(pooling))
             throw new InvalidDataException($"The classifier's pooling ({(int)pooling}) is unknown.");
-        return (settings, binary, names, pooling);
+        var ngrams = hasNgrams && reader.ReadBoolean() ? HashedNgrams.Load(reader) : null;
+        return (settings with { Ngrams = ngrams }, binary, names, pooling);
     }
 }

@@ -47,6 +47,12 @@ public sealed class TransformerClassifierOptions
     /// </summary>
     public TrainingOptions Training { get; set; } = new() { EarlyStoppingPatience = 5 };
 
+    /// <summary>
+    /// The bag of hashed word and character n-grams the head reads beside the network's pooled vector (wide and
+    /// deep). Default: on for one text column, with buckets chosen from the training texts; see <see cref="NgramOptions"/>.
+    /// </summary>
+    public NgramOptions Ngrams { get; set; } = new();
+
     /// <summary>How hidden states become one vector per text. Default <see cref="Pooling.Mean"/>.</summary>
     public Pooling Pooling { get; set; } = Pooling.Mean;
 
