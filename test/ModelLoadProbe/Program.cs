@@ -3,7 +3,7 @@
 // pipeline that starts with MapValueToKey, "Intent"; a sentence-pair model reads "First" and "Second".
 // Loads the zip with plain MLContext.Model.Load (no library type is named here), scores every row through Transform
 // and through a PredictionEngine, and prints each added column's values with round-trip precision, one row a line:
-// "transform <row> <column>=<values>" and "engine <row> Score=<values>".
+// "transform <row> <column>=<values>" and "engine <row> Score=<values>" (an entity tagger: "engine <row> Entities=<values>").
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -33,7 +33,14 @@ foreach (var c in outputs)
 }
 
 // The engine path: a one-row view over each text, mapped by the model's row-to-row mapper. A Score of one Single (a
-// regressor) comes through its own output class.
+// regressor) comes through its own output class; an entity tagger's entities through theirs.
+if (scored.Schema.GetColumnOrNull("Entities") is not null)
+{
+    var tagger = ml.Model.CreatePredictionEngine<ProbeInput, ProbeEntities>(model, ignoreMissingColumns: true);
+    for (int i = 0; i < rows.Length; i++)
+        Console.WriteLine($"engine {i} Entities={string.Join(" | ", tagger.Predict(new ProbeInput { Text = Field(i, "Text") }).Entities)}");
+    return 0;
+}
 bool scalarScore = scored.Schema.GetColumnOrNull("Score")?.Type is NumberDataViewType;
 var engine = scalarScore ? null : ml.Model.CreatePredictionEngine<ProbeInput, ProbeOutput>(model, ignoreMissingColumns: true);
 var scalarEngine = scalarScore ? ml.Model.CreatePredictionEngine<ProbeInput, ProbeScalarOutput>(model, ignoreMissingColumns: true) : null;
@@ -57,6 +64,9 @@ static IEnumerable<string> Read(IDataView view, DataViewSchema.Column c)
     using var cursor = view.GetRowCursor(new[] { c });
     Func<string> get = c.Type switch
     {
+        VectorDataViewType { ItemType: KeyDataViewType } => Getter<VBuffer<uint>>(cursor, c, v => string.Join(",", v.DenseValues())),
+        VectorDataViewType { ItemType: NumberDataViewType n } when n.RawType == typeof(int) => Getter<VBuffer<int>>(cursor, c, v => string.Join(",", v.DenseValues())),
+        VectorDataViewType { ItemType: TextDataViewType } => Getter<VBuffer<ReadOnlyMemory<char>>>(cursor, c, v => string.Join(" | ", v.DenseValues())),
         VectorDataViewType => Getter<VBuffer<float>>(cursor, c, v => string.Join(",", v.DenseValues().Select(F))),
         KeyDataViewType => Getter<uint>(cursor, c, v => v.ToString(CultureInfo.InvariantCulture)),
         BooleanDataViewType => Getter<bool>(cursor, c, v => v ? "true" : "false"),
@@ -84,6 +94,11 @@ internal sealed class ProbeInput
 internal sealed class ProbeOutput
 {
     public float[]? Score { get; set; }
+}
+
+internal sealed class ProbeEntities
+{
+    public string[] Entities { get; set; } = [];
 }
 
 internal sealed class ProbeScalarOutput

@@ -187,6 +187,12 @@ internal sealed partial class EncoderDecoderModel : nn.Module
     }
 
     /// <summary>
+    /// Ids [B, T] of a text and padding [B, T] → hidden states [B, T, D], read by the encoder when there is one
+    /// (bidirectional), else causally by the decoder: how a head on any pretrained body reads its input.
+    /// </summary>
+    public Tensor ReadText(Tensor ids, Tensor padding) => HasEncoder ? Encode(ids, padding) : Decode(ids, null, null, padding);
+
+    /// <summary>
     /// Target ids [B, T] → hidden states [B, T, D], each position seeing only itself and earlier positions.
     /// <paramref name="memory"/> [B, S, D] and <paramref name="sourcePadding"/> [B, S] are for an encoder-decoder and
     /// must be null in a decoder-only model; <paramref name="targetPadding"/> [B, T] may be null.

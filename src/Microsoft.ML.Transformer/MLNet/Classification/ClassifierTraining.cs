@@ -79,9 +79,15 @@ internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer to
     /// </summary>
     internal static Func<string, TorchSharp.Modules.Parameter, bool> Decays(ClassifierModel model)
     {
-        var decays = model.Body.ParameterGroups().Where(g => g.Decay).Select(g => g.Parameter.Handle).ToHashSet();
-        return (name, p) => decays.Contains(p.Handle)
-            || ((name.StartsWith("head.", StringComparison.Ordinal) || name.StartsWith("wide.", StringComparison.Ordinal)) && p.dim() == 2);
+        var body = Decays(model.Body);
+        return (name, p) => body(name, p) || (name.StartsWith("wide.", StringComparison.Ordinal) && p.dim() == 2);
+    }
+
+    /// <summary>Weight decay on a body's 2-D projection weights and on a head's weight (any model whose head is named "head").</summary>
+    internal static Func<string, TorchSharp.Modules.Parameter, bool> Decays(EncoderDecoderModel body)
+    {
+        var decays = body.ParameterGroups().Where(g => g.Decay).Select(g => g.Parameter.Handle).ToHashSet();
+        return (name, p) => decays.Contains(p.Handle) || (name.StartsWith("head.", StringComparison.Ordinal) && p.dim() == 2);
     }
 
     private string Fingerprint() => string.Join("\n",

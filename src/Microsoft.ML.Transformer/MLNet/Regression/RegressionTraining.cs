@@ -18,7 +18,7 @@ internal sealed class RegressionTraining(ClassifierModel model, TextTokenizer to
     public TrainingResult Run(RowReader train, RegressionTargets targets, (RowReader Rows, RegressionTargets Targets)? validation)
     {
         var training = options.Training;
-        using var loop = new TrainingLoop(model, training, ClassifierTraining.Decays(model), Fingerprint(), log);
+        using var loop = new TrainingLoop(model, training, ClassifierTraining.Decays(model.Body), Fingerprint(), log);
         loop.History.ValidationMetricName = "validation MSE (standardized)";
         var result = loop.Run(
             epoch => Batches(train, shuffle: true, seed: training.Seed + epoch),

@@ -1,81 +1,29 @@
 using Microsoft.ML.Transformer.Modeling;
-using Microsoft.ML.Transformer.Tokenization;
 using Microsoft.ML.Transformer.Training;
 
 namespace Microsoft.ML.Transformer.MLNet.Regression;
 
 /// <summary>
 /// Everything a Transformer text regressor can be told: one text, or a pair of texts (sentence similarity, relevance
-/// of a passage to a query), scored as one number. Each default is defined here or in the nested option classes, once.
+/// of a passage to a query), scored as one number. The label column holds a finite <c>Single</c> a row; the validation
+/// metric is the mean squared error. The options it shares with the other heads on an encoder, and their defaults,
+/// are <see cref="EncoderHeadOptions"/>'s.
 /// </summary>
-public sealed class TransformerRegressorOptions
+public sealed class TransformerRegressorOptions : EncoderHeadOptions
 {
-    /// <summary>The text column (the first text of a pair). Default "Text".</summary>
-    public string TextColumnName { get; set; } = "Text";
-
     /// <summary>
     /// An optional second text column: the two texts are read as one pair, <c>[CLS] a [SEP] b [SEP]</c>, as the
-    /// classifier reads its pairs. Default none (one text).
+    /// classifier reads its pairs (the tokenizer's MaxLength counts both texts together). Default none (one text).
     /// </summary>
     public string? SecondTextColumnName { get; set; }
-
-    /// <summary>The label column: a <c>Single</c> (float) value per row, finite. Default "Label".</summary>
-    public string LabelColumnName { get; set; } = "Label";
-
-    /// <summary>
-    /// The network's shape when training from scratch (its vocabulary size is the tokenizer's, its decoder layers are
-    /// dropped). Default: the classifier's small encoder (width 128, 4 heads, 2 layers, feed-forward 512, GELU, pre-norm,
-    /// learned positions). Ignored when <see cref="BaseModel"/> or <see cref="BaseModelPath"/> is set.
-    /// </summary>
-    public ModelOptions Model { get; set; } = Classification.ClassifierDefaults.Model(trainRows: 0, maxLength: 128).Model;
-
-    /// <summary>How texts become tokens. Default a learned 8,000-entry BPE, 128 tokens a row (both texts of a pair together).</summary>
-    public TokenizerOptions Tokenizer { get; set; } = new();
 
     /// <summary>
     /// How the network is trained. Defaults: see <see cref="TrainingOptions"/>; this trainer sets 10 epochs and learning
     /// rate 5e-4 (warm-up: a share of the run, see <see cref="TrainingOptions.WarmupSteps"/>, so that a small data set's
     /// short run is not spent warming up).
     /// </summary>
-    public TrainingOptions Training { get; set; } = new() { Epochs = 10, LearningRate = 5e-4 };
+    public override TrainingOptions Training { get; set; } = new() { Epochs = 10, LearningRate = 5e-4 };
 
     /// <summary>How hidden states become one vector per row. Default <see cref="Pooling.Mean"/>.</summary>
     public Pooling Pooling { get; set; } = Pooling.Mean;
-
-    /// <summary>Dropout before the regression head. Default 0.1.</summary>
-    public double HeadDropout { get; set; } = 0.1;
-
-    /// <summary>
-    /// A pretrained model to start from (its network and tokenizer are used; <see cref="Model"/> and the tokenizer's
-    /// vocabulary options are ignored, and when set away from their defaults must agree with it). Default none.
-    /// </summary>
-    public ITransformer? BaseModel { get; set; }
-
-    /// <summary>The path of a saved model zip holding a pretrained model to start from (instead of <see cref="BaseModel"/>).</summary>
-    public string? BaseModelPath { get; set; }
-
-    /// <summary>Keep the token and position embeddings of a pretrained model fixed while fine-tuning. Default false.</summary>
-    public bool FreezeEmbeddings { get; set; }
-
-    /// <summary>Keep the lowest N layers of a pretrained model fixed while fine-tuning. Default 0.</summary>
-    public int FreezeLayers { get; set; }
-
-    /// <summary>
-    /// Held-out rows (same columns as the training data) evaluated during training: the validation metric is the
-    /// mean squared error, early stopping follows <see cref="TrainingOptions.EarlyStoppingPatience"/>, and the best
-    /// weights are kept. Default none.
-    /// </summary>
-    public IDataView? ValidationSet { get; set; }
-
-    /// <summary>Where to train and score. Default <see cref="ComputeDevice.Cpu"/>.</summary>
-    public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;
-
-    /// <summary>When CUDA is asked for but unavailable: fall back to the CPU with a warning (true) or throw (false). Default true.</summary>
-    public bool AllowCpuFallback { get; set; } = true;
-
-    /// <summary>Rows scored per forward pass by <c>Transform</c>. Default 64, at most 65,536.</summary>
-    public int ScoringBatchSize { get; set; } = 64;
-
-    internal EncoderStart.Common Common => new(TextColumnName, LabelColumnName, ScoringBatchSize, HeadDropout, FreezeLayers,
-        BaseModel, BaseModelPath, Tokenizer, Training, Model);
 }

@@ -60,20 +60,10 @@ internal static class ScoringSchema
                 for (int i = 0; i < src.Length; i++) editor.Values[i] = src[i].AsMemory();
                 dst = editor.Commit();
             }),
-            VectorDataViewType { ItemType: NumberDataViewType n } when n.RawType == typeof(long) => (ValueGetter<VBuffer<long>>)((ref VBuffer<long> dst) =>
-            {
-                var src = (long[])current();
-                var editor = VBufferEditor.Create(ref dst, src.Length);
-                src.AsSpan().CopyTo(editor.Values);
-                dst = editor.Commit();
-            }),
-            VectorDataViewType => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
-            {
-                var src = (float[])current();
-                var editor = VBufferEditor.Create(ref dst, src.Length);
-                src.AsSpan().CopyTo(editor.Values);
-                dst = editor.Commit();
-            }),
+            VectorDataViewType { ItemType: KeyDataViewType } => ArrayGetter<uint>(current),
+            VectorDataViewType { ItemType: NumberDataViewType n } when n.RawType == typeof(int) => ArrayGetter<int>(current),
+            VectorDataViewType { ItemType: NumberDataViewType n } when n.RawType == typeof(long) => ArrayGetter<long>(current),
+            VectorDataViewType => ArrayGetter<float>(current),
             TextDataViewType => (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> dst) => dst = ((string)current()).AsMemory()),
             KeyDataViewType => (ValueGetter<uint>)((ref uint dst) => dst = (uint)current()),
             BooleanDataViewType => (ValueGetter<bool>)((ref bool dst) => dst = (bool)current()),
@@ -81,6 +71,14 @@ internal static class ScoringSchema
             _ => throw new NotSupportedException($"Output type {type} is not supported by the scoring machinery."),
         };
     }
+
+    private static ValueGetter<VBuffer<T>> ArrayGetter<T>(Func<object> current) => (ref VBuffer<T> dst) =>
+    {
+        var src = (T[])current();
+        var editor = VBufferEditor.Create(ref dst, src.Length);
+        src.AsSpan().CopyTo(editor.Values);
+        dst = editor.Commit();
+    };
 
     /// <summary>Casts a getter to the type the caller asked for, with a clear message when it does not match.</summary>
     public static ValueGetter<TValue> Cast<TValue>(Delegate getter, DataViewSchema.Column column)

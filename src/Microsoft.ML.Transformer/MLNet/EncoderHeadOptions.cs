@@ -1,0 +1,74 @@
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Training;
+
+namespace Microsoft.ML.Transformer.MLNet;
+
+/// <summary>
+/// The options every trainer that puts a head on a text encoder shares (the regressor, the entity tagger): columns,
+/// the network to train from scratch or the pretrained one to start from, tokenizer, head dropout, validation rows,
+/// device and scoring batch. Each default is defined here, once; each trainer adds its own options, its training
+/// defaults among them, and says what its label column holds.
+/// </summary>
+public abstract class EncoderHeadOptions
+{
+    private protected EncoderHeadOptions()
+    {
+    }
+
+    /// <summary>The text column. Default "Text".</summary>
+    public string TextColumnName { get; set; } = "Text";
+
+    /// <summary>The label column (what it holds depends on the trainer). Default "Label".</summary>
+    public string LabelColumnName { get; set; } = "Label";
+
+    /// <summary>
+    /// The network's shape when training from scratch (its vocabulary size is the tokenizer's, its decoder layers are
+    /// dropped). Default: the classifier's small encoder (width 128, 4 heads, 2 layers, feed-forward 512, GELU, pre-norm,
+    /// learned positions). Ignored when <see cref="BaseModel"/> or <see cref="BaseModelPath"/> is set.
+    /// </summary>
+    public ModelOptions Model { get; set; } = Classification.ClassifierDefaults.Model(trainRows: 0, maxLength: 128).Model;
+
+    /// <summary>How texts become tokens. Default a learned 8,000-entry BPE, 128 tokens a row.</summary>
+    public TokenizerOptions Tokenizer { get; set; } = new();
+
+    /// <summary>How the network is trained; each trainer sets its own defaults.</summary>
+    public abstract TrainingOptions Training { get; set; }
+
+    /// <summary>Dropout before the head. Default 0.1.</summary>
+    public double HeadDropout { get; set; } = 0.1;
+
+    /// <summary>
+    /// A pretrained model to start from (its network and tokenizer are used; <see cref="Model"/> and the tokenizer's
+    /// vocabulary options are ignored, and when set away from their defaults must agree with it). Default none.
+    /// </summary>
+    public ITransformer? BaseModel { get; set; }
+
+    /// <summary>The path of a saved model zip holding a pretrained model to start from (instead of <see cref="BaseModel"/>).</summary>
+    public string? BaseModelPath { get; set; }
+
+    /// <summary>Keep the token and position embeddings of a pretrained model fixed while fine-tuning. Default false.</summary>
+    public bool FreezeEmbeddings { get; set; }
+
+    /// <summary>Keep the lowest N layers of a pretrained model fixed while fine-tuning. Default 0.</summary>
+    public int FreezeLayers { get; set; }
+
+    /// <summary>
+    /// Held-out rows (same columns as the training data) evaluated during training with the trainer's validation
+    /// metric: early stopping follows <see cref="TrainingOptions.EarlyStoppingPatience"/>, and the best weights are
+    /// kept. Default none.
+    /// </summary>
+    public IDataView? ValidationSet { get; set; }
+
+    /// <summary>Where to train and score. Default <see cref="ComputeDevice.Cpu"/>.</summary>
+    public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;
+
+    /// <summary>When CUDA is asked for but unavailable: fall back to the CPU with a warning (true) or throw (false). Default true.</summary>
+    public bool AllowCpuFallback { get; set; } = true;
+
+    /// <summary>Rows scored per forward pass by <c>Transform</c>. Default 64, at most 65,536.</summary>
+    public int ScoringBatchSize { get; set; } = 64;
+
+    internal EncoderStart.Common Common => new(TextColumnName, LabelColumnName, ScoringBatchSize, HeadDropout, FreezeLayers,
+        BaseModel, BaseModelPath, Tokenizer, Training, Model);
+}

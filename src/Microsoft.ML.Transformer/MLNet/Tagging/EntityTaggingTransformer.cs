@@ -1,0 +1,80 @@
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transformer.Batching;
+using Microsoft.ML.Transformer.MLNet.Persistence;
+using Microsoft.ML.Transformer.MLNet.Scoring;
+using Microsoft.ML.Transformer.MLNet.Tagging;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+using Microsoft.ML.Transformer.Training;
+
+[assembly: LoadableClass(typeof(EntityTaggingTransformer), null, typeof(SignatureLoadModel),
+    "Transformer entity tagger", EntityTaggingTransformer.LoaderSignature)]
+
+namespace Microsoft.ML.Transformer.MLNet.Tagging;
+
+/// <summary>
+/// A fitted Transformer entity tagger: adds one predicted label per word and the entities they spell (see
+/// <see cref="TaggingColumns"/>). Saves its network, tokenizer and labels into the model zip.
+/// </summary>
+public sealed class EntityTaggingTransformer : TextModelTransformerBase, INetworkSource, ITrainedComponent
+{
+    internal const string LoaderSignature = "TxfEntityTagger";
+
+    private readonly TokenTaggerModel _model;
+    private readonly TextTokenizer _tokenizer;
+    private readonly TaggerSettings _settings;
+    private readonly TaggingScorer _scorer;
+
+    internal EntityTaggingTransformer(IHostEnvironment env, TokenTaggerModel model, TextTokenizer tokenizer, TaggerSettings settings)
+        : base(env, nameof(EntityTaggingTransformer))
+    {
+        (_model, _tokenizer, _settings) = (model, tokenizer, settings);
+        _model.eval();
+        _scorer = new TaggingScorer(model, tokenizer, settings);
+    }
+
+    /// <summary>The labels, in key order (key 1 is the first).</summary>
+    public IReadOnlyList<string> LabelNames => _settings.LabelNames;
+
+    /// <summary>The training curve of the <c>Fit</c> that made this transformer; null for one loaded from a zip.</summary>
+    public TrainingHistory? TrainingHistory { get; internal init; }
+
+    EncoderDecoderModel INetworkSource.Network => _model.Body;
+
+    TextTokenizer INetworkSource.Tokenizer => _tokenizer;
+
+    // Each window is read as [CLS] words [SEP].
+    BatchLayout INetworkSource.InputLayout => BatchLayout.Single;
+
+    private protected override ITextBatchScorer Scorer => _scorer;
+
+    private static VersionInfo GetVersionInfo() => new(
+        modelSignature: "TXFTAGGR",
+        verWrittenCur: 0x00010001,
+        verReadableCur: 0x00010001,
+        verWeCanReadBack: 0x00010001,
+        loaderSignature: LoaderSignature,
+        loaderAssemblyName: typeof(EntityTaggingTransformer).Assembly.FullName);
+
+    // Format (version 1.1), main stream: settings (text column, window length, scoring batch, label names); then the
+    // checked entries ModelOptions.json, Tokenizer.bin, Weights.bin (each with its length and SHA-256).
+    private protected override void SaveModel(ModelSaveContext ctx)
+    {
+        ctx.SetVersionInfo(GetVersionInfo());
+        _settings.Save(ctx.Writer);
+        NetworkEntries.SaveNetwork(ctx, _model.Body, _tokenizer, weights: _model);
+    }
+
+    // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
+    private static EntityTaggingTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);
+
+    private static EntityTaggingTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        ctx.CheckAtModel(GetVersionInfo());
+        var settings = TaggerSettings.Load(ctx.Reader);
+        var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx,
+            options => new TokenTaggerModel(new EncoderDecoderModel(options), settings.LabelNames.Count, dropout: 0));
+        return new EntityTaggingTransformer(env, model, tokenizer, settings);
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.ML.Transformer.Training;
+
+namespace Microsoft.ML.Transformer.MLNet.Tagging;
+
+/// <summary>
+/// Everything a Transformer entity tagger can be told. It reads a text and learns one label per word (words as
+/// <see cref="EntityWords.Split"/> cuts them): the label column is a vector of keys, one per word, whose key values are
+/// the labels (<c>O</c>, <c>B-X</c>, <c>I-X</c>...), as <c>MapValueToKey</c> makes from a vector of text; BIO and IO
+/// labels both work (see <see cref="Evaluation.EntitySpans"/>). The tokenizer's MaxLength is the length of a window:
+/// a longer text is read in several windows of whole words, never cut. The validation metric is entity F1. The
+/// options it shares with the other heads on an encoder, and their defaults, are <see cref="EncoderHeadOptions"/>'s.
+/// </summary>
+public sealed class TransformerEntityTaggerOptions : EncoderHeadOptions
+{
+    /// <summary>
+    /// How the network is trained; <see cref="TrainingOptions.BatchSize"/> counts windows. Defaults: see
+    /// <see cref="TrainingOptions"/>; this trainer sets 10 epochs and learning rate 5e-4 (warm-up: a share of the run,
+    /// see <see cref="TrainingOptions.WarmupSteps"/>).
+    /// </summary>
+    public override TrainingOptions Training { get; set; } = new() { Epochs = 10, LearningRate = 5e-4 };
+}
