@@ -2,7 +2,7 @@ using Microsoft.ML.Transformer.Samples;
 using Microsoft.ML.Transformer.Samples.Scenarios;
 using Spectre.Console;
 
-// dotnet run -c Release --project src/Samples -- [main|classify|pretrain|generate|embed|attention|similarity]
+// dotnet run -c Release --project src/Samples -- [main|classify|pretrain|generate|embed|attention|similarity|ner]
 //   [--data file.csv --text-column Text --label-column Label]   (classify, pretrain: the user's own file)
 //   [--data pairs.tsv --source-column Source --target-column Target]   (generate: the user's own text pairs)
 //   [--out folder] [--device cpu|cuda|auto] [--epochs N] [--tiny]
@@ -45,8 +45,12 @@ switch (settings.Scenario)
         // Trains a sentence-pair regressor (how alike two generated descriptions are), evaluates, saves, reloads.
         SimilarityScenario.Run(settings);
         break;
+    case "ner":
+        // Trains an entity tagger (E2E-derived restaurant descriptions, or generated ones), evaluates, saves, reloads.
+        NerScenario.Run(settings);
+        break;
     default:
-        AnsiConsole.MarkupLineInterpolated($"[red]Unknown scenario '{settings.Scenario}'.[/] Known: main (the default), classify, pretrain, generate, embed, attention, similarity.");
+        AnsiConsole.MarkupLineInterpolated($"[red]Unknown scenario '{settings.Scenario}'.[/] Known: main (the default), classify, pretrain, generate, embed, attention, similarity, ner.");
         return 2;
 }
 return 0;

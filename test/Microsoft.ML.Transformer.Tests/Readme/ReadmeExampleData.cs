@@ -55,6 +55,8 @@ internal static class ReadmeData
 
     public static IDataView Pairs(MLContext ml, int count, int seed) => ml.Data.LoadFromEnumerable(SimilarPairs.Generate(count, seed));
 
+    public static IDataView Sentences(MLContext ml, int count, int seed) => ml.Data.LoadFromEnumerable(RestaurantEntities.Generate(count, seed));
+
     public static IDataView Dates(MLContext ml, int count, int seed) => ml.Data.LoadFromEnumerable(DateNormalisation.Generate(count, seed));
 
     public static IDataView Sources(MLContext ml, params string[] sources) =>

@@ -6,6 +6,7 @@ using Microsoft.ML.Transformer.Interpretability;
 using Microsoft.ML.Transformer.MLNet.Classification;
 using Microsoft.ML.Transformer.MLNet.Generation;
 using Microsoft.ML.Transformer.MLNet.Pretraining;
+using Microsoft.ML.Transformer.MLNet.Tagging;
 using Microsoft.ML.Transformer.Training.Objectives;
 
 // Outside the Microsoft.ML namespaces, with exactly the README's using directives (ReadmeCodeTests checks both), so
@@ -99,6 +100,25 @@ public sealed class ReadmeExamplesTests
 
         Assert.IsTrue(double.IsFinite(errors.RootMeanSquaredError) && errors.RootMeanSquaredError > 0, $"RMSE {errors.RootMeanSquaredError}");
         Assert.AreEqual(10, correlation.Count, "every held-out pair is scored");
+    }
+
+    /// <summary>"Tag entities in a text", with the simple overload and its default network (one batch of sentences: ten steps).</summary>
+    [TestMethod]
+    public void TagEntities_TrainsEvaluatesAndLabelsSpans()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView sentences = ReadmeData.Sentences(ml, 24, seed: 1), heldOut = ReadmeData.Sentences(ml, 10, seed: 2);   // not in the README
+
+        var tagger = ml.Transforms.Conversion.MapValueToKey("Label", "Tags")
+            .Append(ml.MulticlassClassification.Trainers.TransformerEntityTagger(labelColumnName: "Label", textColumnName: "Text", epochs: 10))
+            .Fit(sentences);
+        IDataView tagged = tagger.Transform(heldOut);          // adds PredictedLabel (a key per word) and the entities found
+        EntityMetrics entities = EntityMetrics.Evaluate(tagged, labelColumnName: "Label", predictedLabelColumnName: TaggingColumns.PredictedLabel);
+        string[] tags = EntityWords.Labels("The Eagle is near Café Rouge.", [(0, 9, "name"), (18, 10, "near")]);   // B-name I-name O O B-near I-near O
+
+        Assert.AreEqual(10, entities.Rows, "every held-out sentence is scored");
+        Assert.IsGreaterThan(0, entities.Overall.Expected);
+        CollectionAssert.AreEqual(new[] { "B-name", "I-name", "O", "O", "B-near", "I-near", "O" }, tags);
     }
 
     private sealed record Pretraining(TextPretrainingTransformer Model, IDataView Scored, TextClassificationEstimator Classifier);

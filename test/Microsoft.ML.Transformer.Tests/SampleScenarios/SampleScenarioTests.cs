@@ -35,6 +35,13 @@ public sealed class SampleScenarioTests
         Assert.IsTrue(File.Exists(SimilarityScenario.Run(SampleSettings.Parse(["similarity", "--tiny", "--out", output]))));
     }
 
+    [TestMethod]
+    public void NerOnGeneratedSentences()
+    {
+        string output = TestPaths.NewTempDir();
+        Assert.IsTrue(File.Exists(NerScenario.Run(SampleSettings.Parse(["ner", "--tiny", "--out", output]))));
+    }
+
     private static readonly Lazy<(string Output, ITransformer Model)> Pretrained = new(() =>
     {
         string output = TestPaths.NewTempDir();
