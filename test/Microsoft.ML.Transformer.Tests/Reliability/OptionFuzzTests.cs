@@ -7,6 +7,7 @@ using Microsoft.ML.Transformer.MLNet.Embeddings;
 using Microsoft.ML.Transformer.MLNet.Generation;
 using Microsoft.ML.Transformer.MLNet.Pretraining;
 using Microsoft.ML.Transformer.MLNet.Regression;
+using Microsoft.ML.Transformer.MLNet.Tagging;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
 using Microsoft.ML.Transformer.Training;
@@ -65,6 +66,7 @@ public sealed class OptionFuzzTests
     [DataRow("pretraining")]
     [DataRow("embeddings")]
     [DataRow("attention")]
+    [DataRow("tagger")]
     public void EveryNumericOptionIsRefusedNamingItOrWorks(string name)
     {
         var component = TinyComponents.All.Single(c => c.Name == name);
@@ -157,10 +159,10 @@ public sealed class OptionFuzzTests
         StringAssert.Contains(e.Message, TokenizerOptions.MaxVocabularySize.ToString("N0", System.Globalization.CultureInfo.CurrentCulture));
     }
 
-    /// <summary>The six catalog entries with tiny options (byte tokens, width 8, one step) and their nested options classes.</summary>
+    /// <summary>The seven catalog entries with tiny options (byte tokens, width 8, one step) and their nested options classes.</summary>
     private static class TinyComponents
     {
-        public static readonly Component[] All = [Classifier(), Regressor(), Generator(), Pretraining(), Embeddings(), Attention()];
+        public static readonly Component[] All = [Classifier(), Regressor(), Generator(), Pretraining(), Embeddings(), Attention(), Tagger()];
 
         private static ModelOptions Tiny(int encoder, int decoder) => new()
         {
@@ -239,6 +241,33 @@ public sealed class OptionFuzzTests
                     Finite(model.Transform(rows), "classifier");
                 },
                 Nested<TransformerClassifierOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training));
+        }
+
+        private sealed class Tagged
+        {
+            public string Text { get; set; } = "";
+            public string[] Tags { get; set; } = [];
+        }
+
+        private static Component Tagger()
+        {
+            static TransformerEntityTaggerOptions Fresh() => new()
+            {
+                Model = Tiny(1, 0), Tokenizer = Bytes(), Training = OneStep(), HeadDropout = 0,
+            };
+            return new("tagger", Fresh,
+                (ml, o) => ml.MulticlassClassification.Trainers.TransformerEntityTagger((TransformerEntityTaggerOptions)o),
+                (ml, o) =>
+                {
+                    var rows = ml.Data.LoadFromEnumerable(Texts.Select(t => new Tagged
+                    {
+                        Text = t, Tags = EntityWords.Split(t).Select((_, i) => i == 0 ? "B-x" : "O").ToArray(),
+                    }));
+                    var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", nameof(Tagged.Tags))
+                        .Append(ml.MulticlassClassification.Trainers.TransformerEntityTagger((TransformerEntityTaggerOptions)o));
+                    Finite(pipeline.Fit(rows).Transform(rows), "tagger");
+                },
+                Nested<TransformerEntityTaggerOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training));
         }
 
         private static Component Regressor()
