@@ -17,6 +17,9 @@ public sealed class LearningTests
     // Training stops early once a check batch is decoded without error; this cap only bounds a model that does not get there.
     private const int MaxSteps = 1500;
 
+    // Rows of that check batch: with 64, one lucky error-free batch stopped a model at 96.7% held-out (docs/RESULTS.md).
+    private const int CheckRows = 256;
+
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
@@ -53,12 +56,12 @@ public sealed class LearningTests
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();
-            if (++steps % 50 == 0 && Accuracy(model, reverse, new Generator((ulong)TestSeed.Shift(99)), 64) == 1.0) break;
+            if (++steps % 50 == 0 && Accuracy(model, reverse, new Generator((ulong)TestSeed.Shift(99)), CheckRows) == 1.0) break;
         }
         double accuracy = Accuracy(model, reverse, new Generator((ulong)TestSeed.Shift(12345)), 512);
         TestContext.WriteLine($"{(reverse ? "reverse" : "copy")} ({positions}): {steps} steps, held-out token accuracy {accuracy:P2}, {clock.Elapsed.TotalSeconds:F1} s");
-        // One error-free check batch of 64 is a noisy stop signal: across seeds and ATEN_CPU_CAPABILITY runs the lowest
-        // held-out accuracy seen was 98.58% (docs/RESULTS.md); chance is about 10%, so 0.97 still fails a model that does not learn.
+        // Chance is about 10%: 0.97 fails a model that does not learn and leaves room for seeds and CPU kernels
+        // (the lowest held-out accuracies per seed and ATEN_CPU_CAPABILITY are in docs/RESULTS.md).
         Assert.IsGreaterThanOrEqualTo(0.97, accuracy);
     }
 
