@@ -1,4 +1,3 @@
-using Microsoft.ML.Data;
 using Microsoft.ML.Transformer.Tests.MLNet;
 
 namespace Microsoft.ML.Transformer.Tests.Tagging;
@@ -14,7 +13,7 @@ public sealed class SavedTaggerTests
         string dir = TestPaths.NewTempDir();
         string path = Path.Combine(dir, "tagger.zip");
         // The tagger alone: the chain's MapValueToKey wants the training labels, which a served text does not have.
-        var tagger = ((TransformerChain<ITransformer>)t.Model).LastTransformer;
+        var tagger = ((IEnumerable<ITransformer>)t.Model).Last();
         t.Ml.Model.Save(tagger, t.Test.Schema, path);
         var rows = t.TestRows.Take(20).ToArray();
         string tsv = Path.Combine(dir, "rows.tsv");
