@@ -33,7 +33,7 @@ public sealed class TokenIdsTests
     private static readonly TextTokenizer Tokenizer = TextTokenizer.Bytes();
 
     // A random-weight classifier exported to a folder: the transform reads its tokenizer and settings, never its weights.
-    private static string ClassifierFolder(ClassifierSettings settings)
+    internal static string ClassifierFolder(ClassifierSettings settings)
     {
         var ml = new MLContext(1);
         var options = new ModelOptions { VocabularySize = Tokenizer.VocabularySize, ModelDimension = 16, Heads = 2, EncoderLayers = 1, DecoderLayers = 0, FeedForwardDimension = 32, MaxLength = 16 };

@@ -8,6 +8,7 @@ using Microsoft.ML.Transformer.MLNet.Generation;
 using Microsoft.ML.Transformer.MLNet.Pretraining;
 using Microsoft.ML.Transformer.MLNet.Regression;
 using Microsoft.ML.Transformer.MLNet.Tagging;
+using Microsoft.ML.Transformer.MLNet.TokenIds;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
 using Microsoft.ML.Transformer.Training;
@@ -67,6 +68,7 @@ public sealed class OptionFuzzTests
     [DataRow("embeddings")]
     [DataRow("attention")]
     [DataRow("tagger")]
+    [DataRow("token-ids")]
     public void EveryNumericOptionIsRefusedNamingItOrWorks(string name)
     {
         var component = TinyComponents.All.Single(c => c.Name == name);
@@ -159,10 +161,10 @@ public sealed class OptionFuzzTests
         StringAssert.Contains(e.Message, TokenizerOptions.MaxVocabularySize.ToString("N0", System.Globalization.CultureInfo.CurrentCulture));
     }
 
-    /// <summary>The seven catalog entries with tiny options (byte tokens, width 8, one step) and their nested options classes.</summary>
+    /// <summary>The eight catalog entries with tiny options (byte tokens, width 8, one step) and their nested options classes.</summary>
     private static class TinyComponents
     {
-        public static readonly Component[] All = [Classifier(), Regressor(), Generator(), Pretraining(), Embeddings(), Attention(), Tagger()];
+        public static readonly Component[] All = [Classifier(), Regressor(), Generator(), Pretraining(), Embeddings(), Attention(), Tagger(), TokenIds()];
 
         private static ModelOptions Tiny(int encoder, int decoder) => new()
         {
@@ -240,7 +242,8 @@ public sealed class OptionFuzzTests
                         .Append(ml.MulticlassClassification.Trainers.TransformerClassifier((TransformerClassifierOptions)o)).Fit(rows);
                     Finite(model.Transform(rows), "classifier");
                 },
-                Nested<TransformerClassifierOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training));
+                [.. Nested<TransformerClassifierOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training),
+                 new("NgramOptions", typeof(NgramOptions), o => ((TransformerClassifierOptions)o).Ngrams)]);
         }
 
         private sealed class Tagged
@@ -343,6 +346,21 @@ public sealed class OptionFuzzTests
                 Finite(ml.Transforms.Text.TransformerEmbeddings((TextEmbeddingOptions)o).Fit(rows).Transform(rows), "embeddings");
             },
             [new("TextEmbeddingOptions", typeof(TextEmbeddingOptions), o => o)]);
+
+        // The tokenisation step of ONNX serving reads an exported classifier's folder (tokenizer and settings only).
+        private static readonly Lazy<string> ClassifierFolder = new(() =>
+            Interop.TokenIdsTests.ClassifierFolder(new ClassifierSettings("Text", null, 16, TruncationSide.KeepHead, 8)));
+
+        private static Component TokenIds() => new("token-ids",
+            () => new TokenIdsOptions { ModelFolder = ClassifierFolder.Value, TextColumnName = "Text", BatchSize = 4 },
+            (ml, o) => ml.Transforms.Text.TransformerTokenIds((TokenIdsOptions)o),
+            (ml, o) =>
+            {
+                var rows = Rows(ml);
+                var ids = ml.Transforms.Text.TransformerTokenIds((TokenIdsOptions)o).Fit(rows).Transform(rows).GetColumn<long[]>("input_ids").ToArray();
+                Assert.IsTrue(ids.Length == Texts.Length && ids.All(v => v.Length > 0), "token-ids: every row has ids");
+            },
+            [new("TokenIdsOptions", typeof(TokenIdsOptions), o => o)]);
 
         private static Component Attention() => new("attention",
             () => new AttentionWeightsOptions { InputColumnName = "Text", OutputColumnName = "Attention", BaseModel = BaseModel.Value, MaxLength = 16, BatchSize = 4 },

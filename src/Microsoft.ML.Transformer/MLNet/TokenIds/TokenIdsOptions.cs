@@ -33,7 +33,7 @@ public sealed class TokenIdsOptions
     /// <summary>The added attention mask, a vector of <c>Int64</c> ones as long as the ids. Default "attention_mask".</summary>
     public string AttentionMaskColumnName { get; set; } = DefaultAttentionMaskColumnName;
 
-    /// <summary>Rows tokenized together by <c>Transform</c>. Default 64.</summary>
+    /// <summary>Rows tokenized together by <c>Transform</c>, 1 to 65,536. Default 64.</summary>
     public int BatchSize { get; set; } = 64;
 
     internal void Validate()
@@ -46,7 +46,7 @@ public sealed class TokenIdsOptions
             throw new ArgumentException("AttentionMaskColumnName must not be empty.", nameof(AttentionMaskColumnName));
         if (TokenIdsColumnName == AttentionMaskColumnName)
             throw new ArgumentException($"TokenIdsColumnName and AttentionMaskColumnName are both '{TokenIdsColumnName}'; they must differ.", nameof(AttentionMaskColumnName));
-        if (BatchSize < 1)
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
+        if (BatchSize < 1 || BatchSize > OptionChecks.MaxBatchSize)
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"BatchSize must be between 1 and {OptionChecks.MaxBatchSize}.");
     }
 }
