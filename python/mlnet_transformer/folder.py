@@ -57,6 +57,10 @@ def load_folder(path: str) -> ModelFolder:
         raise ValueError(f"the folder was written with format {config.get('FormatVersion')} by library version "
                          f"{config.get('LibraryVersion')}; this package reads format {FORMAT_VERSION}")
     options = ModelOptions.from_json(config["ModelOptions"])
+    if config["Component"] == "TextClassifier" and (config.get("Settings") or {}).get("Ngrams"):
+        raise ValueError("the classifier reads hashed n-grams beside the network (Settings.Ngrams: the library's Ngrams "
+                         "option, on by default for one text column); this package does not compute them: train the "
+                         "classifier with Ngrams.Enabled = false to use it in PyTorch, ONNX or scale-out training")
     digests = config["Files"]
     tensors, _ = safetensors.read(_checked(path, WEIGHTS, digests))
     body = EncoderDecoderModel(options)

@@ -69,6 +69,20 @@ class FolderTests(unittest.TestCase):
                 load_folder(path)
             self.assertIn("does not match its SHA-256", str(caught.exception))
 
+    def test_classifier_with_ngrams_is_refused_naming_the_option(self) -> None:
+        with tempfile.TemporaryDirectory() as root:
+            path = os.path.join(root, "model")
+            _saved(path)
+            with open(os.path.join(path, "config.json"), encoding="utf-8") as handle:
+                config = json.load(handle)
+            config.update(Component="TextClassifier", ClassNames=["a", "b"], Pooling="Mean",
+                          Settings={"MaxLength": 12, "Ngrams": {"Buckets": 1024, "WordNgramLength": 2, "CharNgramLength": 3}})
+            with open(os.path.join(path, "config.json"), "w", encoding="utf-8") as handle:
+                json.dump(config, handle)
+            with self.assertRaises(ValueError) as caught:
+                load_folder(path)
+            self.assertIn("Ngrams.Enabled = false", str(caught.exception))
+
     def test_unknown_option_is_named(self) -> None:
         with self.assertRaises(ValueError) as caught:
             ModelOptions.from_json(dict(OPTIONS, Depth=3))
