@@ -38,6 +38,10 @@ SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
 if [[ " $PEERS " == *" 2.6 "* ]] && ! [ -x "$ROOT26/usr/bin/python3" ]; then
     echo "compare.sh: PyTorch 2.6 is not set up; run 'bash $SHARED_BENCH/pytorch26.sh setup' once, or PEERS=1.13" >&2; exit 1
 fi
+# Without OpenBLAS, Debian's torch falls back to the reference BLAS (tens of times slower): no fair peer.
+if [[ " $PEERS " == *" 1.13 "* ]] && ! ls /usr/lib/x86_64-linux-gnu/libopenblas.so.0 >/dev/null 2>&1; then
+    echo "compare.sh: PyTorch 1.13 would use the reference BLAS; install libopenblas0-openmp first (apt)" >&2; exit 1
+fi
 # The CPU model with spaces as underscores, so that RESULT lines stay key=value.
 CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo | tr -s ' ' '_')
 version() {
