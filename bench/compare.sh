@@ -20,28 +20,14 @@ ROUNDS=${ROUNDS:-3}
 REPS=${REPS:-5}
 STEPS=${STEPS:-6}
 PARTS=${PARTS:-matmul train generate}
-PEERS=${PEERS:-1.13 2.6}
 for part in $PARTS; do
     case $part in matmul|train|generate) ;; *) echo "PARTS: expected matmul, train or generate, found '$part'" >&2; exit 2;; esac
 done
-for p in $PEERS; do
-    case $p in 1.13|2.6) ;; *) echo "PEERS: expected 1.13 or 2.6, found '$p'" >&2; exit 2;; esac
-done
 has() { [[ " $PARTS " == *" $1 "* ]]; }
-SHARED_BENCH=${SHARED_BENCH:-../shared/bench}
+source bench/peers.sh
+check_peers compare.sh
 PEER_SCRIPT=pytorch_reference.py
 OURS=src/Benchmarks/bin/Release/net10.0/Microsoft.ML.Transformer.Benchmarks
-ROOT26=${PYTORCH26_ROOT:-/opt/pytorch26}
-SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-
-[ -f "$SHARED_BENCH/$PEER_SCRIPT" ] || { echo "compare.sh: $SHARED_BENCH/$PEER_SCRIPT not found (the peers live in ../shared/bench)" >&2; exit 1; }
-if [[ " $PEERS " == *" 2.6 "* ]] && ! [ -x "$ROOT26/usr/bin/python3" ]; then
-    echo "compare.sh: PyTorch 2.6 is not set up; run 'bash $SHARED_BENCH/pytorch26.sh setup' once, or PEERS=1.13" >&2; exit 1
-fi
-# Without OpenBLAS, Debian's torch falls back to the reference BLAS (tens of times slower): no fair peer.
-if [[ " $PEERS " == *" 1.13 "* ]] && ! ls /usr/lib/x86_64-linux-gnu/libopenblas.so.0 >/dev/null 2>&1; then
-    echo "compare.sh: PyTorch 1.13 would use the reference BLAS; install libopenblas0-openmp first (apt)" >&2; exit 1
-fi
 # The CPU model with spaces as underscores, so that RESULT lines stay key=value.
 CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo | tr -s ' ' '_')
 version() {

@@ -14,18 +14,9 @@ ROUNDS=${ROUNDS:-3}
 STEPS=${STEPS:-10}
 REPS=${REPS:-5}
 PRECISION=${PRECISION:-fp32}
-PEERS=${PEERS:-1.13 2.6}
 case $PRECISION in fp32|bf16) ;; *) echo "PRECISION: expected fp32 or bf16, found '$PRECISION'" >&2; exit 2;; esac
-for p in $PEERS; do
-    case $p in 1.13|2.6) ;; *) echo "PEERS: expected 1.13 or 2.6, found '$p'" >&2; exit 2;; esac
-done
-SHARED_BENCH=${SHARED_BENCH:-../shared/bench}
-ROOT26=${PYTORCH26_ROOT:-/opt/pytorch26}
-SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-[ -f "$SHARED_BENCH/pytorch_reference.py" ] || { echo "profile.sh: $SHARED_BENCH/pytorch_reference.py not found" >&2; exit 1; }
-if [[ " $PEERS " == *" 2.6 "* ]] && ! [ -x "$ROOT26/usr/bin/python3" ]; then
-    echo "profile.sh: PyTorch 2.6 is not set up; run 'bash $SHARED_BENCH/pytorch26.sh setup' once, or PEERS=1.13" >&2; exit 1
-fi
+source bench/peers.sh
+check_peers profile.sh
 CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 OURS=src/Benchmarks/bin/Release/net10.0/Microsoft.ML.Transformer.Benchmarks
 dotnet build -c Release src/Benchmarks -v quiet -nologo >/dev/null
