@@ -7,7 +7,7 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass, field
-from typing import Dict, Union
+from typing import Dict, Mapping, Optional, Union
 
 import torch
 from torch import nn
@@ -15,6 +15,7 @@ from torch import nn
 from . import safetensors
 from .classifier import ClassifierModel
 from .model import EncoderDecoderModel
+from .ngrams import HashedNgrams
 from .options import ModelOptions
 
 FORMAT = "Microsoft.ML.Transformer.ModelFolder"
@@ -35,6 +36,18 @@ class ModelFolder:
     @property
     def network(self) -> EncoderDecoderModel:
         return self.module.body if isinstance(self.module, ClassifierModel) else self.module
+
+    @property
+    def ngrams(self) -> Optional[HashedNgrams]:
+        """The hashed n-grams a wide-and-deep classifier reads beside the network; None when it reads the network alone."""
+        return classifier_ngrams(self.config)
+
+
+def classifier_ngrams(config: Mapping[str, object]) -> Optional[HashedNgrams]:
+    """A classifier folder's Settings.Ngrams (checked), or None."""
+    settings = config.get("Settings") or {}
+    ngrams = settings.get("Ngrams") if config.get("Component") == "TextClassifier" else None  # type: ignore[union-attr]
+    return HashedNgrams.from_json(ngrams) if ngrams else None
 
 
 def _checked(path: str, name: str, digests: Dict[str, str]) -> bytes:
@@ -57,16 +70,13 @@ def load_folder(path: str) -> ModelFolder:
         raise ValueError(f"the folder was written with format {config.get('FormatVersion')} by library version "
                          f"{config.get('LibraryVersion')}; this package reads format {FORMAT_VERSION}")
     options = ModelOptions.from_json(config["ModelOptions"])
-    if config["Component"] == "TextClassifier" and (config.get("Settings") or {}).get("Ngrams"):
-        raise ValueError("the classifier reads hashed n-grams beside the network (Settings.Ngrams: the library's Ngrams "
-                         "option, on by default for one text column); this package does not compute them: train the "
-                         "classifier with Ngrams.Enabled = false to use it in PyTorch, ONNX or scale-out training")
+    ngrams = classifier_ngrams(config)
     digests = config["Files"]
     tensors, _ = safetensors.read(_checked(path, WEIGHTS, digests))
     body = EncoderDecoderModel(options)
     module: Union[EncoderDecoderModel, ClassifierModel] = body
     if config["Component"] == "TextClassifier":
-        module = ClassifierModel(body, len(config["ClassNames"]), config["Pooling"])
+        module = ClassifierModel(body, len(config["ClassNames"]), config["Pooling"], ngram_buckets=ngrams.buckets if ngrams else 0)
     _load_state(module, tensors)
     files = {name: _checked(path, name, digests) for name in digests if name != WEIGHTS}
     return ModelFolder(config, options, module.eval(), files)

@@ -1,5 +1,6 @@
 """Runs the mirror's forward pass for the library's equality test: `python3 -m mlnet_transformer.forward manifest.json`.
-The manifest lists cases {"folder", "inputs", "output"}; inputs hold int64 ids and bool padding per stream; the output
+The manifest lists cases {"folder", "inputs", "output"}; inputs hold int64 ids and bool padding per stream (and texts,
+whose n-gram bags a wide-and-deep classifier reads); the output
 gets the network's results as nested lists (hidden states and logits per stream, class logits for a classifier)."""
 
 import json
@@ -9,6 +10,7 @@ from typing import Dict, List
 import torch
 
 from .classifier import ClassifierModel
+from .examples import padded_bags
 from .folder import load_folder
 
 
@@ -25,7 +27,9 @@ def run(case: Dict[str, str]) -> None:
     results = {}
     with torch.no_grad():
         if isinstance(folder.module, ClassifierModel):
-            results["classes"] = folder.module(ids, padding).tolist()
+            ngrams = folder.ngrams
+            bags = padded_bags([ngrams.featurize(text) for text in inputs["texts"]]) if ngrams else (None, None)
+            results["classes"] = folder.module(ids, padding, *bags).tolist()
         if network.has_encoder and network.has_decoder:
             target, target_padding = _tensor(inputs["target"], torch.int64), _tensor(inputs["targetPadding"], torch.bool)
             hidden = network.decode(target, network.encode(ids, padding), padding, target_padding)

@@ -2,7 +2,9 @@
 `python3 -m mlnet_transformer.onnx_export --model exported --output model.onnx`.
 
 The graph reads what the library's tokenisation step (TransformerTokenize) writes: `input_ids` and `attention_mask`,
-int64 [batch, sequence] (mask 1 = token, 0 = padding at the tail), both axes dynamic. A classifier gives `logits` and
+int64 [batch, sequence] (mask 1 = token, 0 = padding at the tail), both axes dynamic; for a wide-and-deep classifier
+also `ngram_ids` int64 and `ngram_weights` float [batch, ngrams], the text's bag of hashed n-grams (padded with weight 0),
+which the graph cannot compute (it hashes no strings). A classifier gives `logits` and
 `probabilities` (softmax) [batch, classes]; an embedding network gives `embedding` [batch, dimension]. docs/ONNX.md
 describes the contract. The file is written whole or not at all (a temporary file beside it, then renamed)."""
 
@@ -10,7 +12,7 @@ import argparse
 import os
 import uuid
 import warnings
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import torch
 from torch import nn
@@ -21,6 +23,7 @@ from .model import EncoderDecoderModel
 from .positions import SinusoidalPositions, sinusoidal_table
 
 INPUTS = ("input_ids", "attention_mask")
+NGRAM_INPUTS = ("ngram_ids", "ngram_weights")
 CLASSIFIER_OUTPUTS = ("logits", "probabilities")
 EMBEDDING_OUTPUTS = ("embedding",)
 # Opset 14 is the first with Trilu (causal linear attention); 17 is the newest torch 1.13 writes.
@@ -42,14 +45,16 @@ def _hidden(network: EncoderDecoderModel, ids: torch.Tensor, padding: torch.Tens
 
 
 class ClassifierGraph(nn.Module):
-    """input_ids, attention_mask -> class logits and their softmax, as the library's classifier scores them."""
+    """input_ids, attention_mask (and a wide-and-deep classifier's ngram_ids, ngram_weights) -> class logits and their
+    softmax, as the library's classifier scores them."""
 
     def __init__(self, classifier: ClassifierModel) -> None:
         super().__init__()
         self.classifier = classifier
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        logits = self.classifier(input_ids, _padding(attention_mask))
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, ngram_ids: Optional[torch.Tensor] = None,
+                ngram_weights: Optional[torch.Tensor] = None) -> Tuple[torch.Tensor, torch.Tensor]:
+        logits = self.classifier(input_ids, _padding(attention_mask), ngram_ids, ngram_weights)
         return logits, logits.softmax(-1)
 
 
@@ -87,13 +92,20 @@ def sequence_length(folder: ModelFolder) -> int:
     return int(folder.config["Settings"]["MaxLength"])
 
 
-def example(folder: ModelFolder) -> Tuple[torch.Tensor, torch.Tensor]:
+def inputs(folder: ModelFolder) -> Tuple[str, ...]:
+    """The graph's input names: the token ids and mask, and a wide-and-deep classifier's n-gram bag."""
+    return INPUTS + (NGRAM_INPUTS if folder.ngrams is not None else ())
+
+
+def example(folder: ModelFolder) -> Tuple[torch.Tensor, ...]:
     """Two rows of different lengths, so the traced graph keeps both axes and the padding path."""
     length = min(sequence_length(folder), folder.options.max_length, 8)
     ids = torch.full((2, length), 1, dtype=torch.int64)
     mask = torch.ones(2, length, dtype=torch.int64)
     mask[1, length // 2:] = 0
-    return ids, mask
+    if folder.ngrams is None:
+        return ids, mask
+    return ids, mask, torch.zeros(2, 3, dtype=torch.int64), torch.tensor([[1.0, 2.0, 3.0], [4.0, 0.0, 0.0]])
 
 
 def cover_rows(folder: ModelFolder) -> None:
@@ -115,15 +127,17 @@ def check_opset(opset: int) -> None:
                          "(Trilu, used by causal linear attention, needs 14)")
 
 
-def export(model: str, output: str, opset: int = DEFAULT_OPSET) -> List[str]:
-    """Writes the ONNX graph of the folder `model` to `output`; returns the graph's output names."""
+def export(model: str, output: str, opset: int = DEFAULT_OPSET) -> Tuple[List[str], List[str]]:
+    """Writes the ONNX graph of the folder `model` to `output`; returns the graph's input and output names."""
     check_opset(opset)
     if not os.path.isdir(model):
         raise FileNotFoundError(f"the model folder '{model}' does not exist")
     folder = load_folder(model)
     module, outputs = graph(folder)
     cover_rows(folder)
+    names = inputs(folder)
     axes = {name: {0: "batch", 1: "sequence"} for name in INPUTS}
+    axes.update({name: {0: "batch", 1: "ngrams"} for name in NGRAM_INPUTS})
     axes.update({name: {0: "batch"} for name in outputs})
     target = os.path.abspath(output)
     staging = f"{target}.tmp-{uuid.uuid4().hex}"
@@ -132,13 +146,13 @@ def export(model: str, output: str, opset: int = DEFAULT_OPSET) -> List[str]:
             # The length checks of the mirror are Python comparisons: the tokenisation step keeps rows within MaxLength.
             warnings.simplefilter("ignore", torch.jit.TracerWarning)
             warnings.filterwarnings("ignore", message="The shape inference of prim::Constant", category=UserWarning)
-            torch.onnx.export(module, example(folder), staging, input_names=list(INPUTS), output_names=list(outputs),
+            torch.onnx.export(module, example(folder), staging, input_names=list(names), output_names=list(outputs),
                               dynamic_axes=axes, opset_version=opset, do_constant_folding=True)
         os.replace(staging, target)
     finally:
         if os.path.exists(staging):
             os.remove(staging)
-    return list(outputs)
+    return list(names), list(outputs)
 
 
 def main(argv: Sequence[str] = ()) -> None:
@@ -148,10 +162,10 @@ def main(argv: Sequence[str] = ()) -> None:
     parser.add_argument("--opset", type=int, default=DEFAULT_OPSET, help=f"ONNX opset, {OPSETS.start}-{OPSETS.stop - 1}")
     args = parser.parse_args(list(argv) or None)
     try:
-        outputs = export(args.model, args.output, args.opset)
+        names, outputs = export(args.model, args.output, args.opset)
     except (ValueError, FileNotFoundError) as error:
         parser.exit(2, f"onnx_export: error: {error}\n")
-    print(f"wrote {args.output}: inputs {', '.join(INPUTS)}; outputs {', '.join(outputs)}")
+    print(f"wrote {args.output}: inputs {', '.join(names)}; outputs {', '.join(outputs)}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from .classifier import ClassifierModel
 from .examples import IGNORE, Batch, Example
 from .model import EncoderDecoderModel
+from .ngrams import HashedNgrams
 from .tokenizer import BEGIN, CLASSIFICATION, END, SEPARATOR, Tokenizer
 
 Pair = Tuple[str, str]
@@ -29,12 +30,13 @@ def pair_budget(a: int, b: int, budget: int) -> Tuple[int, int]:
 
 
 class Classification:
-    """[CLS] text [SEP], the text cut to max_length - 2 ids; the loss is cross-entropy over the model's class logits."""
+    """[CLS] text [SEP], the text cut to max_length - 2 ids, and for a wide-and-deep classifier the bag of hashed n-grams
+    of the whole text(s); the loss is cross-entropy over the model's class logits."""
 
     def __init__(self, tokenizer: Tokenizer, max_length: int, truncation: str, classes: Sequence[str],
-                 label_smoothing: float = 0.0) -> None:
+                 label_smoothing: float = 0.0, ngrams: Optional[HashedNgrams] = None) -> None:
         self.tokenizer, self.max_length, self.truncation = tokenizer, max_length, truncation
-        self.label_smoothing = label_smoothing
+        self.label_smoothing, self.ngrams = label_smoothing, ngrams
         self.classes = {name: index for index, name in enumerate(classes)}
 
     def encode(self, text: str, second: Optional[str] = None) -> List[int]:
@@ -48,16 +50,21 @@ class Classification:
         keep_a, keep_b = pair_budget(len(a), len(b), budget)
         return [CLASSIFICATION, *cut(a, keep_a, side), SEPARATOR, *cut(b, keep_b, side), SEPARATOR]
 
+    def example(self, row: int, texts: Sequence[str], label: int) -> Example:
+        """The example of one text (or a pair's two): its ids and, with n-grams, its bag."""
+        bag = None if self.ngrams is None else self.ngrams.featurize(*texts)
+        return Example(row, self.encode(*texts), [label], ngrams=bag)
+
     def training_examples(self, rows: Sequence[Tuple[str, ...]], seed: int) -> List[Example]:
         """Rows are (text, label) or (text, second text, label)."""
         unknown = sorted({row[-1] for row in rows if row[-1] not in self.classes})
         if unknown:
             raise ValueError(f"labels not among the model's classes {list(self.classes)}: {unknown[:5]}")
-        return [Example(index, self.encode(*row[:-1]), [self.classes[row[-1]]]) for index, row in enumerate(rows)]
+        return [self.example(index, row[:-1], self.classes[row[-1]]) for index, row in enumerate(rows)]
 
     def losses(self, model: ClassifierModel, batch: Batch) -> torch.Tensor:
-        return F.cross_entropy(model(batch.ids, batch.padding), batch.labels[:, 0], reduction="none",
-                               label_smoothing=self.label_smoothing)
+        return F.cross_entropy(model(batch.ids, batch.padding, batch.ngram_ids, batch.ngram_weights), batch.labels[:, 0],
+                               reduction="none", label_smoothing=self.label_smoothing)
 
 
 class SequenceToSequence:

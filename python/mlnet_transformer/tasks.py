@@ -37,7 +37,8 @@ def task_for(folder: ModelFolder, tokenizer: Tokenizer, args: argparse.Namespace
     config, settings = folder.config, folder.config["Settings"]  # type: ignore[index]
     component, smoothing = config["Component"], args.label_smoothing
     if component == "TextClassifier":
-        objective: Learner = Classification(tokenizer, settings["MaxLength"], settings["Truncation"], config["ClassNames"], smoothing)
+        objective: Learner = Classification(tokenizer, settings["MaxLength"], settings["Truncation"], config["ClassNames"], smoothing,
+                                            folder.ngrams)
         texts = (args.text_column or settings["TextColumn"],) + ((settings["SecondTextColumn"],) if settings.get("SecondTextColumn") else ())
         return Task(objective, (*texts, args.label_column or "Label"))
     if component == "TextGenerator":
@@ -67,8 +68,10 @@ class ObjectiveLoss(nn.Module):
         self.network = network
         self.objective = objective
 
-    def forward(self, ids: torch.Tensor, padding: torch.Tensor, labels: torch.Tensor, decoder_input=None, decoder_padding=None):
-        return self.objective.losses(self.network, Batch(ids, padding, labels, decoder_input, decoder_padding))  # type: ignore[arg-type]
+    def forward(self, ids: torch.Tensor, padding: torch.Tensor, labels: torch.Tensor, decoder_input=None, decoder_padding=None,
+                ngram_ids=None, ngram_weights=None):
+        batch = Batch(ids, padding, labels, decoder_input, decoder_padding, ngram_ids, ngram_weights)
+        return self.objective.losses(self.network, batch)  # type: ignore[arg-type]
 
 
 def row_scores(task: Task, network: nn.Module, rows: Sequence[Tuple[str, ...]], decoding=None) -> Dict[str, torch.Tensor]:
@@ -88,7 +91,7 @@ def row_scores(task: Task, network: nn.Module, rows: Sequence[Tuple[str, ...]], 
     with torch.no_grad():
         if isinstance(objective, Classification):
             # Rows end with their label; the texts before it are the input.
-            return {"logits": torch.cat([network(*_inputs(collate([Example(0, objective.encode(*row[:-1]), [0])]))) for row in rows])}
+            return {"logits": torch.cat([network(*_inputs(collate([objective.example(0, row[:-1], 0)]))) for row in rows])}
         losses = []
         for index, row in enumerate(rows):
             if isinstance(objective, SequenceToSequence):
@@ -109,4 +112,4 @@ def _plain_greedy(decoding) -> bool:
 
 
 def _inputs(batch: Batch):
-    return batch.ids, batch.padding
+    return batch.ids, batch.padding, batch.ngram_ids, batch.ngram_weights

@@ -101,7 +101,9 @@ def main() -> None:
         batch = collate(picked[rank * local: (rank + 1) * local]).to(device)
         optimizer.zero_grad()
         # DDP averages over processes: each contributes its share of the global sum, so the result is the global mean.
-        (network(batch.ids, batch.padding, batch.labels, batch.decoder_input, batch.decoder_padding).sum() * (world / targets)).backward()
+        losses = network(batch.ids, batch.padding, batch.labels, batch.decoder_input, batch.decoder_padding, batch.ngram_ids,
+                         batch.ngram_weights)
+        (losses.sum() * (world / targets)).backward()
         if args.gradients and rank == 0 and step == start:
             write(args.gradients, {name: p.grad for name, p in model.named_parameters() if p.grad is not None})
         optimization.clip(list(model.parameters()), args.gradient_clip)

@@ -8,7 +8,7 @@ import unittest
 
 import torch
 
-from mlnet_transformer import EncoderDecoderModel, ModelFolder, ModelOptions, load_folder, save_folder, safetensors
+from mlnet_transformer import ClassifierModel, EncoderDecoderModel, ModelFolder, ModelOptions, load_folder, save_folder, safetensors
 
 OPTIONS = {
     "VocabularySize": 40, "ModelDimension": 16, "Heads": 2, "EncoderLayers": 1, "DecoderLayers": 1, "FeedForwardDimension": 32,
@@ -69,19 +69,62 @@ class FolderTests(unittest.TestCase):
                 load_folder(path)
             self.assertIn("does not match its SHA-256", str(caught.exception))
 
-    def test_classifier_with_ngrams_is_refused_naming_the_option(self) -> None:
+    def _as_classifier(self, path: str, ngrams: object) -> None:
+        with open(os.path.join(path, "config.json"), encoding="utf-8") as handle:
+            config = json.load(handle)
+        config.update(Component="TextClassifier", ClassNames=["a", "b"], Pooling="Mean", Settings={"MaxLength": 12, "Ngrams": ngrams})
+        with open(os.path.join(path, "config.json"), "w", encoding="utf-8") as handle:
+            json.dump(config, handle)
+
+    def test_classifier_with_bad_ngram_settings_is_refused_naming_them(self) -> None:
         with tempfile.TemporaryDirectory() as root:
             path = os.path.join(root, "model")
             _saved(path)
-            with open(os.path.join(path, "config.json"), encoding="utf-8") as handle:
-                config = json.load(handle)
-            config.update(Component="TextClassifier", ClassNames=["a", "b"], Pooling="Mean",
-                          Settings={"MaxLength": 12, "Ngrams": {"Buckets": 1024, "WordNgramLength": 2, "CharNgramLength": 3}})
-            with open(os.path.join(path, "config.json"), "w", encoding="utf-8") as handle:
-                json.dump(config, handle)
+            for ngrams, expected in (({"Buckets": 1024, "WordNgramLength": 2, "CharLength": 3}, "no integer WordLength"),
+                                     ({"Buckets": 0, "WordLength": 2, "CharLength": 3}, "Buckets must be at least 1"),
+                                     ({"Buckets": 8, "WordLength": 0, "CharLength": 0}, "not both 0")):
+                self._as_classifier(path, ngrams)
+                with self.assertRaises(ValueError) as caught:
+                    load_folder(path)
+                self.assertIn("Settings.Ngrams", str(caught.exception))
+                self.assertIn(expected, str(caught.exception))
+
+    def test_classifier_with_ngrams_needs_the_wide_weights(self) -> None:
+        with tempfile.TemporaryDirectory() as root:
+            path = os.path.join(root, "model")
+            options = ModelOptions.from_json(OPTIONS)
+            config = {"Format": "Microsoft.ML.Transformer.ModelFolder", "FormatVersion": 1, "LibraryVersion": "test",
+                      "Component": "TextClassifier", "ModelOptions": OPTIONS, "ClassNames": ["a", "b"], "Pooling": "Mean",
+                      "Settings": {"MaxLength": 12}, "Files": {}}
+            save_folder(ModelFolder(config, options, ClassifierModel(EncoderDecoderModel(options), 2, "Mean")), path)
+            self._as_classifier(path, {"Buckets": 1024, "WordLength": 2, "CharLength": 3})
             with self.assertRaises(ValueError) as caught:
                 load_folder(path)
-            self.assertIn("Ngrams.Enabled = false", str(caught.exception))
+            self.assertIn("the tensor 'wide.weight' of the network described by config.json is missing", str(caught.exception))
+
+    def test_classifier_with_ngrams_round_trips_and_reads_its_bags(self) -> None:
+        with tempfile.TemporaryDirectory() as root:
+            path = os.path.join(root, "model")
+            options = ModelOptions.from_json(OPTIONS)
+            ngrams = {"Buckets": 64, "WordLength": 2, "CharLength": 3}
+            config = {"Format": "Microsoft.ML.Transformer.ModelFolder", "FormatVersion": 1, "LibraryVersion": "test",
+                      "Component": "TextClassifier", "ModelOptions": OPTIONS, "ClassNames": ["a", "b"], "Pooling": "Mean",
+                      "Settings": {"MaxLength": 12, "Ngrams": ngrams}, "Files": {}}
+            torch.manual_seed(1)
+            model = ClassifierModel(EncoderDecoderModel(options), 2, "Mean", ngram_buckets=64)
+            torch.nn.init.normal_(model.wide.weight)
+            save_folder(ModelFolder(config, options, model.eval()), path)
+            loaded = load_folder(path)
+            ids, weights = loaded.ngrams.featurize("Hello hello world")
+            ids_tensor, weights_tensor = torch.tensor([ids]), torch.tensor([weights])
+            tokens, padding = torch.tensor([[1, 2, 3]]), torch.zeros(1, 3, dtype=torch.bool)
+            expected = model(tokens, padding, ids_tensor, weights_tensor)
+            self.assertTrue(torch.equal(expected, loaded.module(tokens, padding, ids_tensor, weights_tensor)))
+            without = model(tokens, padding, ids_tensor, torch.zeros_like(weights_tensor))
+            self.assertGreater(float((expected - without).abs().max()), 1e-3, "the n-grams must move the logits")
+            with self.assertRaises(ValueError) as caught:
+                loaded.module(tokens, padding)
+            self.assertIn("hashed n-grams", str(caught.exception))
 
     def test_unknown_option_is_named(self) -> None:
         with self.assertRaises(ValueError) as caught:

@@ -27,7 +27,9 @@ def _folder(path: str, component: str, settings: Dict[str, object], max_length: 
     values = dict(OPTIONS, MaxLength=max_length)
     options = ModelOptions.from_json(values)
     network = EncoderDecoderModel(options)
-    module = ClassifierModel(network, 3, "Mean") if component == "TextClassifier" else network
+    ngrams = settings.get("Ngrams")
+    buckets = ngrams["Buckets"] if isinstance(ngrams, dict) else 0
+    module = ClassifierModel(network, 3, "Mean", ngram_buckets=buckets) if component == "TextClassifier" else network
     config = {"Format": "Microsoft.ML.Transformer.ModelFolder", "FormatVersion": 1, "LibraryVersion": "test",
               "Component": component, "ModelOptions": values, "Settings": settings, "Files": {}}
     if component == "TextClassifier":
@@ -39,10 +41,22 @@ class OnnxExportTests(unittest.TestCase):
     def test_classifier_exports_logits_and_probabilities(self) -> None:
         with tempfile.TemporaryDirectory() as root:
             _folder(os.path.join(root, "model"), "TextClassifier", CLASSIFIER_SETTINGS)
-            outputs = onnx_export.export(os.path.join(root, "model"), os.path.join(root, "model.onnx"))
+            inputs, outputs = onnx_export.export(os.path.join(root, "model"), os.path.join(root, "model.onnx"))
+            self.assertEqual(["input_ids", "attention_mask"], inputs)
             self.assertEqual(["logits", "probabilities"], outputs)
             self.assertGreater(os.path.getsize(os.path.join(root, "model.onnx")), 1000)
             self.assertEqual(["model", "model.onnx"], sorted(os.listdir(root)))
+
+    def test_wide_and_deep_classifier_takes_the_ngram_bag_as_inputs(self) -> None:
+        with tempfile.TemporaryDirectory() as root:
+            ngrams = {"Buckets": 128, "WordLength": 2, "CharLength": 3}
+            _folder(os.path.join(root, "model"), "TextClassifier", dict(CLASSIFIER_SETTINGS, Ngrams=ngrams))
+            inputs, outputs = onnx_export.export(os.path.join(root, "model"), os.path.join(root, "model.onnx"))
+            self.assertEqual(["input_ids", "attention_mask", "ngram_ids", "ngram_weights"], inputs)
+            self.assertEqual(["logits", "probabilities"], outputs)
+            with open(os.path.join(root, "model.onnx"), "rb") as handle:
+                graph = handle.read()
+            self.assertIn(b"ngram_weights", graph)
 
     def test_pretraining_folder_is_refused_naming_the_component(self) -> None:
         with tempfile.TemporaryDirectory() as root:

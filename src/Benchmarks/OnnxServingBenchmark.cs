@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Transformer.MLNet.TokenIds;
 using TorchSharp;
 
 namespace Microsoft.ML.Transformer.Benchmarks;
@@ -49,10 +48,8 @@ internal sealed class OnnxServingBenchmark : IBenchmark
             TransformerModelFolder.Export(torchModel, folder);
             Export(folder, onnx);
             var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(i => new Row { Text = texts[i % texts.Length] }).ToArray());
-            ITransformer onnxModel = ml.Transforms.Text.TransformerTokenIds(folder)
-                .Append(ml.Transforms.ApplyOnnxModel(["probabilities"],
-                    [TokenIdsOptions.DefaultTokenIdsColumnName, TokenIdsOptions.DefaultAttentionMaskColumnName], onnx))
-                .Fit(data);
+            var tokenIds = ml.Transforms.Text.TransformerTokenIds(folder);
+            ITransformer onnxModel = tokenIds.Append(ml.Transforms.ApplyOnnxModel(["probabilities"], [.. tokenIds.OutputColumnNames], onnx)).Fit(data);
             Result.Print("onnx_model", ("parameters", model.Body.ParameterCount), ("dim", options.ModelDimension), ("layers", options.EncoderLayers),
                 ("onnx_bytes", new FileInfo(onnx).Length), ("max_abs_difference", MaxDifference(torchModel, onnxModel, data)));
             Latency(ml, torchModel, onnxModel, texts, calls, blocks);

@@ -28,11 +28,6 @@ internal static class ClassifierFixture
 
     public static Trained Model => Shared.Value;
 
-    private static readonly Lazy<Trained> NetworkAlone = new(() => Train(seed: 1, ngrams: false));
-
-    /// <summary>The same classifier without n-grams: what the PyTorch mirror (and so ONNX export) computes.</summary>
-    public static Trained NetworkOnlyModel => NetworkAlone.Value;
-
     public sealed record Trained(MLContext Ml, ITransformer Model, IDataView Train, IDataView Test, Row[] TestRows);
 
     public static TransformerClassifierOptions TinyOptions(int seed, int epochs = 4) => new()
@@ -67,14 +62,13 @@ internal static class ClassifierFixture
             .Append(ml.MulticlassClassification.Trainers.TransformerClassifier(options))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedIntent", "PredictedLabel"));
 
-    private static Trained Train(int seed, bool ngrams = true)
+    private static Trained Train(int seed)
     {
         var ml = new MLContext(seed);
         var train = ml.Data.LoadFromEnumerable(Rows(1200, seed: 10));
         var testRows = Rows(300, seed: 20);
         var test = ml.Data.LoadFromEnumerable(testRows);
         var options = TinyOptions(seed);
-        options.Ngrams.Enabled = ngrams ? null : false;
         var model = Pipeline(ml, options).Fit(train);
         return new Trained(ml, model, train, test, testRows);
     }

@@ -27,15 +27,20 @@ public sealed class OnnxServingTests
     }
 
     [TestMethod]
-    public void TrainedClassifierScoresTheSameThroughOnnxRuntimeOn1000Rows()
+    public void DefaultClassifierWithNgramsScoresTheSameThroughOnnxRuntimeOn1000Rows()
     {
         if (PythonMirror.Missing is { } why) Assert.Inconclusive(why);
-        var trained = ClassifierFixture.NetworkOnlyModel; // the mirror computes no n-grams
+        var trained = ClassifierFixture.Model; // default options: wide and deep, hashed n-grams beside the network
         var ml = trained.Ml;
         string root = TestPaths.NewTempDir();
         string folder = Path.Combine(root, "classifier"), onnx = Path.Combine(root, "classifier.onnx");
         TransformerModelFolder.Export(trained.Model, folder);
         OnnxExport.Run(folder, onnx);
+        // The n-grams are part of the comparison: the token-id step writes their bags, and their weights were trained.
+        CollectionAssert.AreEqual(new[] { "input_ids", "attention_mask", "ngram_ids", "ngram_weights" },
+            ml.Transforms.Text.TransformerTokenIds(folder).OutputColumnNames.ToArray());
+        float[] wide = DistributedRun.Floats(Path.Combine(folder, "model.safetensors"))["wide.weight"];
+        Assert.IsGreaterThan(0.01, wide.Max(MathF.Abs), "the fixture's n-gram weights must be trained");
 
         var rows = ml.Data.LoadFromEnumerable(ClassifierFixture.Rows(1000, seed: 30));
         float[][] torchScores = trained.Model.Transform(rows).GetColumn<float[]>("Score").ToArray();
@@ -172,9 +177,11 @@ internal static class OnnxExport
     public static string Run(string folder, string onnx, params string[] more) =>
         PythonMirror.RunModule("onnx_export", ["--model", folder, "--output", onnx, .. more]);
 
-    public static IEstimator<ITransformer> Pipeline(MLContext ml, string folder, string onnx, string output) =>
-        ml.Transforms.Text.TransformerTokenIds(folder)
-            .Append(ml.Transforms.ApplyOnnxModel([output], [TokenIdsOptions.DefaultTokenIdsColumnName, TokenIdsOptions.DefaultAttentionMaskColumnName], onnx));
+    public static IEstimator<ITransformer> Pipeline(MLContext ml, string folder, string onnx, string output)
+    {
+        var tokenIds = ml.Transforms.Text.TransformerTokenIds(folder);
+        return tokenIds.Append(ml.Transforms.ApplyOnnxModel([output], [.. tokenIds.OutputColumnNames], onnx));
+    }
 
     public static double MaxDifference(float[][] expected, float[][] actual)
     {

@@ -33,7 +33,14 @@ public sealed class PythonDistributedTrainingTests
     [TestMethod]
     public void TextPairsAreCutAndScoredAsTheLibraryDoes() => Check(pairs: true);
 
-    private static void Check(bool pairs)
+    // The default classifier's shape: hashed n-grams beside the network, their bags computed by each side from the text.
+    [TestMethod]
+    public void WideAndDeepClassifierWithNgramsTrainsAndScoresAsTheLibraryDoes() => Check(pairs: false, new HashedNgrams(256, 2, 3));
+
+    [TestMethod]
+    public void WideAndDeepPairClassifierReadsTheBagOfBothTexts() => Check(pairs: true, new HashedNgrams(128, 1, 4));
+
+    private static void Check(bool pairs, HashedNgrams? ngrams = null)
     {
         if (PythonMirror.Missing is { } why) Assert.Inconclusive(why);
         string root = TestPaths.NewTempDir();
@@ -41,12 +48,15 @@ public sealed class PythonDistributedTrainingTests
         string model = Path.Combine(root, "start"), data = Path.Combine(root, "rows.tsv");
         var rows = Rows(96, seed: 3);
         var seconds = Rows(96, seed: 4).Select(r => r.Text).ToArray();
-        TransformerModelFolder.Export(RandomClassifier(ml, rows.Select(r => r.Text), pairs ? "Second" : null), model);
+        TransformerModelFolder.Export(RandomClassifier(ml, rows.Select(r => r.Text), pairs ? "Second" : null, ngrams), model);
         File.WriteAllLines(data, rows.Select((r, i) => r.Text + "\t" + seconds[i] + "\t" + r.Label).Prepend("Text\tSecond\tLabel"));
 
-        string objective = pairs ? "classification-pairs" : "classification";
+        string objective = (pairs ? "classification-pairs" : "classification") + (ngrams is null ? "" : "-ngrams");
         var run = DistributedRun.Run(root, model, data, steps: 12, "--batch-size", "16");
         DistributedRun.AssertSameGradients(run, objective);
+        if (ngrams is not null)
+            Assert.IsGreaterThan(1e-4, DistributedRun.Floats(Path.Combine(root, "one.safetensors"))["wide.weight"].Max(MathF.Abs),
+                "the n-grams' weights must take part in the gradient check");
         var imported = TransformerModelFolder.Import(ml, run.Folder);
         var engine = ml.Model.CreatePredictionEngine<Row, Scores>(imported);
         float[] logits = run.Scores["logits"];
@@ -66,7 +76,7 @@ public sealed class PythonDistributedTrainingTests
     }
 
     // A learned BPE, and inputs of 12 tokens keeping the tail: many rows are cut, as the Python side must cut them too.
-    private static TextClassificationTransformer RandomClassifier(MLContext ml, IEnumerable<string> texts, string? secondColumn)
+    private static TextClassificationTransformer RandomClassifier(MLContext ml, IEnumerable<string> texts, string? secondColumn, HashedNgrams? ngrams)
     {
         torch.manual_seed(7);
         var tokenizer = TextTokenizer.Learn(texts, vocabularySize: 300, sampleRows: 100, seed: 1);
@@ -75,9 +85,9 @@ public sealed class PythonDistributedTrainingTests
             VocabularySize = tokenizer.VocabularySize, ModelDimension = 32, Heads = 4, EncoderLayers = 2, DecoderLayers = 0,
             FeedForwardDimension = 64, MaxLength = 48, EmbeddingDropout = 0, AttentionDropout = 0, ResidualDropout = 0, FeedForwardDropout = 0,
         };
-        var classifier = new ClassifierModel(new EncoderDecoderModel(options), Classes.Length, Pooling.Mean, dropout: 0);
+        var classifier = new ClassifierModel(new EncoderDecoderModel(options), Classes.Length, Pooling.Mean, dropout: 0, ngrams?.Buckets ?? 0);
         return new TextClassificationTransformer(ml, classifier, tokenizer, new ClassLabels(Classes, binary: false),
-            new ClassifierSettings("Text", secondColumn, 12, TruncationSide.KeepTail, 8));
+            new ClassifierSettings("Text", secondColumn, 12, TruncationSide.KeepTail, 8) { Ngrams = ngrams });
     }
 
     // Short texts of words typical of their class.

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.ML.Transformer.Batching;
 using Microsoft.ML.Transformer.Interop;
 using Microsoft.ML.Transformer.MLNet.Classification;
 using Microsoft.ML.Transformer.MLNet.Pretraining;
@@ -13,7 +14,8 @@ namespace Microsoft.ML.Transformer.Tests.Interop;
 /// <summary>
 /// The PyTorch mirror (python/) computes what the library computes: random-weight networks of every shape and option are
 /// exported to model folders, both sides run them on the same padded inputs, and hidden states, logits and class logits
-/// agree within 1e-5 at every real (non-padding) position.
+/// agree within 1e-5 at every real (non-padding) position. A wide-and-deep classifier's n-gram bags are computed by each
+/// side from the same texts.
 /// </summary>
 [TestClass]
 [TestCategory("Python")]
@@ -44,6 +46,11 @@ public sealed class PythonForwardEqualityTests
         yield return ("encoder-decoder linear", Base with { Attention = AttentionVariant.Linear }, null);
     }
 
+    private static IEnumerable<(string Name, ModelOptions Options, Pooling? Classifier, HashedNgrams? Ngrams)> CasesWithNgrams() =>
+        Cases().Select(c => (c.Name, c.Options, c.Classifier, (HashedNgrams?)null))
+            .Append(("encoder wide-and-deep n-grams mean-pool", Base with { DecoderLayers = 0 }, Pooling.Mean, new HashedNgrams(512, 2, 3)))
+            .Append(("decoder wide-and-deep word n-grams last-token", Base with { EncoderLayers = 0 }, Pooling.LastToken, new HashedNgrams(64, 3, 0)));
+
     [TestMethod]
     public void MirrorMatchesTheLibraryForEveryShapeAndOption()
     {
@@ -54,16 +61,16 @@ public sealed class PythonForwardEqualityTests
         var expected = new List<(string Name, string Output, Outputs Library)>();
         var manifest = new List<Dictionary<string, string>>();
         int index = 0;
-        foreach (var (name, shape, pooling) in Cases())
+        foreach (var (name, shape, pooling, ngrams) in CasesWithNgrams())
         {
             torch.manual_seed(100 + index);
             var options = shape with { VocabularySize = tokenizer.VocabularySize };
             var network = new EncoderDecoderModel(options);
-            var classifier = pooling is { } p ? new ClassifierModel(network, 3, p, dropout: 0) : null;
+            var classifier = pooling is { } p ? new ClassifierModel(network, 3, p, dropout: 0, ngrams?.Buckets ?? 0) : null;
             Perturb(classifier ?? (nn.Module)network);
             ITransformer component = classifier is not null
                 ? new TextClassificationTransformer(ml, classifier, tokenizer, new ClassLabels(["a", "b", "c"], binary: false),
-                    new ClassifierSettings("Text", null, 16, TruncationSide.KeepHead, 8))
+                    new ClassifierSettings("Text", null, 16, TruncationSide.KeepHead, 8) { Ngrams = ngrams })
                 : new TextPretrainingTransformer(ml, network, tokenizer, new PretrainingSettings("Text", "Loss", "Perplexity",
                     new ObjectiveSettings(Objective(options), 16, 0.15, 3, 0.15), 8));
             string folder = Path.Combine(root, $"case{index}");
@@ -73,7 +80,7 @@ public sealed class PythonForwardEqualityTests
             string inputPath = Path.Combine(root, $"inputs{index}.json"), outputPath = Path.Combine(root, $"outputs{index}.json");
             File.WriteAllText(inputPath, JsonSerializer.Serialize(inputs));
             manifest.Add(new() { ["folder"] = folder, ["inputs"] = inputPath, ["output"] = outputPath });
-            expected.Add((name, outputPath, Library(network, classifier, inputs)));
+            expected.Add((name, outputPath, Library(network, classifier, inputs, ngrams)));
             (classifier ?? (nn.Module)network).Dispose();
             index++;
         }
@@ -117,7 +124,8 @@ public sealed class PythonForwardEqualityTests
             parameter.add_(randn_like(parameter).mul_(0.05));
     }
 
-    // Three rows of 12 source tokens (the second and third padded at the tail), and 9 target tokens for an encoder-decoder.
+    // Three rows of 12 source tokens (the second and third padded at the tail), 9 target tokens for an encoder-decoder,
+    // and three texts for the n-grams.
     private static Dictionary<string, object> Inputs(int vocabulary, int seed)
     {
         var random = new Random(seed);
@@ -127,10 +135,11 @@ public sealed class PythonForwardEqualityTests
         {
             ["ids"] = Ids(12), ["padding"] = Padding(12, [12, 9, 5]),
             ["target"] = Ids(9), ["targetPadding"] = Padding(9, [6, 9, 3]),
+            ["texts"] = DistributedRun.Texts(3, seed),
         };
     }
 
-    private static Outputs Library(EncoderDecoderModel network, ClassifierModel? classifier, Dictionary<string, object> inputs)
+    private static Outputs Library(EncoderDecoderModel network, ClassifierModel? classifier, Dictionary<string, object> inputs, HashedNgrams? ngrams)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -153,9 +162,12 @@ public sealed class PythonForwardEqualityTests
         return new Outputs
         {
             Hidden = Nested(hidden), Logits = Nested(network.Logits(hidden)), Real = real,
-            Classes = classifier is null ? null : Rows(classifier.forward(ids, padding)),
+            Classes = classifier is null ? null : Rows(classifier.forward(ids, padding, Bags(ngrams, (string[])inputs["texts"]))),
         };
     }
+
+    private static NgramBatch? Bags(HashedNgrams? ngrams, string[] texts) =>
+        ngrams is null ? null : NgramBatch.Build([.. texts.Select(t => ngrams.Featurize(t))], null);
 
     private static Tensor tensor(long[][] rows) => torch.tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]);
 

@@ -91,6 +91,51 @@ public sealed class TokenIdsTests
         Assert.AreEqual(6, output.GetColumn<long[]>("mask").Single().Length, "[CLS] f i n e [SEP]");
     }
 
+    private sealed class Bag
+    {
+        [ColumnName("ngram_ids")]
+        public long[] Ids { get; set; } = [];
+
+        [ColumnName("ngram_weights")]
+        public float[] Weights { get; set; } = [];
+    }
+
+    [TestMethod]
+    public void WideAndDeepClassifierAlsoGetsItsNgramBagsThroughAZip()
+    {
+        var ngrams = new HashedNgrams(1024, 2, 3);
+        string folder = ClassifierFolder(new ClassifierSettings("Text", null, 16, TruncationSide.KeepHead, 8) { Ngrams = ngrams });
+        var ml = new MLContext(6);
+        var rows = new[] { new { Text = "Not bad at all, Ünïcödé 🙂!" }, new { Text = "" } };
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var estimator = ml.Transforms.Text.TransformerTokenIds(folder);
+        CollectionAssert.AreEqual(new[] { "input_ids", "attention_mask", "ngram_ids", "ngram_weights" }, estimator.OutputColumnNames.ToArray());
+        var model = estimator.Fit(data);
+        Assert.AreEqual("Vector<Single>", model.GetOutputSchema(data.Schema)["ngram_weights"].Type.ToString());
+        string zip = Path.Combine(TestPaths.NewTempDir(), "ids.zip");
+        ml.Model.Save(model, data.Schema, zip);
+        var loaded = new MLContext(7).Model.Load(zip, out _);
+        var expected = ngrams.Featurize(rows[0].Text);
+        Assert.IsGreaterThan(10, expected.Ids.Length);
+        foreach (var transformer in new[] { (ITransformer)model, loaded })
+        {
+            var bags = ml.Data.CreateEnumerable<Bag>(transformer.Transform(data), reuseRowObject: false).ToArray();
+            CollectionAssert.AreEqual(expected.Ids, bags[0].Ids);
+            CollectionAssert.AreEqual(expected.Weights, bags[0].Weights);
+            // An empty text's empty bag travels as bucket 0 of weight 0 (no ONNX input is empty).
+            CollectionAssert.AreEqual(new[] { 0L }, bags[1].Ids);
+            CollectionAssert.AreEqual(new[] { 0f }, bags[1].Weights);
+        }
+    }
+
+    [TestMethod]
+    public void NgramColumnNamedLikeAnotherIsRefused()
+    {
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new MLContext().Transforms.Text.TransformerTokenIds(
+            new TokenIdsOptions { ModelFolder = "unused", NgramWeightsColumnName = TokenIdsOptions.DefaultAttentionMaskColumnName }));
+        StringAssert.Contains(e.Message, "AttentionMaskColumnName and NgramWeightsColumnName are both 'attention_mask'");
+    }
+
     [TestMethod]
     public void MissingFolderIsNamed()
     {

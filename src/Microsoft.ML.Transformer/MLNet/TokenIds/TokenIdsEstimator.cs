@@ -23,15 +23,25 @@ public sealed class TokenIdsEstimator : IEstimator<TokenIdsTransformer>
         (_tokenizer, _settings) = TokenIdsSettings.FromFolder(options.ModelFolder!, options);
     }
 
-    /// <summary>The input schema plus the token-id and attention-mask columns (variable-length vectors of <c>Int64</c>).</summary>
+    /// <summary>
+    /// The columns the transform adds, in the order an exported ONNX graph takes them as inputs: the token ids and the
+    /// attention mask, then for a wide-and-deep classifier the n-gram ids and weights. Pass them to <c>ApplyOnnxModel</c>.
+    /// </summary>
+    public IReadOnlyList<string> OutputColumnNames => _settings.OutputColumns;
+
+    /// <summary>
+    /// The input schema plus the token-id and attention-mask columns (variable-length vectors of <c>Int64</c>), and for a
+    /// wide-and-deep classifier the n-gram ids (<c>Int64</c>) and weights (<c>Single</c>), variable-length vectors too.
+    /// </summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         _host.CheckValue(inputSchema, nameof(inputSchema));
         foreach (string column in _settings.InputColumns)
             ScoringSchema.CheckTextColumn(inputSchema, column);
         var columns = inputSchema.ToDictionary(c => c.Name);
-        foreach (string name in new[] { _settings.IdsColumn, _settings.MaskColumn })
-            columns[name] = new SchemaShape.Column(name, SchemaShape.Column.VectorKind.VariableVector, NumberDataViewType.Int64, false);
+        foreach (string name in _settings.OutputColumns)
+            columns[name] = new SchemaShape.Column(name, SchemaShape.Column.VectorKind.VariableVector,
+                name == _settings.NgramWeightsColumn && _settings.Ngrams is not null ? NumberDataViewType.Single : NumberDataViewType.Int64, false);
         return new SchemaShape(columns.Values);
     }
 

@@ -12,6 +12,12 @@ public sealed class TokenIdsOptions
     /// <summary>The default name of the attention-mask column, the input name of an exported ONNX graph.</summary>
     public const string DefaultAttentionMaskColumnName = "attention_mask";
 
+    /// <summary>The default name of the n-gram bucket-id column, the input name of a wide-and-deep classifier's ONNX graph.</summary>
+    public const string DefaultNgramIdsColumnName = "ngram_ids";
+
+    /// <summary>The default name of the n-gram weight column, the input name of a wide-and-deep classifier's ONNX graph.</summary>
+    public const string DefaultNgramWeightsColumnName = "ngram_weights";
+
     /// <summary>
     /// The model folder (written by <c>TransformerModelFolder.Export</c>) of a text classifier or an embedding
     /// transform: its tokenizer, text layout, maximum length and truncation side are used. Required.
@@ -33,6 +39,15 @@ public sealed class TokenIdsOptions
     /// <summary>The added attention mask, a vector of <c>Int64</c> ones as long as the ids. Default "attention_mask".</summary>
     public string AttentionMaskColumnName { get; set; } = DefaultAttentionMaskColumnName;
 
+    /// <summary>
+    /// The added column of the text's hashed n-gram bucket ids, a variable-length vector of <c>Int64</c>, written only
+    /// for a classifier that reads n-grams beside the network (its <c>Ngrams</c> option). Default "ngram_ids".
+    /// </summary>
+    public string NgramIdsColumnName { get; set; } = DefaultNgramIdsColumnName;
+
+    /// <summary>The added weights of those bucket ids, a vector of <c>Single</c> as long as the ids. Default "ngram_weights".</summary>
+    public string NgramWeightsColumnName { get; set; } = DefaultNgramWeightsColumnName;
+
     /// <summary>Rows tokenized together by <c>Transform</c>, 1 to 65,536. Default 64.</summary>
     public int BatchSize { get; set; } = 64;
 
@@ -44,8 +59,16 @@ public sealed class TokenIdsOptions
             throw new ArgumentException("TokenIdsColumnName must not be empty.", nameof(TokenIdsColumnName));
         if (string.IsNullOrWhiteSpace(AttentionMaskColumnName))
             throw new ArgumentException("AttentionMaskColumnName must not be empty.", nameof(AttentionMaskColumnName));
-        if (TokenIdsColumnName == AttentionMaskColumnName)
-            throw new ArgumentException($"TokenIdsColumnName and AttentionMaskColumnName are both '{TokenIdsColumnName}'; they must differ.", nameof(AttentionMaskColumnName));
+        if (string.IsNullOrWhiteSpace(NgramIdsColumnName))
+            throw new ArgumentException("NgramIdsColumnName must not be empty.", nameof(NgramIdsColumnName));
+        if (string.IsNullOrWhiteSpace(NgramWeightsColumnName))
+            throw new ArgumentException("NgramWeightsColumnName must not be empty.", nameof(NgramWeightsColumnName));
+        var names = new[] { (nameof(TokenIdsColumnName), TokenIdsColumnName), (nameof(AttentionMaskColumnName), AttentionMaskColumnName),
+            (nameof(NgramIdsColumnName), NgramIdsColumnName), (nameof(NgramWeightsColumnName), NgramWeightsColumnName) };
+        for (int i = 0; i < names.Length; i++)
+            for (int j = 0; j < i; j++)
+                if (names[i].Item2 == names[j].Item2)
+                    throw new ArgumentException($"{names[j].Item1} and {names[i].Item1} are both '{names[i].Item2}'; they must differ.", names[i].Item1);
         if (BatchSize < 1 || BatchSize > OptionChecks.MaxBatchSize)
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"BatchSize must be between 1 and {OptionChecks.MaxBatchSize}.");
     }

@@ -4,7 +4,10 @@ using Microsoft.ML.Transformer.Tokenization;
 
 namespace Microsoft.ML.Transformer.MLNet.TokenIds;
 
-/// <summary>What the token-id transform reads and writes besides its tokenizer; saved with the model.</summary>
+/// <summary>
+/// What the token-id transform reads and writes besides its tokenizer; saved with the model. <see cref="Ngrams"/> is
+/// the hashed n-grams of a wide-and-deep classifier, written as two more columns; null for any other folder.
+/// </summary>
 internal sealed record TokenIdsSettings(
     string TextColumn,
     string? SecondTextColumn,
@@ -13,7 +16,10 @@ internal sealed record TokenIdsSettings(
     BatchLayout Layout,
     int MaxLength,
     TruncationSide Truncation,
-    int BatchSize)
+    int BatchSize,
+    HashedNgrams? Ngrams = null,
+    string NgramIdsColumn = TokenIdsOptions.DefaultNgramIdsColumnName,
+    string NgramWeightsColumn = TokenIdsOptions.DefaultNgramWeightsColumnName)
 {
     /// <summary>The text columns a row is read from, in order.</summary>
     public IReadOnlyList<string> InputColumns => SecondTextColumn is null ? [TextColumn] : [TextColumn, SecondTextColumn];
@@ -25,9 +31,10 @@ internal sealed record TokenIdsSettings(
     public static (TextTokenizer Tokenizer, TokenIdsSettings Settings) FromFolder(string folder, TokenIdsOptions options)
     {
         var config = FolderConfig.Open(folder);
+        var classifier = config.Component == ComponentKind.TextClassifier ? FolderComponents.ClassifierSettingsOf(config) : null;
         (string text, string? second, BatchLayout layout, int maxLength, TruncationSide truncation) = config.Component switch
         {
-            ComponentKind.TextClassifier => FromClassifier(FolderComponents.ClassifierSettingsOf(config)),
+            ComponentKind.TextClassifier => FromClassifier(classifier!),
             ComponentKind.TextEmbedding => FromEmbedding(FolderComponents.EmbeddingSettingsOf(config)),
             _ => throw new InvalidDataException(
                 $"The model folder '{folder}' holds a {config.Component}; token ids for an exported ONNX graph are written for a " +
@@ -39,7 +46,8 @@ internal sealed record TokenIdsSettings(
         var tokenizer = config.Tokenizer.Rebuild(name => config.ReadChecked(folder, name));
         var settings = new TokenIdsSettings(options.TextColumnName ?? text,
             layout == BatchLayout.Pair ? options.SecondTextColumnName ?? second : null,
-            options.TokenIdsColumnName, options.AttentionMaskColumnName, layout, maxLength, truncation, options.BatchSize);
+            options.TokenIdsColumnName, options.AttentionMaskColumnName, layout, maxLength, truncation, options.BatchSize,
+            classifier?.Ngrams, options.NgramIdsColumnName, options.NgramWeightsColumnName);
         return (tokenizer, settings);
     }
 
@@ -59,16 +67,28 @@ internal sealed record TokenIdsSettings(
         writer.Write(MaxLength);
         writer.Write((int)Truncation);
         writer.Write(BatchSize);
+        writer.Write(Ngrams is not null);
+        if (Ngrams is null) return;
+        Ngrams.Save(writer);
+        writer.Write(NgramIdsColumn);
+        writer.Write(NgramWeightsColumn);
     }
 
-    public static TokenIdsSettings Load(BinaryReader reader)
+    /// <summary>Reads what <see cref="Save"/> wrote; <paramref name="hasNgrams"/> is false for zips written before n-grams (format 1.1).</summary>
+    public static TokenIdsSettings Load(BinaryReader reader, bool hasNgrams)
     {
         string text = reader.ReadString(), second = reader.ReadString(), ids = reader.ReadString(), mask = reader.ReadString();
         var settings = new TokenIdsSettings(text, second.Length == 0 ? null : second, ids, mask, (BatchLayout)reader.ReadInt32(),
             reader.ReadInt32(), (TruncationSide)reader.ReadInt32(), reader.ReadInt32());
+        if (hasNgrams && reader.ReadBoolean())
+            settings = settings with { Ngrams = HashedNgrams.Load(reader), NgramIdsColumn = reader.ReadString(), NgramWeightsColumn = reader.ReadString() };
         if (!Enum.IsDefined(settings.Layout) || (settings.Layout == BatchLayout.Pair) != (settings.SecondTextColumn is not null)
             || settings.MaxLength < 2 || !Enum.IsDefined(settings.Truncation) || settings.BatchSize < 1)
             throw new InvalidDataException($"The token-id transform's settings are invalid: {settings}.");
         return settings;
     }
+
+    /// <summary>The added columns' names, in order: ids and mask, then the n-gram ids and weights when there are n-grams.</summary>
+    public IReadOnlyList<string> OutputColumns =>
+        Ngrams is null ? [IdsColumn, MaskColumn] : [IdsColumn, MaskColumn, NgramIdsColumn, NgramWeightsColumn];
 }

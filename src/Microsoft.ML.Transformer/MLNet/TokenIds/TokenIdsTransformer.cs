@@ -12,7 +12,8 @@ namespace Microsoft.ML.Transformer.MLNet.TokenIds;
 
 /// <summary>
 /// A fitted token-id transform: adds the token ids of a text (or a text pair) and an attention mask, as variable-length
-/// vectors of <c>Int64</c>, exactly as the exported component tokenized its input. It is the step in front of
+/// vectors of <c>Int64</c>, exactly as the exported component tokenized its input; for a classifier that reads hashed
+/// n-grams beside the network, also their bucket ids (<c>Int64</c>) and weights (<c>Single</c>), as the library computes them. It is the step in front of
 /// <c>ApplyOnnxModel</c> for a graph exported from a model folder (python/mlnet_transformer/onnx_export.py), and it
 /// never loads libtorch. Saves its tokenizer and settings into the model zip.
 /// </summary>
@@ -34,6 +35,9 @@ public sealed class TokenIdsTransformer : TextModelTransformerBase
     /// <summary>The text columns read, in order (two for a sentence-pair classifier).</summary>
     public IReadOnlyList<string> InputColumnNames => _settings.InputColumns;
 
+    /// <summary>The columns added, in the order an exported ONNX graph takes them (ids, mask, and a wide-and-deep classifier's n-gram ids and weights).</summary>
+    public IReadOnlyList<string> OutputColumnNames => _settings.OutputColumns;
+
     /// <summary>The most ids per row, special tokens included (the exported component's).</summary>
     public int MaxLength => _settings.MaxLength;
 
@@ -41,13 +45,16 @@ public sealed class TokenIdsTransformer : TextModelTransformerBase
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "TXFTOKID",
-        verWrittenCur: 0x00010001,
-        verReadableCur: 0x00010001,
+        verWrittenCur: NgramsVersion,
+        verReadableCur: NgramsVersion,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(TokenIdsTransformer).Assembly.FullName);
 
-    // Format (version 1.1), main stream: settings; then the checked entry Tokenizer.bin (its length and SHA-256).
+    // Version 1.2 adds the n-gram settings and column names after the settings (1.1 zips load as having none).
+    private const uint NgramsVersion = 0x00010002;
+
+    // Format (version 1.2), main stream: settings; then the checked entry Tokenizer.bin (its length and SHA-256).
     private protected override void SaveModel(ModelSaveContext ctx)
     {
         ctx.SetVersionInfo(GetVersionInfo());
@@ -63,7 +70,7 @@ public sealed class TokenIdsTransformer : TextModelTransformerBase
     private static TokenIdsTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(GetVersionInfo());
-        var settings = TokenIdsSettings.Load(ctx.Reader);
+        var settings = TokenIdsSettings.Load(ctx.Reader, ctx.Header.ModelVerWritten >= NgramsVersion);
         byte[] bytes = CheckedEntries.Load(ctx, TokenizerEntry);
         TextTokenizer tokenizer;
         try
