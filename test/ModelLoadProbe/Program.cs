@@ -3,7 +3,8 @@
 // pipeline that starts with MapValueToKey, "Intent"; a sentence-pair model reads "First" and "Second".
 // Loads the zip with plain MLContext.Model.Load (no library type is named here), scores every row through Transform
 // and through a PredictionEngine, and prints each added column's values with round-trip precision, one row a line:
-// "transform <row> <column>=<values>" and "engine <row> Score=<values>" (an entity tagger: "engine <row> Entities=<values>").
+// "transform <row> <column>=<values>" and "engine <row> Score=<values>" (an entity tagger: "engine <row> Entities=<values>";
+// a question answerer, which reads "Context" and "Question": "engine <row> PredictedAnswer=<answer> start <i> score <s> top <answers>").
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -41,6 +42,16 @@ if (scored.Schema.GetColumnOrNull("Entities") is not null)
         Console.WriteLine($"engine {i} Entities={string.Join(" | ", tagger.Predict(new ProbeInput { Text = Field(i, "Text") }).Entities)}");
     return 0;
 }
+if (scored.Schema.GetColumnOrNull("PredictedAnswer") is not null)
+{
+    var answerer = ml.Model.CreatePredictionEngine<ProbeQuestion, ProbeAnswer>(model, ignoreMissingColumns: true);
+    for (int i = 0; i < rows.Length; i++)
+    {
+        var answer = answerer.Predict(new ProbeQuestion { Context = Field(i, "Context"), Question = Field(i, "Question") });
+        Console.WriteLine($"engine {i} PredictedAnswer={answer.PredictedAnswer} start {answer.PredictedAnswerStart} score {F(answer.Score)} top {string.Join(" | ", answer.TopAnswers)}");
+    }
+    return 0;
+}
 bool scalarScore = scored.Schema.GetColumnOrNull("Score")?.Type is NumberDataViewType;
 var engine = scalarScore ? null : ml.Model.CreatePredictionEngine<ProbeInput, ProbeOutput>(model, ignoreMissingColumns: true);
 var scalarEngine = scalarScore ? ml.Model.CreatePredictionEngine<ProbeInput, ProbeScalarOutput>(model, ignoreMissingColumns: true) : null;
@@ -69,6 +80,7 @@ static IEnumerable<string> Read(IDataView view, DataViewSchema.Column c)
         VectorDataViewType { ItemType: TextDataViewType } => Getter<VBuffer<ReadOnlyMemory<char>>>(cursor, c, v => string.Join(" | ", v.DenseValues())),
         VectorDataViewType => Getter<VBuffer<float>>(cursor, c, v => string.Join(",", v.DenseValues().Select(F))),
         KeyDataViewType => Getter<uint>(cursor, c, v => v.ToString(CultureInfo.InvariantCulture)),
+        NumberDataViewType n when n.RawType == typeof(int) => Getter<int>(cursor, c, v => v.ToString(CultureInfo.InvariantCulture)),
         BooleanDataViewType => Getter<bool>(cursor, c, v => v ? "true" : "false"),
         TextDataViewType => Getter<ReadOnlyMemory<char>>(cursor, c, v => v.ToString()),
         _ => Getter<float>(cursor, c, F),
@@ -99,6 +111,20 @@ internal sealed class ProbeOutput
 internal sealed class ProbeEntities
 {
     public string[] Entities { get; set; } = [];
+}
+
+internal sealed class ProbeQuestion
+{
+    public string Context { get; set; } = "";
+    public string Question { get; set; } = "";
+}
+
+internal sealed class ProbeAnswer
+{
+    public string PredictedAnswer { get; set; } = "";
+    public int PredictedAnswerStart { get; set; }
+    public float Score { get; set; }
+    public string[] TopAnswers { get; set; } = [];
 }
 
 internal sealed class ProbeScalarOutput

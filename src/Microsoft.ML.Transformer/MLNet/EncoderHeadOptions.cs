@@ -5,7 +5,7 @@ using Microsoft.ML.Transformer.Training;
 namespace Microsoft.ML.Transformer.MLNet;
 
 /// <summary>
-/// The options every trainer that puts a head on a text encoder shares (the regressor, the entity tagger): columns,
+/// The options every trainer that puts a head on a text encoder shares (the regressor, the entity tagger, the question answerer): columns,
 /// the network to train from scratch or the pretrained one to start from, tokenizer, head dropout, validation rows,
 /// device and scoring batch. Each default is defined here, once; each trainer adds its own options, its training
 /// defaults among them, and says what its label column holds.
@@ -17,10 +17,10 @@ public abstract class EncoderHeadOptions
     }
 
     /// <summary>The text column. Default "Text".</summary>
-    public string TextColumnName { get; set; } = "Text";
+    public virtual string TextColumnName { get; set; } = "Text";
 
     /// <summary>The label column (what it holds depends on the trainer). Default "Label".</summary>
-    public string LabelColumnName { get; set; } = "Label";
+    public virtual string LabelColumnName { get; set; } = "Label";
 
     /// <summary>
     /// The network's shape when training from scratch (its vocabulary size is the tokenizer's, its decoder layers are

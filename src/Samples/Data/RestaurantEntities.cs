@@ -20,15 +20,15 @@ public sealed class TaggedSentence
 /// </summary>
 public static class RestaurantEntities
 {
-    private static readonly string[] Names =
+    internal static readonly string[] Names =
     [
         "The Golden Lion", "Blue Spice", "Café Rouge", "The Mill", "Green Man", "The Punter", "Zizzi", "Red Fox Inn",
         "The Olive Tree", "Bibimbap House", "Clowns", "The Wrestlers", "Loch Fyne", "Strada", "The Plough", "Aromi",
     ];
 
-    private static readonly string[] Foods = ["Italian", "Chinese", "Indian", "French", "Japanese", "English", "fast food", "Greek"];
+    internal static readonly string[] Foods = ["Italian", "Chinese", "Indian", "French", "Japanese", "English", "fast food", "Greek"];
 
-    private static readonly string[] Areas = ["riverside", "city centre", "old town", "harbour"];
+    internal static readonly string[] Areas = ["riverside", "city centre", "old town", "harbour"];
 
     private static readonly string[] Shapes =
     [

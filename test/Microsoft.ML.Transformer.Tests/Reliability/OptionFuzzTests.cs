@@ -6,6 +6,7 @@ using Microsoft.ML.Transformer.MLNet.Classification;
 using Microsoft.ML.Transformer.MLNet.Embeddings;
 using Microsoft.ML.Transformer.MLNet.Generation;
 using Microsoft.ML.Transformer.MLNet.Pretraining;
+using Microsoft.ML.Transformer.MLNet.QuestionAnswering;
 using Microsoft.ML.Transformer.MLNet.Regression;
 using Microsoft.ML.Transformer.MLNet.Tagging;
 using Microsoft.ML.Transformer.MLNet.TokenIds;
@@ -68,6 +69,7 @@ public sealed class OptionFuzzTests
     [DataRow("embeddings")]
     [DataRow("attention")]
     [DataRow("tagger")]
+    [DataRow("question-answerer")]
     [DataRow("token-ids")]
     public void EveryNumericOptionIsRefusedNamingItOrWorks(string name)
     {
@@ -161,10 +163,10 @@ public sealed class OptionFuzzTests
         StringAssert.Contains(e.Message, TokenizerOptions.MaxVocabularySize.ToString("N0", System.Globalization.CultureInfo.CurrentCulture));
     }
 
-    /// <summary>The eight catalog entries with tiny options (byte tokens, width 8, one step) and their nested options classes.</summary>
+    /// <summary>The nine catalog entries with tiny options (byte tokens, width 8, one step) and their nested options classes.</summary>
     private static class TinyComponents
     {
-        public static readonly Component[] All = [Classifier(), Regressor(), Generator(), Pretraining(), Embeddings(), Attention(), Tagger(), TokenIds()];
+        public static readonly Component[] All = [Classifier(), Regressor(), Generator(), Pretraining(), Embeddings(), Attention(), Tagger(), QuestionAnswerer(), TokenIds()];
 
         private static ModelOptions Tiny(int encoder, int decoder) => new()
         {
@@ -271,6 +273,33 @@ public sealed class OptionFuzzTests
                     Finite(pipeline.Fit(rows).Transform(rows), "tagger");
                 },
                 Nested<TransformerEntityTaggerOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training));
+        }
+
+        private sealed class Answered
+        {
+            public string Context { get; set; } = "";
+            public string Question { get; set; } = "";
+            public string Answer { get; set; } = "";
+            public int AnswerStart { get; set; }
+        }
+
+        private static Component QuestionAnswerer()
+        {
+            static TransformerQuestionAnswererOptions Fresh() => new()
+            {
+                Model = Tiny(1, 0), Tokenizer = Bytes(), Training = OneStep(), HeadDropout = 0,
+            };
+            return new("question-answerer", Fresh,
+                (ml, o) => ml.MulticlassClassification.Trainers.TransformerQuestionAnswerer((TransformerQuestionAnswererOptions)o),
+                (ml, o) =>
+                {
+                    var rows = ml.Data.LoadFromEnumerable(Texts.Select(t => new Answered
+                    {
+                        Context = t, Question = "which word?", Answer = t.Split(' ')[1], AnswerStart = t.IndexOf(' ', StringComparison.Ordinal) + 1,
+                    }));
+                    Finite(ml.MulticlassClassification.Trainers.TransformerQuestionAnswerer((TransformerQuestionAnswererOptions)o).Fit(rows).Transform(rows), "question-answerer");
+                },
+                Nested<TransformerQuestionAnswererOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training));
         }
 
         private static Component Regressor()

@@ -20,7 +20,7 @@ internal interface ITextBatchScorer
 
     /// <summary>
     /// Scores rows: <paramref name="texts"/>[row][input column]; writes <paramref name="results"/>[row][output column]
-    /// as float, uint (keys), bool, string (text), float[], int[], long[] or uint[] (vectors of Single, Int32, Int64 or keys) or string[] (vectors of text). Must be safe to call from several threads.
+    /// as float, int, uint (keys), bool, string (text), float[], int[], long[] or uint[] (vectors of Single, Int32, Int64 or keys) or string[] (vectors of text). Must be safe to call from several threads.
     /// </summary>
     void Score(IReadOnlyList<string[]> texts, object[][] results);
 }

@@ -67,6 +67,7 @@ internal static class ScoringSchema
             TextDataViewType => (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> dst) => dst = ((string)current()).AsMemory()),
             KeyDataViewType => (ValueGetter<uint>)((ref uint dst) => dst = (uint)current()),
             BooleanDataViewType => (ValueGetter<bool>)((ref bool dst) => dst = (bool)current()),
+            NumberDataViewType n when n.RawType == typeof(int) => (ValueGetter<int>)((ref int dst) => dst = (int)current()),
             NumberDataViewType n when n.RawType == typeof(float) => (ValueGetter<float>)((ref float dst) => dst = (float)current()),
             _ => throw new NotSupportedException($"Output type {type} is not supported by the scoring machinery."),
         };

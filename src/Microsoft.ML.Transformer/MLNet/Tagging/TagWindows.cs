@@ -40,7 +40,8 @@ internal static class TagWindows
             yield return Window(tokenizer, row, first, ids, positions);
     }
 
-    private static int[] Pieces(TextTokenizer tokenizer, string text, EntityWord word, int budget)
+    /// <summary>The sub-words of one word (at most <paramref name="budget"/>), read as running text reads it; never empty.</summary>
+    internal static int[] Pieces(TextTokenizer tokenizer, string text, EntityWord word, int budget)
     {
         bool spaced = word.Start > 0 && char.IsWhiteSpace(text[word.Start - 1]);
         int[] pieces = tokenizer.Encode(spaced ? " " + word.Text : word.Text, budget, TruncationSide.KeepHead);

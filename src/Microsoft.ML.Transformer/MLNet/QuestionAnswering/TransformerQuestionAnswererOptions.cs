@@ -1,0 +1,50 @@
+using Microsoft.ML.Transformer.Training;
+
+namespace Microsoft.ML.Transformer.MLNet.QuestionAnswering;
+
+/// <summary>
+/// Everything a Transformer question answerer can be told. It reads a context and a question and answers with a span of
+/// the context (extractive question answering); training rows give the answer's text and the index of its first
+/// character in the context. Answers are whole words (as <see cref="Tagging.EntityWords.Split"/> cuts them): a gold
+/// answer that starts or ends inside a word is learned as the words it touches. The network reads
+/// <c>[CLS] question [SEP] context [SEP]</c>; a context longer than a window (the tokenizer's MaxLength, the question
+/// included) is read in overlapping windows (see <see cref="Stride"/>) and the best span of any window wins. The
+/// validation metric is token F1 (see <see cref="Evaluation.QuestionAnsweringMetrics"/>). The options it shares with the
+/// other heads on an encoder, and their defaults, are <see cref="EncoderHeadOptions"/>'s.
+/// </summary>
+public sealed class TransformerQuestionAnswererOptions : EncoderHeadOptions
+{
+    /// <summary>The context column: the text answers are spans of. Default "Context".</summary>
+    public override string TextColumnName { get; set; } = "Context";
+
+    /// <summary>The question column (text; an empty question is refused). Default "Question".</summary>
+    public string QuestionColumnName { get; set; } = "Question";
+
+    /// <summary>The answer column of training rows: the answer's text, as it appears in the context. Default "Answer".</summary>
+    public override string LabelColumnName { get; set; } = "Answer";
+
+    /// <summary>
+    /// The column of training rows that gives the index of the answer's first character in the context (a whole number:
+    /// Int32, Int64, UInt32, Single or Double). Default "AnswerStart".
+    /// </summary>
+    public string AnswerStartColumnName { get; set; } = "AnswerStart";
+
+    /// <summary>
+    /// How many context tokens two consecutive windows of a long context share, so that an answer cut by one window's
+    /// end is whole in the next. Default 32 (fewer when a window holds fewer context tokens: windows always move on).
+    /// </summary>
+    public int Stride { get; set; } = 32;
+
+    /// <summary>The longest answer, in words. Default 30.</summary>
+    public int MaxAnswerWords { get; set; } = 30;
+
+    /// <summary>How many answers the top-answer columns hold, best first. Default 3.</summary>
+    public int TopK { get; set; } = 3;
+
+    /// <summary>
+    /// How the network is trained; <see cref="TrainingOptions.BatchSize"/> counts windows. Defaults: see
+    /// <see cref="TrainingOptions"/>; this trainer sets 10 epochs and learning rate 5e-4 (warm-up: a share of the run,
+    /// see <see cref="TrainingOptions.WarmupSteps"/>).
+    /// </summary>
+    public override TrainingOptions Training { get; set; } = new() { Epochs = 10, LearningRate = 5e-4 };
+}
