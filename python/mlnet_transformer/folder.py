@@ -22,6 +22,8 @@ FORMAT = "Microsoft.ML.Transformer.ModelFolder"
 FORMAT_VERSION = 1
 CONFIG = "config.json"
 WEIGHTS = "model.safetensors"
+# The components this package reads; the library also exports TextRegressor and EntityTagger folders, not mirrored here.
+COMPONENTS = ("TextClassifier", "TextGenerator", "TextPretraining", "TextEmbedding")
 
 
 @dataclass
@@ -69,6 +71,9 @@ def load_folder(path: str) -> ModelFolder:
     if config.get("FormatVersion") != FORMAT_VERSION:
         raise ValueError(f"the folder was written with format {config.get('FormatVersion')} by library version "
                          f"{config.get('LibraryVersion')}; this package reads format {FORMAT_VERSION}")
+    if config.get("Component") not in COMPONENTS:
+        raise ValueError(f"the folder holds a {config.get('Component')}; this package reads {', '.join(COMPONENTS)} folders "
+                         "(the library imports the others itself)")
     options = ModelOptions.from_json(config["ModelOptions"])
     ngrams = classifier_ngrams(config)
     digests = config["Files"]

@@ -126,6 +126,20 @@ class FolderTests(unittest.TestCase):
                 loaded.module(tokens, padding)
             self.assertIn("hashed n-grams", str(caught.exception))
 
+    def test_regressor_and_tagger_folders_are_refused_naming_the_component(self) -> None:
+        with tempfile.TemporaryDirectory() as root:
+            path = os.path.join(root, "model")
+            _saved(path)
+            with open(os.path.join(path, "config.json"), encoding="utf-8") as handle:
+                config = json.load(handle)
+            for component in ("TextRegressor", "EntityTagger"):
+                config["Component"] = component
+                with open(os.path.join(path, "config.json"), "w", encoding="utf-8") as handle:
+                    json.dump(config, handle)
+                with self.assertRaises(ValueError) as caught:
+                    load_folder(path)
+                self.assertIn(f"the folder holds a {component}; this package reads TextClassifier", str(caught.exception))
+
     def test_unknown_option_is_named(self) -> None:
         with self.assertRaises(ValueError) as caught:
             ModelOptions.from_json(dict(OPTIONS, Depth=3))

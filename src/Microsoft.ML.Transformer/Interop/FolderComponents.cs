@@ -6,6 +6,8 @@ using Microsoft.ML.Transformer.MLNet.Classification;
 using Microsoft.ML.Transformer.MLNet.Embeddings;
 using Microsoft.ML.Transformer.MLNet.Generation;
 using Microsoft.ML.Transformer.MLNet.Pretraining;
+using Microsoft.ML.Transformer.MLNet.Regression;
+using Microsoft.ML.Transformer.MLNet.Tagging;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
 using TorchSharp;
@@ -14,7 +16,8 @@ namespace Microsoft.ML.Transformer.Interop;
 
 /// <summary>What a model folder holds of one component: its kind, its network, the module whose state is the weights, its tokenizer, its settings.</summary>
 internal sealed record FolderContent(ComponentKind Kind, EncoderDecoderModel Network, torch.nn.Module Weights, TextTokenizer Tokenizer,
-    JsonElement Settings, string[]? ClassNames = null, bool? Binary = null, Pooling? Pooling = null, JsonElement? Decoding = null);
+    JsonElement Settings, string[]? ClassNames = null, bool? Binary = null, Pooling? Pooling = null, JsonElement? Decoding = null,
+    LabelScale? Label = null);
 
 /// <summary>
 /// Maps each fitted component to the content of a model folder and back. Settings are written as JSON and, on import,
@@ -26,8 +29,8 @@ internal static class FolderComponents
     public static FolderContent Describe(ITransformer model)
     {
         var component = PretrainedSource.Find(model) ?? throw new ArgumentException(
-            $"The model ({model.GetType().Name}) holds no component of this library to export; pass a classification, generation, " +
-            "pretraining or embedding transformer, or a chain that contains one.", nameof(model));
+            $"The model ({model.GetType().Name}) holds no component of this library to export; pass a classification, regression, " +
+            "entity-tagging, generation, pretraining or embedding transformer, or a chain that contains one.", nameof(model));
         var json = FolderConfig.Json;
         return component switch
         {
@@ -39,6 +42,10 @@ internal static class FolderComponents
                 JsonSerializer.SerializeToElement(p.Settings, json)),
             TextEmbeddingTransformer e => new FolderContent(ComponentKind.TextEmbedding, Network(e), Network(e), Tokenizer(e),
                 JsonSerializer.SerializeToElement(e.Settings, json)),
+            TextRegressionTransformer r => new FolderContent(ComponentKind.TextRegressor, r.Model.Body, r.Model, Tokenizer(r),
+                JsonSerializer.SerializeToElement(r.Settings, json), Pooling: r.Model.Pooling, Label: new LabelScale(r.Label.Mean, r.Label.Scale)),
+            EntityTaggingTransformer t => new FolderContent(ComponentKind.EntityTagger, t.Model.Body, t.Model, Tokenizer(t),
+                JsonSerializer.SerializeToElement(t.Settings, json)),
             _ => throw new ArgumentException($"Components of type {component.GetType().Name} cannot be exported to a model folder.", nameof(model)),
         };
 
@@ -52,6 +59,9 @@ internal static class FolderComponents
         ComponentKind.TextClassifier => new ClassifierModel(new EncoderDecoderModel(options), ClassNames(config).Length,
             config.Pooling ?? throw Missing(config, nameof(FolderConfig.Pooling)), dropout: 0,
             Settings<ClassifierSettings>(config).Ngrams?.Buckets ?? 0),
+        ComponentKind.TextRegressor => new ClassifierModel(new EncoderDecoderModel(options), classes: 1,
+            config.Pooling ?? throw Missing(config, nameof(FolderConfig.Pooling)), dropout: 0),
+        ComponentKind.EntityTagger => new TokenTaggerModel(new EncoderDecoderModel(options), TaggerSettingsOf(config).LabelNames.Count, dropout: 0),
         ComponentKind.TextGenerator when options.DecoderLayers == 0 =>
             throw new InvalidDataException("The model folder holds a text generator whose network has no decoder (DecoderLayers is 0)."),
         _ => new EncoderDecoderModel(options),
@@ -70,6 +80,12 @@ internal static class FolderComponents
                 var generator = Checked(Settings<GeneratorSettings>(config), (s, w) => s.Save(w), GeneratorSettings.Load);
                 var decoding = Deserialize<DecodingOptions>(config.Decoding ?? throw Missing(config, nameof(FolderConfig.Decoding)), nameof(FolderConfig.Decoding));
                 return new TextGenerationTransformer(env, (EncoderDecoderModel)weights, tokenizer, generator, decoding);
+            case ComponentKind.TextRegressor:
+                var label = config.Label ?? throw Missing(config, nameof(FolderConfig.Label));
+                var regressor = RegressorSettingsOf(config, label);
+                return new TextRegressionTransformer(env, (ClassifierModel)weights, tokenizer, regressor, (label.Mean, label.Scale));
+            case ComponentKind.EntityTagger:
+                return new EntityTaggingTransformer(env, (TokenTaggerModel)weights, tokenizer, TaggerSettingsOf(config));
             case ComponentKind.TextPretraining:
                 var pretraining = Checked(Settings<PretrainingSettings>(config), (s, w) => s.Save(w), PretrainingSettings.Load);
                 return new TextPretrainingTransformer(env, (EncoderDecoderModel)weights, tokenizer, pretraining);
@@ -96,6 +112,20 @@ internal static class FolderComponents
             Ngrams = saved.Ngrams is { } n ? Checked(n, (s, w) => s.Save(w), HashedNgrams.Load) : null,
         };
     }
+
+    /// <summary>A regressor folder's settings, as its zip loader accepts them (settings, label scale and pooling read back together).</summary>
+    private static ClassifierSettings RegressorSettingsOf(FolderConfig config, LabelScale label) =>
+        Checked(Settings<ClassifierSettings>(config), (s, w) =>
+        {
+            s.Save(w);
+            w.Write(label.Mean);
+            w.Write(label.Scale);
+            w.Write((int)(config.Pooling ?? throw Missing(config, nameof(FolderConfig.Pooling))));
+        }, r => TextRegressionTransformer.ReadFields(r).Settings);
+
+    /// <summary>An entity tagger folder's settings, as its zip loader accepts them.</summary>
+    private static TaggerSettings TaggerSettingsOf(FolderConfig config) =>
+        Checked(Settings<TaggerSettings>(config), (s, w) => s.Save(w), TaggerSettings.Load);
 
     /// <summary>An embedding folder's settings, as its zip loader accepts them.</summary>
     public static EmbeddingSettings EmbeddingSettingsOf(FolderConfig config) =>

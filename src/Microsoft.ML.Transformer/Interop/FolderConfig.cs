@@ -60,8 +60,11 @@ internal sealed record FolderConfig
     /// <summary>Whether a classifier is binary (Boolean label).</summary>
     public bool? Binary { get; init; }
 
-    /// <summary>A classifier's pooling of hidden states.</summary>
+    /// <summary>A classifier's or a regressor's pooling of hidden states.</summary>
     public Pooling? Pooling { get; init; }
+
+    /// <summary>A regressor's label scale: the network predicts (label - mean) / scale.</summary>
+    public LabelScale? Label { get; init; }
 
     /// <summary>A generator's decoding options.</summary>
     public JsonElement? Decoding { get; init; }
@@ -154,4 +157,15 @@ internal enum ComponentKind
 
     /// <summary>A text embedding transform.</summary>
     TextEmbedding,
+
+    /// <summary>A text regressor: network, pooling, a one-output head and its label scale.</summary>
+    TextRegressor,
+
+    /// <summary>An entity tagger: network and a head giving every token its label logits.</summary>
+    EntityTagger,
 }
+
+/// <summary>A regressor's label scale in config.json.</summary>
+/// <param name="Mean">The training labels' mean.</param>
+/// <param name="Scale">The training labels' standard deviation (positive).</param>
+internal sealed record LabelScale(double Mean, double Scale);

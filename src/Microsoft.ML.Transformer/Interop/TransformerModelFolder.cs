@@ -17,8 +17,9 @@ namespace Microsoft.ML.Transformer;
 public static class TransformerModelFolder
 {
     /// <summary>
-    /// Writes the component in <paramref name="model"/> (a classification, generation, pretraining or embedding
-    /// transformer of this library, or a chain whose last such transformer is exported) into <paramref name="folder"/>.
+    /// Writes the component in <paramref name="model"/> (a classification, regression, entity-tagging, generation,
+    /// pretraining or embedding transformer of this library, or a chain whose last such transformer is exported) into
+    /// <paramref name="folder"/>.
     /// The folder is written whole or not at all: its files go to a temporary folder beside it, which then takes its
     /// place. An existing folder is replaced only when it is a model folder itself (it holds config.json) or empty.
     /// </summary>
@@ -68,6 +69,7 @@ public static class TransformerModelFolder
                 ClassNames = content.ClassNames,
                 Binary = content.Binary,
                 Pooling = content.Pooling,
+                Label = content.Label,
                 Decoding = content.Decoding,
                 Files = digests,
             };
@@ -87,8 +89,8 @@ public static class TransformerModelFolder
 
     /// <summary>
     /// Reads a folder written by <see cref="Export"/> (or by the Python package) back into a fitted component:
-    /// a <c>TextClassificationTransformer</c>, <c>TextGenerationTransformer</c>, <c>TextPretrainingTransformer</c> or
-    /// <c>TextEmbeddingTransformer</c>. Every file is checked against its SHA-256 in config.json, and every tensor's name,
+    /// a <c>TextClassificationTransformer</c>, <c>TextRegressionTransformer</c>, <c>EntityTaggingTransformer</c>,
+    /// <c>TextGenerationTransformer</c>, <c>TextPretrainingTransformer</c> or <c>TextEmbeddingTransformer</c>. Every file is checked against its SHA-256 in config.json, and every tensor's name,
     /// shape and dtype against the network config.json describes, before any weight is used; the first mismatch throws.
     /// Reading never executes anything from the folder.
     /// </summary>

@@ -16,10 +16,10 @@ public sealed class ModelFolderBadInputTests
 {
     private const string Embedding = "embedding.weight";
 
-    private static string Exported()
+    private static string Exported(ITransformer? model = null)
     {
         string folder = Path.Combine(TestPaths.NewTempDir(), "model");
-        TransformerModelFolder.Export(PretrainingFixture.MaskedModel.Model, folder);
+        TransformerModelFolder.Export(model ?? PretrainingFixture.MaskedModel.Model, folder);
         return folder;
     }
 
@@ -97,6 +97,18 @@ public sealed class ModelFolderBadInputTests
     public void AlteredVocabularyIsRefused() =>
         Expect(WithConfig(c => c["Tokenizer"]!["SentinelCount"] = 1), "ids where config.json says");
 
+    [TestMethod]
+    public void RegressorWithoutItsLabelScaleIsRefused() =>
+        Expect(WithConfig(c => c.Remove("Label"), Regression.RegressorFixture.Model.Model), "has no Label, which a TextRegressor needs");
+
+    [TestMethod]
+    public void RegressorWithAZeroLabelScaleIsRefused() =>
+        Expect(WithConfig(c => c["Label"]!["Scale"] = 0.0, Regression.RegressorFixture.Model.Model), "label scale is invalid");
+
+    [TestMethod]
+    public void TaggerWithAnotherLabelCountNamesItsHead() =>
+        Expect(WithConfig(c => c["Settings"]!["LabelNames"]!.AsArray().RemoveAt(0), Tagging.TaggerFixture.Model.Model), "tensor 'head.weight' has shape [");
+
     private static void Expect(string folder, string fragment)
     {
         var e = Assert.Throws<InvalidDataException>(() => TransformerModelFolder.Import(new MLContext(1), folder));
@@ -134,9 +146,9 @@ public sealed class ModelFolderBadInputTests
         return result;
     });
 
-    private static string WithConfig(Action<JsonObject> change)
+    private static string WithConfig(Action<JsonObject> change, ITransformer? model = null)
     {
-        string folder = Exported();
+        string folder = Exported(model);
         string path = Path.Combine(folder, "config.json");
         var config = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         change(config);

@@ -4,9 +4,13 @@ using Microsoft.ML.Transformer.MLNet.Classification;
 using Microsoft.ML.Transformer.MLNet.Embeddings;
 using Microsoft.ML.Transformer.MLNet.Generation;
 using Microsoft.ML.Transformer.MLNet.Pretraining;
+using Microsoft.ML.Transformer.MLNet.Regression;
+using Microsoft.ML.Transformer.MLNet.Tagging;
 using Microsoft.ML.Transformer.Tests.Classification;
 using Microsoft.ML.Transformer.Tests.Generation;
 using Microsoft.ML.Transformer.Tests.Pretraining;
+using Microsoft.ML.Transformer.Tests.Regression;
+using Microsoft.ML.Transformer.Tests.Tagging;
 
 namespace Microsoft.ML.Transformer.Tests.Interop;
 
@@ -84,6 +88,45 @@ public sealed class ModelFolderRoundTripTests
             Assert.HasCount(before.Length, after);
             for (int i = 0; i < before.Length; i++)
                 Assert.AreEqual(BitConverter.SingleToInt32Bits(before[i].Loss), BitConverter.SingleToInt32Bits(after[i].Loss), $"row {i}");
+        }
+    }
+
+    [TestMethod]
+    public void RegressorRoundTripsBitwise()
+    {
+        var t = RegressorFixture.Model;
+        var imported = RoundTrip(t.Ml, t.Model, t.Test);
+        Assert.IsInstanceOfType<TextRegressionTransformer>(imported);
+        var before = t.Model.Transform(t.Test).GetColumn<float>("Score").ToArray();
+        foreach (var candidate in new[] { imported, SavedAndLoaded(t.Ml, imported, t.Test) })
+        {
+            var after = candidate.Transform(t.Test).GetColumn<float>("Score").ToArray();
+            Assert.HasCount(before.Length, after);
+            for (int i = 0; i < before.Length; i++)
+                Assert.AreEqual(BitConverter.SingleToInt32Bits(before[i]), BitConverter.SingleToInt32Bits(after[i]), $"row {i}");
+        }
+    }
+
+    [TestMethod]
+    public void EntityTaggerRoundTripsBitwise()
+    {
+        var t = TaggerFixture.Model;
+        var tagger = (EntityTaggingTransformer)Component(t.Model);
+        var imported = RoundTrip(t.Ml, t.Model, t.Test);
+        Assert.IsInstanceOfType<EntityTaggingTransformer>(imported);
+        CollectionAssert.AreEqual(tagger.LabelNames.ToArray(), ((EntityTaggingTransformer)imported).LabelNames.ToArray());
+        var before = t.Ml.Data.CreateEnumerable<TaggerFixture.Prediction>(tagger.Transform(t.Test), false).ToArray();
+        Assert.IsTrue(before.Any(p => p.Entities.Length > 0), "the fixture must find entities");
+        foreach (var candidate in new[] { imported, SavedAndLoaded(t.Ml, imported, t.Test) })
+        {
+            var after = t.Ml.Data.CreateEnumerable<TaggerFixture.Prediction>(candidate.Transform(t.Test), false).ToArray();
+            Assert.HasCount(before.Length, after);
+            for (int i = 0; i < before.Length; i++)
+            {
+                CollectionAssert.AreEqual(before[i].PredictedLabel, after[i].PredictedLabel, $"row {i}");
+                CollectionAssert.AreEqual(before[i].Entities, after[i].Entities, $"row {i}");
+                CollectionAssert.AreEqual(before[i].EntityScore, after[i].EntityScore, $"row {i}"); // float equality: bitwise for non-NaN values
+            }
         }
     }
 

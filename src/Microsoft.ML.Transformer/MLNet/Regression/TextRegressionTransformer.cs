@@ -36,6 +36,12 @@ public sealed class TextRegressionTransformer : TextModelTransformerBase, INetwo
         _scorer = new RegressionScorer(model, tokenizer, settings, label);
     }
 
+    internal ClassifierModel Model => _model;
+
+    internal ClassifierSettings Settings => _settings;
+
+    internal (double Mean, double Scale) Label => _label;
+
     /// <summary>The training curve of the <c>Fit</c> that made this transformer; null for one loaded from a zip.</summary>
     public TrainingHistory? TrainingHistory { get; internal init; }
 
@@ -83,7 +89,7 @@ public sealed class TextRegressionTransformer : TextModelTransformerBase, INetwo
         return new TextRegressionTransformer(env, model, tokenizer, settings, (mean, scale));
     }
 
-    private static (ClassifierSettings Settings, double Mean, double Scale, Pooling Pooling) ReadFields(BinaryReader reader)
+    internal static (ClassifierSettings Settings, double Mean, double Scale, Pooling Pooling) ReadFields(BinaryReader reader)
     {
         var settings = ClassifierSettings.Load(reader);
         double mean = reader.ReadDouble(), scale = reader.ReadDouble();

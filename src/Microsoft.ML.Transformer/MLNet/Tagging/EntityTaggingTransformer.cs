@@ -37,6 +37,10 @@ public sealed class EntityTaggingTransformer : TextModelTransformerBase, INetwor
     /// <summary>The labels, in key order (key 1 is the first).</summary>
     public IReadOnlyList<string> LabelNames => _settings.LabelNames;
 
+    internal TokenTaggerModel Model => _model;
+
+    internal TaggerSettings Settings => _settings;
+
     /// <summary>The training curve of the <c>Fit</c> that made this transformer; null for one loaded from a zip.</summary>
     public TrainingHistory? TrainingHistory { get; internal init; }
 
