@@ -132,6 +132,47 @@ public sealed class OnnxServingTests
     }
 
     [TestMethod]
+    public void WideAndDeepClassifiersScoreTheSameOnEmptyAndUnicodeTexts()
+    {
+        if (PythonMirror.Missing is { } why) Assert.Inconclusive(why);
+        var ml = new MLContext(4);
+        var tokenizer = TextTokenizer.Bytes();
+        string root = TestPaths.NewTempDir();
+        // Empty and blank texts have empty bags (sent as bucket 0 of weight 0); the others mix scripts and astral characters.
+        var texts = DistributedRun.Texts(60, seed: 12).Append("").Append(" \t ").Select(t => new TextRow { Text = t }).ToArray();
+        var data = ml.Data.LoadFromEnumerable(texts);
+        var encoder = new ModelOptions
+        {
+            VocabularySize = tokenizer.VocabularySize, ModelDimension = 32, Heads = 4, EncoderLayers = 1, DecoderLayers = 0,
+            FeedForwardDimension = 64, MaxLength = 24, EmbeddingDropout = 0, AttentionDropout = 0, ResidualDropout = 0, FeedForwardDropout = 0,
+        };
+        var cases = new[]
+        {
+            ("encoder mean, words and pairs, trigrams", encoder, Pooling.Mean, new HashedNgrams(2048, 2, 3)),
+            ("decoder last-token, characters only", encoder with { EncoderLayers = 0, DecoderLayers = 1 }, Pooling.LastToken, new HashedNgrams(97, 0, 4)),
+        };
+        foreach (var (name, options, pooling, ngrams) in cases)
+        {
+            torch.manual_seed(300);
+            var classifier = new ClassifierModel(new EncoderDecoderModel(options), 3, pooling, dropout: 0, ngrams.Buckets);
+            Perturb(classifier);
+            var component = new TextClassificationTransformer(ml, classifier, tokenizer, new ClassLabels(["a", "b", "c"], binary: false),
+                new ClassifierSettings("Text", null, 20, TruncationSide.KeepHead, 8) { Ngrams = ngrams });
+            string folder = Path.Combine(root, name.Replace(' ', '-').Replace(",", "")), onnx = folder + ".onnx";
+            TransformerModelFolder.Export(component, folder);
+            OnnxExport.Run(folder, onnx);
+            float[][] expected = component.Transform(data).GetColumn<float[]>("Score").ToArray();
+            var served = OnnxExport.Pipeline(ml, folder, onnx, "probabilities").Fit(data);
+            float[][] actual = served.Transform(data).GetColumn<float[]>("probabilities").ToArray();
+            var engine = ml.Model.CreatePredictionEngine<TextRow, OnnxExport.Probabilities>(served);
+            float[] empty = engine.Predict(new TextRow { Text = "" }).Values;
+            double max = Math.Max(OnnxExport.MaxDifference(expected, actual), OnnxExport.MaxDifference([expected[^2]], [empty]));
+            Console.WriteLine($"RESULT onnx-ngrams case=\"{name}\" rows={texts.Length} max_abs_difference={max:E2}");
+            Assert.IsLessThanOrEqualTo(Tolerance, max, name);
+        }
+    }
+
+    [TestMethod]
     public void AGeneratorOrPretrainingFolderIsRefusedAndNothingIsWritten()
     {
         if (PythonMirror.Missing is { } why) Assert.Inconclusive(why);
