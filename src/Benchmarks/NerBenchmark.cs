@@ -83,10 +83,10 @@ internal sealed class NerBenchmark : IBenchmark
     }
 
     // The machine is shared: the load average beside a time says how far to trust it.
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
-    private static ModelOptions Network(BenchmarkArgs args) => new()
+    internal static ModelOptions Network(BenchmarkArgs args) => new()
     {
         VocabularySize = 1,
         ModelDimension = args.Int("dim", 128),
@@ -99,22 +99,25 @@ internal sealed class NerBenchmark : IBenchmark
         MaxLength = 96,
     };
 
-    private static TokenizerOptions Tokenizer(BenchmarkArgs args) => new() { VocabularySize = args.Int("vocab", 2000), MaxLength = 96 };
+    internal static TokenizerOptions Tokenizer(BenchmarkArgs args) => new() { VocabularySize = args.Int("vocab", 2000), MaxLength = 96 };
+
+    /// <summary>The training options of the E2E-derived benchmarks (entity tagging, similarity, question answering).</summary>
+    internal static TrainingOptions Training(BenchmarkArgs args) => new()
+    {
+        Epochs = args.Int("epochs", 4),
+        BatchSize = args.Int("batch", 32),
+        LearningRate = args.Double("lr", 1e-3),
+        WarmupSteps = 100,
+        Seed = 1,
+        LogEveryNSteps = 500,
+    };
 
     private static TransformerEntityTaggerOptions Options(BenchmarkArgs args, ITransformer? baseModel) => new()
     {
         Model = Network(args),
         Tokenizer = Tokenizer(args),
         BaseModel = baseModel,
-        Training = new TrainingOptions
-        {
-            Epochs = args.Int("epochs", 4),
-            BatchSize = args.Int("batch", 32),
-            LearningRate = args.Double("lr", 1e-3),
-            WarmupSteps = 100,
-            Seed = 1,
-            LogEveryNSteps = 500,
-        },
+        Training = Training(args),
         HeadDropout = 0.1,
     };
 }

@@ -4,7 +4,6 @@ using Microsoft.ML.Transformer.Evaluation;
 using Microsoft.ML.Transformer.MLNet.Regression;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
-using Microsoft.ML.Transformer.Training;
 
 namespace Microsoft.ML.Transformer.Benchmarks;
 
@@ -88,15 +87,7 @@ internal sealed class SimilarityBenchmark : IBenchmark
             MaxLength = 128,
         },
         Tokenizer = new TokenizerOptions { VocabularySize = args.Int("vocab", 2000), MaxLength = 128 },
-        Training = new TrainingOptions
-        {
-            Epochs = args.Int("epochs", 4),
-            BatchSize = args.Int("batch", 32),
-            LearningRate = args.Double("lr", 1e-3),
-            WarmupSteps = 100,
-            Seed = 1,
-            LogEveryNSteps = 500,
-        },
+        Training = NerBenchmark.Training(args),
         HeadDropout = 0.1,
     };
 

@@ -2,7 +2,7 @@ using Microsoft.ML.Transformer.Samples;
 using Microsoft.ML.Transformer.Samples.Scenarios;
 using Spectre.Console;
 
-// dotnet run -c Release --project src/Samples -- [main|classify|pretrain|generate|embed|attention|similarity|ner]
+// dotnet run -c Release --project src/Samples -- [main|classify|pretrain|generate|embed|attention|similarity|ner|qa]
 //   [--data file.csv --text-column Text --label-column Label]   (classify, pretrain: the user's own file)
 //   [--data pairs.tsv --source-column Source --target-column Target]   (generate: the user's own text pairs)
 //   [--out folder] [--device cpu|cuda|auto] [--epochs N] [--tiny]
@@ -49,8 +49,12 @@ switch (settings.Scenario)
         // Trains an entity tagger (E2E-derived restaurant descriptions, or generated ones), evaluates, saves, reloads.
         NerScenario.Run(settings);
         break;
+    case "qa":
+        // Trains a question answerer (E2E-derived questions about restaurant descriptions, or generated ones), evaluates, saves, reloads.
+        QaScenario.Run(settings);
+        break;
     default:
-        AnsiConsole.MarkupLineInterpolated($"[red]Unknown scenario '{settings.Scenario}'.[/] Known: main (the default), classify, pretrain, generate, embed, attention, similarity, ner.");
+        AnsiConsole.MarkupLineInterpolated($"[red]Unknown scenario '{settings.Scenario}'.[/] Known: main (the default), classify, pretrain, generate, embed, attention, similarity, ner, qa.");
         return 2;
 }
 return 0;

@@ -6,7 +6,7 @@ namespace Microsoft.ML.Transformer.Samples;
 /// <summary>The command line of the samples: a scenario, then "--name value" options.</summary>
 public sealed class SampleSettings
 {
-    /// <summary>classify, pretrain, generate, embed, attention, similarity, ner, or main (the default: the whole journey).</summary>
+    /// <summary>classify, pretrain, generate, embed, attention, similarity, ner, qa, or main (the default: the whole journey).</summary>
     public string Scenario { get; init; } = "main";
 
     /// <summary>A CSV/TSV file of the user's own (--data); null uses generated data.</summary>

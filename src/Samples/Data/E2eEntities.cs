@@ -38,21 +38,41 @@ public static partial class E2eEntities
     /// a stable hash of it (with <paramref name="byName"/>, of its restaurant name, so that the test names are never
     /// seen as names in training) falls in the lowest <paramref name="testPercent"/> percent.
     /// </summary>
-    public static (TaggedSentence[] Train, TaggedSentence[] Test) Load(string folder, int testPercent = 20, bool byName = false)
+    public static (TaggedSentence[] Train, TaggedSentence[] Test) Load(string folder, int testPercent = 20, bool byName = false) =>
+        Derive<TaggedSentence>(folder, testPercent, byName, (mr, reference) => Label(mr, reference) is { } row ? [row] : []);
+
+    /// <summary>
+    /// The rows <paramref name="derive"/> makes of each (meaning representation, reference) of both files, split as
+    /// <see cref="Load"/> splits them.
+    /// </summary>
+    internal static (T[] Train, T[] Test) Derive<T>(string folder, int testPercent, bool byName, Func<string, string, IEnumerable<T>> derive)
     {
-        var train = new List<TaggedSentence>();
-        var test = new List<TaggedSentence>();
+        var train = new List<T>();
+        var test = new List<T>();
         foreach (string file in new[] { "devset.csv", "testset_w_refs.csv" })
             foreach (var (mr, reference) in Read(Path.Combine(folder, file)))
-                if (Label(mr, reference) is { } row)
-                    (StableHash(byName ? Name(mr) : mr) % 100 < testPercent ? test : train).Add(row);
+                (StableHash(byName ? Name(mr) : mr) % 100 < testPercent ? test : train).AddRange(derive(mr, reference));
         return ([.. train], [.. test]);
     }
 
-    private static string Name(string mr) => SlotPattern().Matches(mr).FirstOrDefault(m => m.Groups[1].Value.Trim() == "name")?.Groups[2].Value ?? "";
+    /// <summary>The restaurant name of a meaning representation; empty when it has none.</summary>
+    internal static string Name(string mr) => SlotPattern().Matches(mr).FirstOrDefault(m => m.Groups[1].Value.Trim() == "name")?.Groups[2].Value ?? "";
 
     /// <summary>A reference labelled from its meaning representation; null when it is ambiguous.</summary>
     public static TaggedSentence? Label(string mr, string reference)
+    {
+        if (Spans(mr, reference) is not { } found)
+            return null;
+        var spans = found.Select(s => (s.Start, s.Length, Types[s.Slot])).ToList();
+        return new TaggedSentence { Text = reference, Tags = EntityWords.Labels(reference, spans) };
+    }
+
+    /// <summary>
+    /// Every place in <paramref name="reference"/> where a value of one of the slots read (see <see cref="Types"/>)
+    /// appears verbatim (ignoring case, at word boundaries), in order; null when two slots share a value or two places
+    /// overlap, as the reference is then ambiguous.
+    /// </summary>
+    internal static List<(int Start, int Length, string Slot)>? Spans(string mr, string reference)
     {
         var values = SlotPattern().Matches(mr)
             .Select(m => (Slot: m.Groups[1].Value.Trim(), Value: m.Groups[2].Value.Trim()))
@@ -60,15 +80,15 @@ public static partial class E2eEntities
             .ToArray();
         if (values.Select(v => v.Value.ToLowerInvariant()).Distinct().Count() < values.Length)
             return null;
-        var spans = new List<(int Start, int Length, string Type)>();
+        var spans = new List<(int Start, int Length, string Slot)>();
         foreach (var (slot, value) in values)
             foreach (Match m in Regex.Matches(reference, $@"(?<![\p{{L}}\p{{N}}]){Regex.Escape(value)}(?![\p{{L}}\p{{N}}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant))
-                spans.Add((m.Index, m.Length, Types[slot]));
+                spans.Add((m.Index, m.Length, slot));
         spans.Sort((a, b) => a.Start.CompareTo(b.Start));
         for (int i = 1; i < spans.Count; i++)
             if (spans[i].Start < spans[i - 1].Start + spans[i - 1].Length)
                 return null;
-        return new TaggedSentence { Text = reference, Tags = EntityWords.Labels(reference, spans) };
+        return spans;
     }
 
     private static IEnumerable<(string Mr, string Reference)> Read(string path)

@@ -35,7 +35,8 @@ public static class NerScenario
     /// <summary>Runs the scenario; returns the saved model's path.</summary>
     public static string Run(SampleSettings settings)
     {
-        var (train, test, source) = Data(settings);
+        var (train, test, source) = ScenarioParts.E2eOrGenerated(settings, folder => E2eEntities.Load(folder),
+            "E2E NLG references labelled from their meaning representations", (n, seed) => RestaurantEntities.Generate(n, seed), "generated restaurant sentences");
         AnsiConsole.MarkupLineInterpolated($"Data: {source}; {train.Length:N0} training and {test.Length:N0} test sentences.");
         var ml = new MLContext(seed: 1);
         var trainView = ml.Data.LoadFromEnumerable(train);
@@ -75,35 +76,11 @@ public static class NerScenario
         return zip;
     }
 
-    /// <summary>E2E-derived sentences when the shared data is there (a sample of them), generated ones otherwise.</summary>
-    private static (TaggedSentence[] Train, TaggedSentence[] Test, string Source) Data(SampleSettings settings)
-    {
-        int trainRows = settings.Tiny ? 300 : 3000, testRows = settings.Tiny ? 100 : 800;
-        if (!settings.Tiny && E2eEntities.Find(Directory.GetCurrentDirectory()) is { } folder)
-        {
-            var (train, test) = E2eEntities.Load(folder);
-            var rng = new Random(3);
-            return ([.. train.OrderBy(_ => rng.Next()).Take(trainRows)], [.. test.OrderBy(_ => rng.Next()).Take(testRows)],
-                $"E2E NLG references labelled from their meaning representations ({folder})");
-        }
-        return (RestaurantEntities.Generate(trainRows, seed: 5), RestaurantEntities.Generate(testRows, seed: 6), "generated restaurant sentences");
-    }
-
     private static TransformerEntityTaggerOptions Options(SampleSettings settings) => new()
     {
         Device = settings.Device,
         Tokenizer = new TokenizerOptions { VocabularySize = 1000, MaxLength = 64 },
-        Model = new ModelOptions
-        {
-            VocabularySize = 1,
-            ModelDimension = settings.Tiny ? 32 : 64,
-            Heads = 4,
-            EncoderLayers = 2,
-            DecoderLayers = 0,
-            FeedForwardDimension = settings.Tiny ? 64 : 128,
-            PositionalEncoding = PositionalEncoding.Learned,
-            MaxLength = 64,
-        },
+        Model = ScenarioParts.SmallEncoder(settings, maxLength: 64),
         HeadDropout = 0,
         Training = new TrainingOptions { Epochs = settings.Epochs > 0 ? settings.Epochs : settings.Tiny ? 1 : 4, LearningRate = 2e-3, WarmupSteps = 30, LogEveryNSteps = 1000 },
     };

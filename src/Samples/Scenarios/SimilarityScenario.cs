@@ -75,17 +75,7 @@ public static class SimilarityScenario
         LabelColumnName = nameof(SimilarPair.Similarity),
         Device = settings.Device,
         Tokenizer = new TokenizerOptions { VocabularySize = 300, MaxLength = 48 },
-        Model = new ModelOptions
-        {
-            VocabularySize = 1,
-            ModelDimension = settings.Tiny ? 32 : 64,
-            Heads = 4,
-            EncoderLayers = 2,
-            DecoderLayers = 0,
-            FeedForwardDimension = settings.Tiny ? 64 : 128,
-            PositionalEncoding = PositionalEncoding.Learned,
-            MaxLength = 48,
-        },
+        Model = ScenarioParts.SmallEncoder(settings, maxLength: 48),
         HeadDropout = 0,
         Training = new TrainingOptions { Epochs = settings.Epochs > 0 ? settings.Epochs : settings.Tiny ? 1 : 10, LearningRate = 2e-3, WarmupSteps = 30, LogEveryNSteps = 1000 },
     };

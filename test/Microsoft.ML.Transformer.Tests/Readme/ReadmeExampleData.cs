@@ -38,6 +38,12 @@ internal sealed class ScoreRow
     public float[] Score { get; set; } = [];
 }
 
+/// <summary>The top answers a question answerer adds.</summary>
+internal sealed class TopAnswersRow
+{
+    public string[] TopAnswers { get; set; } = [];
+}
+
 /// <summary>A source and the text generated from it.</summary>
 internal sealed class GeneratedRow
 {
@@ -56,6 +62,8 @@ internal static class ReadmeData
     public static IDataView Pairs(MLContext ml, int count, int seed) => ml.Data.LoadFromEnumerable(SimilarPairs.Generate(count, seed));
 
     public static IDataView Sentences(MLContext ml, int count, int seed) => ml.Data.LoadFromEnumerable(RestaurantEntities.Generate(count, seed));
+
+    public static IDataView Questions(MLContext ml, int count, int seed) => ml.Data.LoadFromEnumerable(RestaurantQuestions.Generate(count, seed));
 
     public static IDataView Dates(MLContext ml, int count, int seed) => ml.Data.LoadFromEnumerable(DateNormalisation.Generate(count, seed));
 

@@ -6,6 +6,7 @@ using Microsoft.ML.Transformer.Interpretability;
 using Microsoft.ML.Transformer.MLNet.Classification;
 using Microsoft.ML.Transformer.MLNet.Generation;
 using Microsoft.ML.Transformer.MLNet.Pretraining;
+using Microsoft.ML.Transformer.MLNet.QuestionAnswering;
 using Microsoft.ML.Transformer.MLNet.Tagging;
 using Microsoft.ML.Transformer.Training.Objectives;
 
@@ -119,6 +120,24 @@ public sealed class ReadmeExamplesTests
         Assert.AreEqual(10, entities.Rows, "every held-out sentence is scored");
         Assert.IsGreaterThan(0, entities.Overall.Expected);
         CollectionAssert.AreEqual(new[] { "B-name", "I-name", "O", "O", "B-near", "I-near", "O" }, tags);
+    }
+
+    /// <summary>"Answer questions from a text", with the simple overload and its default network (one batch of questions: ten steps).</summary>
+    [TestMethod]
+    public void AnswerQuestions_TrainsEvaluatesAndAnswersWithSpans()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView questions = ReadmeData.Questions(ml, 24, seed: 1), heldOut = ReadmeData.Questions(ml, 10, seed: 2);   // not in the README
+
+        var answerer = ml.MulticlassClassification.Trainers.TransformerQuestionAnswerer(contextColumnName: "Context",
+            questionColumnName: "Question", answerColumnName: "Answer", answerStartColumnName: "AnswerStart", epochs: 10, topK: 3).Fit(questions);
+        IDataView answered = answerer.Transform(heldOut);      // adds PredictedAnswer, PredictedAnswerStart, Score and the top 3 answers
+        QuestionAnsweringMetrics squad = QuestionAnsweringMetrics.Evaluate(answered, answerColumnName: "Answer", predictedAnswerColumnName: AnswerColumns.PredictedAnswer);
+
+        Assert.AreEqual(10, squad.Rows, "every held-out question is answered");
+        Assert.IsTrue(squad.F1 >= squad.ExactMatch && squad.F1 <= 1, $"EM {squad.ExactMatch}, F1 {squad.F1}");
+        var top = ml.Data.CreateEnumerable<TopAnswersRow>(answered, reuseRowObject: false).ToArray();
+        Assert.IsTrue(top.All(t => t.TopAnswers.Length == 3), "three answers a row");
     }
 
     private sealed record Pretraining(TextPretrainingTransformer Model, IDataView Scored, TextClassificationEstimator Classifier);

@@ -42,6 +42,13 @@ public sealed class SampleScenarioTests
         Assert.IsTrue(File.Exists(NerScenario.Run(SampleSettings.Parse(["ner", "--tiny", "--out", output]))));
     }
 
+    [TestMethod]
+    public void QaOnGeneratedDescriptions()
+    {
+        string output = TestPaths.NewTempDir();
+        Assert.IsTrue(File.Exists(QaScenario.Run(SampleSettings.Parse(["qa", "--tiny", "--out", output]))));
+    }
+
     private static readonly Lazy<(string Output, ITransformer Model)> Pretrained = new(() =>
     {
         string output = TestPaths.NewTempDir();
