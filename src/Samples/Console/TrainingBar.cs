@@ -6,6 +6,13 @@ namespace Microsoft.ML.Transformer.Samples.Console;
 /// <summary>A live progress bar for a training run: step, loss, tokens/s and time left, fed by IProgress.</summary>
 public static class TrainingBar
 {
+    /// <summary>Runs <paramref name="fit"/> with the progress of <paramref name="training"/> (the options it trains with) moving the bar.</summary>
+    public static T Fit<T>(string title, string unit, TrainingOptions training, Func<T> fit) => Run(title, unit, progress =>
+    {
+        training.Progress = progress;
+        return fit();
+    });
+
     /// <summary>
     /// Runs <paramref name="work"/>, handing it the progress sink that moves the bar; <paramref name="unit"/> names what
     /// the trainer counts per second (tokens for language models, rows for classifiers).

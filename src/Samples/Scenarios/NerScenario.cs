@@ -44,11 +44,7 @@ public static class NerScenario
 
         var options = Options(settings);
         var estimator = ml.MulticlassClassification.Trainers.TransformerEntityTagger(options);
-        var tagger = TrainingBar.Run("Training entity tagger", "rows", progress =>
-        {
-            options.Training.Progress = progress;
-            return estimator.Fit(keys.Transform(trainView));
-        });
+        var tagger = TrainingBar.Fit("Training entity tagger", "rows", options.Training, () => estimator.Fit(keys.Transform(trainView)));
 
         var metrics = EntityMetrics.Evaluate(tagger.Transform(keys.Transform(ml.Data.LoadFromEnumerable(test))));
         var gazetteer = Gazetteer.Learn(train);
@@ -61,10 +57,7 @@ public static class NerScenario
         }
         AnsiConsole.Write(table);
 
-        Directory.CreateDirectory(settings.OutputDirectory);
-        string zip = Path.Combine(settings.OutputDirectory, "ner.zip");
-        ml.Model.Save(tagger, trainView.Schema, zip);
-        AnsiConsole.MarkupLineInterpolated($"Saved [green]{zip}[/].");
+        string zip = ScenarioParts.Save(ml, tagger, trainView.Schema, settings, "ner.zip");
 
         // A fresh context, as a serving process would have: plain Model.Load, then a PredictionEngine.
         var serving = new MLContext();

@@ -42,19 +42,12 @@ public static class QaScenario
 
         var options = Options(settings);
         var estimator = ml.MulticlassClassification.Trainers.TransformerQuestionAnswerer(options);
-        var answerer = TrainingBar.Run("Training question answerer", "windows", progress =>
-        {
-            options.Training.Progress = progress;
-            return estimator.Fit(trainView);
-        });
+        var answerer = TrainingBar.Fit("Training question answerer", "windows", options.Training, () => estimator.Fit(trainView));
 
         var metrics = QuestionAnsweringMetrics.Evaluate(answerer.Transform(ml.Data.LoadFromEnumerable(test)));
         AnsiConsole.MarkupLineInterpolated($"Test questions: exact match [green]{metrics.ExactMatch:P1}[/], token F1 [green]{metrics.F1:F3}[/] over {metrics.Rows:N0} questions.");
 
-        Directory.CreateDirectory(settings.OutputDirectory);
-        string zip = Path.Combine(settings.OutputDirectory, "qa.zip");
-        ml.Model.Save(answerer, trainView.Schema, zip);
-        AnsiConsole.MarkupLineInterpolated($"Saved [green]{zip}[/].");
+        string zip = ScenarioParts.Save(ml, answerer, trainView.Schema, settings, "qa.zip");
 
         // A fresh context, as a serving process would have: plain Model.Load, then a PredictionEngine.
         var serving = new MLContext();

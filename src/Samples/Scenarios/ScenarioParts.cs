@@ -1,9 +1,11 @@
+using Microsoft.ML;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Samples.Data;
+using Spectre.Console;
 
 namespace Microsoft.ML.Transformer.Samples.Scenarios;
 
-/// <summary>What the scenarios of the encoder heads (similarity, entities, questions) share: their network, and where their data comes from.</summary>
+/// <summary>What the scenarios of the encoder heads (similarity, entities, questions) share: their network, where their data comes from, and saving the model.</summary>
 internal static class ScenarioParts
 {
     /// <summary>A small encoder (width 64, or 32 with --tiny; two layers) for windows of <paramref name="maxLength"/> tokens.</summary>
@@ -18,6 +20,16 @@ internal static class ScenarioParts
         PositionalEncoding = PositionalEncoding.Learned,
         MaxLength = maxLength,
     };
+
+    /// <summary>Saves <paramref name="model"/> as <paramref name="fileName"/> in the output folder and says so; returns its path.</summary>
+    public static string Save(MLContext ml, ITransformer model, DataViewSchema schema, SampleSettings settings, string fileName)
+    {
+        Directory.CreateDirectory(settings.OutputDirectory);
+        string zip = Path.Combine(settings.OutputDirectory, fileName);
+        ml.Model.Save(model, schema, zip);
+        AnsiConsole.MarkupLineInterpolated($"Saved [green]{zip}[/].");
+        return zip;
+    }
 
     /// <summary>
     /// Rows derived from the E2E references when ../shared/data/e2e-nlg is there (a sample of each part), generated

@@ -33,11 +33,7 @@ public static class SimilarityScenario
 
         var options = Options(settings);
         var estimator = ml.Regression.Trainers.TransformerRegressor(options);
-        var model = TrainingBar.Run("Training similarity regressor", "rows", progress =>
-        {
-            options.Training.Progress = progress;
-            return estimator.Fit(split.TrainSet);
-        });
+        var model = TrainingBar.Fit("Training similarity regressor", "rows", options.Training, () => estimator.Fit(split.TrainSet));
         var baseline = ml.Transforms.Text.FeaturizeText("FirstFeatures", nameof(SimilarPair.First))
             .Append(ml.Transforms.Text.FeaturizeText("SecondFeatures", nameof(SimilarPair.Second)))
             .Append(ml.Transforms.Concatenate("Features", "FirstFeatures", "SecondFeatures"))
@@ -53,10 +49,7 @@ public static class SimilarityScenario
         }
         AnsiConsole.Write(table);
 
-        Directory.CreateDirectory(settings.OutputDirectory);
-        string zip = Path.Combine(settings.OutputDirectory, "similarity.zip");
-        ml.Model.Save(model, split.TrainSet.Schema, zip);
-        AnsiConsole.MarkupLineInterpolated($"Saved [green]{zip}[/].");
+        string zip = ScenarioParts.Save(ml, model, split.TrainSet.Schema, settings, "similarity.zip");
 
         // A fresh context, as a serving process would have: plain Model.Load, then a PredictionEngine.
         var serving = new MLContext();
