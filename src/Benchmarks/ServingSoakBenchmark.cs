@@ -9,13 +9,14 @@ namespace Microsoft.ML.Transformer.Benchmarks;
 /// <summary>
 /// Serving soak: a small classifier is trained on generated texts, saved, loaded once; then --threads threads, each
 /// with its own PredictionEngine, make --predictions predictions each. Prints throughput, p50/p99 latency and the
-/// resident set before and after, and libtorch's intra-op thread count.
+/// resident set before and after, and libtorch's intra-op thread count. --policy off turns the serving thread policy
+/// (<see cref="TransformerServing"/>) off, so that the two can be compared run against run.
 /// </summary>
 internal sealed class ServingSoakBenchmark : IBenchmark
 {
     public string Name => "soak";
 
-    public string Description => "serving soak: N threads x M predictions on one loaded classifier (throughput, p50/p99, RSS)";
+    public string Description => "serving soak: N threads x M predictions on one loaded classifier (throughput, p50/p99, RSS; --policy on|off)";
 
     private sealed class Row
     {
@@ -31,6 +32,13 @@ internal sealed class ServingSoakBenchmark : IBenchmark
     public void Run(BenchmarkArgs args)
     {
         int threads = args.Int("threads", 8), predictions = args.Int("predictions", 10_000);
+        string policy = args.String("policy", "on");
+        TransformerServing.OneThreadPerPrediction = policy switch
+        {
+            "on" => true,
+            "off" => false,
+            _ => throw new ArgumentException($"--policy must be 'on' or 'off', not '{policy}'."),
+        };
         var ml = new MLContext(1);
         var rows = Rows(2000, new Random(1));
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
@@ -69,7 +77,7 @@ internal sealed class ServingSoakBenchmark : IBenchmark
         GC.Collect();
         double rssEnd = ReferenceSetup.ResidentMegabytes();
         var all = latencies.SelectMany(l => l).OrderBy(x => x).ToArray();
-        Result.Print("soak", ("threads", threads), ("predictions", (long)threads * predictions),
+        Result.Print("soak", ("policy", policy), ("threads", threads), ("predictions", (long)threads * predictions),
             ("per_s", all.Length / seconds), ("p50_ms", all[all.Length / 2]), ("p99_ms", all[(int)(all.Length * 0.99)]),
             ("rss_start_mb", rssStart), ("rss_end_mb", rssEnd), ("main_thread_torch_threads", TorchSharp.torch.get_num_threads()));
     }

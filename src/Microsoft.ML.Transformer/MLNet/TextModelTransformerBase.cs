@@ -37,10 +37,18 @@ public abstract class TextModelTransformerBase : ITransformer
         return new BatchScoringDataView(input, Scorer);
     }
 
-    /// <summary>A mapper that scores one row at a time (used by <c>PredictionEngine</c>).</summary>
+    /// <summary>
+    /// A mapper that scores one row at a time (used by <c>PredictionEngine</c>), with the thread policy of
+    /// <see cref="TransformerServing"/>, which it names in the log.
+    /// </summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         Host.CheckValue(inputSchema, nameof(inputSchema));
+        if (Scorer.RunsLibtorch)
+        {
+            using var channel = Host.Start("Serving");
+            channel.Info(TransformerServing.Description);
+        }
         return new ScoringRowMapper(inputSchema, Scorer);
     }
 

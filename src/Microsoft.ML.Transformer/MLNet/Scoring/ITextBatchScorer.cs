@@ -18,6 +18,9 @@ internal interface ITextBatchScorer
     /// <summary>How many rows <c>Transform</c> gathers before one call to <see cref="Score"/>.</summary>
     int BatchSize { get; }
 
+    /// <summary>Whether <see cref="Score"/> runs libtorch (so that predictions follow <see cref="TransformerServing"/>).</summary>
+    bool RunsLibtorch => true;
+
     /// <summary>
     /// Scores rows: <paramref name="texts"/>[row][input column]; writes <paramref name="results"/>[row][output column]
     /// as float, int, uint (keys), bool, string (text), float[], int[], long[] or uint[] (vectors of Single, Int32, Int64 or keys) or string[] (vectors of text). Must be safe to call from several threads.

@@ -4,7 +4,8 @@ namespace Microsoft.ML.Transformer.MLNet.Scoring;
 
 /// <summary>
 /// One row at a time, for <c>PredictionEngine</c> and for chains that map rows: the added columns are computed on
-/// the first getter call for a row and kept until the input row moves.
+/// the first getter call for a row and kept until the input row moves. Each row is scored under the thread policy of
+/// <see cref="TransformerServing"/>.
 /// </summary>
 internal sealed class ScoringRowMapper : IRowToRowMapper
 {
@@ -83,7 +84,8 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
                     _textGetters[c](ref text);
                     _texts[0][c] = text.ToString();
                 }
-                _parent._scorer.Score(_texts, _results);
+                using (_parent._scorer.RunsLibtorch ? PredictionThreads.Enter() : default)
+                    _parent._scorer.Score(_texts, _results);
                 _scoredPosition = _input.Position;
             }
             return _results[0];

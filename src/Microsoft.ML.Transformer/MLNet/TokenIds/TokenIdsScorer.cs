@@ -31,6 +31,8 @@ internal sealed class TokenIdsScorer : ITextBatchScorer
 
     public IReadOnlyList<ScoreColumn> OutputColumns { get; }
 
+    public bool RunsLibtorch => false;
+
     public int BatchSize => _settings.BatchSize;
 
     public void Score(IReadOnlyList<string[]> texts, object[][] results)
