@@ -43,8 +43,11 @@ public sealed class RandomTextTests
         }
     }
 
-    /// <summary>Strings per tokenizer kind; the engines share as many between them (their tokenization is the same code).</summary>
+    /// <summary>Strings per tokenizer kind.</summary>
     private const int Count = 2000;
+
+    /// <summary>Strings (pairs for the regressor) per PredictionEngine; bounded like the rest by the strings' lengths.</summary>
+    private const int EngineCount = 5000;
 
     [TestMethod]
     [DynamicData(nameof(BoundedEncodingTests.Kinds), typeof(BoundedEncodingTests))]
@@ -104,7 +107,7 @@ public sealed class RandomTextTests
         var (ml, model) = Fixture("classifier-multiclass");
         using var engine = ml.Model.CreatePredictionEngine<TextRow, Classified>(model);
         int done = 0;
-        foreach (string text in Strings(Count / 2, seed: 10))
+        foreach (string text in Strings(EngineCount, seed: 10))
         {
             var p = engine.Predict(new TextRow { Text = text });
             if (text.Length > 0)
@@ -122,7 +125,7 @@ public sealed class RandomTextTests
     {
         var (ml, model) = Fixture("regressor");
         using var engine = ml.Model.CreatePredictionEngine<TextRow, Regressed>(model);
-        string[] strings = Strings(Count / 4, seed: 12).ToArray();
+        string[] strings = Strings(EngineCount, seed: 12).ToArray();
         for (int i = 0; i < strings.Length; i++)
         {
             string first = strings[i], second = strings[(i * 7 + 1) % strings.Length];
@@ -139,7 +142,7 @@ public sealed class RandomTextTests
         var (ml, model) = Fixture("generator");
         using var engine = ml.Model.CreatePredictionEngine<TextRow, Generated>(model);
         int done = 0;
-        foreach (string text in Strings(Count / 4, seed: 11))
+        foreach (string text in Strings(EngineCount, seed: 11))
         {
             var g = engine.Predict(new TextRow { Source = text });
             Assert.IsNotNull(g.Output);
