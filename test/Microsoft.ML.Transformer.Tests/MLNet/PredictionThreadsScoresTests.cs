@@ -41,6 +41,7 @@ public sealed class PredictionThreadsScoresTests
     {
         _ = ClassifierFixture.Model; // trained here, with this thread's setting, not inside one of the threads below
         int forNewThreads = FreshCount();
+        TransformerServing.OneThreadPerPrediction = true;
         try
         {
             var one = OnThread(1, () => Classify(Texts));
@@ -60,7 +61,7 @@ public sealed class PredictionThreadsScoresTests
         }
         finally
         {
-            TransformerServing.OneThreadPerPrediction = true;
+            TransformerServing.OneThreadPerPrediction = false;
             OnThread(forNewThreads, () => 0);
         }
     }
@@ -70,6 +71,7 @@ public sealed class PredictionThreadsScoresTests
     {
         _ = ClassifierFixture.Model;
         int forNewThreads = FreshCount();
+        TransformerServing.OneThreadPerPrediction = true;
         try
         {
             var alone = OnThread(2, () => Classify(Texts));
@@ -80,6 +82,7 @@ public sealed class PredictionThreadsScoresTests
         }
         finally
         {
+            TransformerServing.OneThreadPerPrediction = false;
             OnThread(forNewThreads, () => 0);
         }
     }

@@ -75,7 +75,17 @@ public sealed class PredictionThreadsTests
     }
 
     [TestMethod]
+    public void ThePolicyIsOffByDefault() => Assert.IsFalse(TransformerServing.OneThreadPerPrediction);
+
+    [TestMethod]
     public void APredictionUsesOneThreadAndGivesTheCallerItsSettingBack()
+    {
+        TransformerServing.OneThreadPerPrediction = true;
+        try { OneThreadAndBack(); }
+        finally { TransformerServing.OneThreadPerPrediction = false; }
+    }
+
+    private static void OneThreadAndBack()
     {
         int forNewThreads = NewThreadCount.Instance.Count;
         var ml = new MLContext(0);
@@ -120,7 +130,6 @@ public sealed class PredictionThreadsTests
         int forNewThreads = FreshCount();
         var ml = new MLContext(0);
         var model = new ThreadCountTransformer(ml);
-        TransformerServing.OneThreadPerPrediction = false;
         try
         {
             float seen = OnThread(3, () => ml.Model.CreatePredictionEngine<Row, Counted>(model).Predict(new Row { Text = "a row" }).Threads);
@@ -128,7 +137,6 @@ public sealed class PredictionThreadsTests
         }
         finally
         {
-            TransformerServing.OneThreadPerPrediction = true;
             OnThread(forNewThreads, () => 0); // this test's set_num_threads(3) also set what new threads start with
         }
     }
