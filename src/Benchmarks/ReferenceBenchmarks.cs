@@ -57,12 +57,13 @@ internal sealed class TrainBenchmark : IBenchmark
         using var optimizer = Optimizer(model);
         using var batch = new TrainingBatch(new Generator(0));
         float loss = 0;
-        for (int i = 0; i < 3; i++) loss = TrainStep(model, optimizer, batch); // warm-up
+        // Each step ends as the library's training loop ends it, memory upkeep included.
+        for (int i = 0; i < 3; i++) { loss = TrainStep(model, optimizer, batch); TransformerMemory.AfterStep(); } // warm-up
         var tokensPerSecond = new List<double>();
         for (int r = 0; r < reps; r++)
         {
             var clock = Stopwatch.StartNew();
-            for (int i = 0; i < steps; i++) loss = TrainStep(model, optimizer, batch);
+            for (int i = 0; i < steps; i++) { loss = TrainStep(model, optimizer, batch); TransformerMemory.AfterStep(); }
             tokensPerSecond.Add(steps * Batch * TargetLength / clock.Elapsed.TotalSeconds);
         }
         var (min, median, max) = Stats(tokensPerSecond);
@@ -189,10 +190,10 @@ internal sealed class MemoryBenchmark : IBenchmark
             TransformerMemory.AfterStep();
             // The managed heap beside RSS: growth there is the .NET GC's, not LibTorch's or glibc's.
             if (step % 10 == 0)
-                Console.WriteLine($"step {step}  rss {ResidentMegabytes():F0} MiB  managed heap {GC.GetTotalMemory(false) / 1048576.0:F1} MiB  " +
+                Console.WriteLine($"step {step}  rss {ResidentMegabytes():F0} MiB  peak {PeakResidentMegabytes():F0} MiB  managed heap {GC.GetTotalMemory(false) / 1048576.0:F1} MiB  " +
                     $"live tensors {torch.Tensor.TotalCount}  {clock.Elapsed.TotalSeconds:F0} s");
             if (checkpoints.Contains(step))
-                Result.Print("train_memory", ("impl", "torchsharp"), ("step", step), ("rss_mb", ResidentMegabytes()));
+                Result.Print("train_memory", ("impl", "torchsharp"), ("step", step), ("rss_mb", ResidentMegabytes()), ("peak_rss_mb", PeakResidentMegabytes()));
         }
     }
 }

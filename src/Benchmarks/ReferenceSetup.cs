@@ -128,10 +128,15 @@ internal static class ReferenceSetup
     }
 
     /// <summary>Resident memory of this process, in MiB (from /proc, as the kernel counts it).</summary>
-    public static double ResidentMegabytes()
+    public static double ResidentMegabytes() => StatusMegabytes("VmRSS:");
+
+    /// <summary>The highest resident set of the process so far (Linux's VmHWM), in MiB; the current one elsewhere.</summary>
+    public static double PeakResidentMegabytes() => StatusMegabytes("VmHWM:");
+
+    private static double StatusMegabytes(string field)
     {
         foreach (string line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            if (line.StartsWith(field, StringComparison.Ordinal))
                 return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
         using var process = Process.GetCurrentProcess();
         return process.WorkingSet64 / (1024.0 * 1024.0);
