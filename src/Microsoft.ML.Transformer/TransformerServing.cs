@@ -24,7 +24,7 @@ public static class TransformerServing
 
     /// <summary>
     /// Whether each prediction runs libtorch with one intra-op thread. Defaults to the <see cref="SwitchName"/> AppContext
-    /// switch (false when it is not set: one soak run of three with the policy on ended in a native error from libtorch
+    /// switch (false when it is not set: two soak runs of five with the policy on ended in a native error from libtorch
     /// that runs without it did not show, not yet explained); may be changed at any time and applies from the next prediction. libtorch's
     /// setting for threads that have not used it yet (what <c>torch.set_num_threads</c> or <c>OMP_NUM_THREADS</c> gave)
     /// is read at the first prediction that changes a thread's count and kept for new threads: change it before serving.
