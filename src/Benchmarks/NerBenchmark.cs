@@ -115,7 +115,8 @@ internal sealed class NerBenchmark : IBenchmark
     private static TransformerEntityTaggerOptions Options(BenchmarkArgs args, ITransformer? baseModel) => new()
     {
         Model = Network(args),
-        Tokenizer = Tokenizer(args),
+        // A fine-tuned tagger keeps its base model's tokenizer, whose vocabulary can be smaller than the size asked for.
+        Tokenizer = baseModel is null ? Tokenizer(args) : new TokenizerOptions { MaxLength = Tokenizer(args).MaxLength },
         BaseModel = baseModel,
         Training = Training(args),
         HeadDropout = 0.1,
