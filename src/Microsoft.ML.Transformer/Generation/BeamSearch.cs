@@ -1,3 +1,4 @@
+using Microsoft.ML.Transformer.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -69,7 +70,7 @@ internal sealed class BeamSearch
         var histories = _beams.Select(b => b.History).ToArray();
         var penalised = LogitsProcessing.ApplyPenalties(logits, histories, _options);   // the logits themselves when off
         var ranked = (ReferenceEquals(penalised, logits) ? modelLogProbs : penalised.log_softmax(-1))
-            + tensor(_beams.Select(b => (float)b.Score).ToArray()).unsqueeze(1);         // [A·W, V] running sums
+            .Plus(tensor(_beams.Select(b => (float)b.Score).ToArray()).unsqueeze(1)); // [A·W, V] running sums
         int k = (int)Math.Min(2L * _width, _width * vocab);   // 2W: enough that W survive even if W of them end
         var (topScores, topIndices) = ranked.view(live, _width * vocab).topk(k, dim: -1); // [A, k] each
         float[] scores = topScores.data<float>().ToArray();

@@ -1,3 +1,4 @@
+using Microsoft.ML.Transformer.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,7 +30,7 @@ internal static class LogitsProcessing
     public static Tensor ApplySamplingFilters(Tensor logits, DecodingOptions options)
     {
         if (options.Temperature != 1.0)
-            logits = logits / options.Temperature;
+            logits = logits.DividedBy(options.Temperature);
         logits = TopK(logits, options.TopK);
         return TopP(logits, options.TopP);
     }
@@ -45,7 +46,7 @@ internal static class LogitsProcessing
         using var r = tensor(rows, device: logits.device);
         using var c = tensor(cols, device: logits.device);
         var seen = logits.index(r, c);                                              // [M]
-        var penalised = where(seen > 0, seen / penalty, seen * penalty);            // [M]
+        var penalised = where(seen.gt(Scalars.Zero), seen.DividedBy(penalty), seen.Times(penalty)); // [M]
         return logits.clone().index_put_(penalised, r, c);
     }
 
@@ -97,7 +98,7 @@ internal static class LogitsProcessing
         if (k <= 0 || k >= vocab)
             return logits;
         var kth = logits.topk(k, dim: -1).values[.., (k - 1)..k];                  // [N, 1]
-        return logits.masked_fill(logits < kth, float.NegativeInfinity);
+        return logits.FilledWhere(logits < kth, Scalars.NegativeInfinity);
     }
 
     /// <summary>
@@ -111,9 +112,9 @@ internal static class LogitsProcessing
         var (sorted, order) = logits.sort(dim: -1, descending: true);              // [N, V] each
         var probs = sorted.softmax(-1);
         var massBefore = probs.cumsum(-1) - probs;                                 // exclusive prefix sums
-        var dropSorted = massBefore >= p;                                          // [N, V] bool, in sorted order
+        var dropSorted = Scalars.With(p, massBefore.ge);                            // [N, V] bool, in sorted order
         var drop = dropSorted.scatter(-1, order, dropSorted);                      // back to vocabulary order
-        return logits.masked_fill(drop, float.NegativeInfinity);
+        return logits.FilledWhere(drop, Scalars.NegativeInfinity);
     }
 
     private static (long[] Rows, long[] Cols) DistinctTokens(IReadOnlyList<List<long>> histories)

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Transformer.Modeling;
@@ -47,6 +48,9 @@ internal static class AttentionMasks
     /// <summary>The score added to forbidden query/key pairs.</summary>
     public const double Forbidden = -1e9;
 
+    // Forbidden as a Scalar that lives as long as the process (see Scalars).
+    private static readonly Scalar ForbiddenValue = Forbidden;
+
     /// <summary>Encoder self-attention and cross-attention: hide padded keys. [B, S] → [B, 1, 1, S].</summary>
     public static AttentionMask KeyPadding(Tensor? keyPadding, ScalarType dtype) =>
         keyPadding is null
@@ -72,18 +76,18 @@ internal static class AttentionMasks
         }
         var padding = Additive(keyPadding, dtype).unsqueeze(1).unsqueeze(1);        // [B, 1, 1, Tk]
         if (queryLength == 1) return new AttentionMask(padding, false);
-        return new AttentionMask(padding + Causal(queryLength, keyLength, offset, dtype, device), false); // [B, 1, Tq, Tk]
+        return new AttentionMask(padding.Plus(Causal(queryLength, keyLength, offset, dtype, device)), false); // [B, 1, Tq, Tk]
     }
 
     /// <summary>Additive causal mask [Tq, Tk]: query i (at position offset + i) sees keys j ≤ offset + i.</summary>
     public static Tensor Causal(long queryLength, long keyLength, long offset, ScalarType dtype, Device device)
     {
-        var query = arange(offset, offset + queryLength, device: device).unsqueeze(1); // [Tq, 1]
-        var key = arange(keyLength, device: device).unsqueeze(0);                     // [1, Tk]
+        var query = Scalars.Range(offset, offset + queryLength, device).unsqueeze(1);  // [Tq, 1]
+        var key = Scalars.Range(keyLength, device).unsqueeze(0);                      // [1, Tk]
         return Additive(key > query, dtype);
     }
 
     /// <summary>bool (true = forbidden) → 0 / −1e9 in <paramref name="dtype"/>.</summary>
     public static Tensor Additive(Tensor forbidden, ScalarType dtype) =>
-        zeros(forbidden.shape, dtype, forbidden.device).masked_fill(forbidden, Forbidden);
+        zeros(forbidden.shape, dtype, forbidden.device).FilledWhere(forbidden, ForbiddenValue);
 }

@@ -77,7 +77,7 @@ internal sealed class ClassifierModel : nn.Module
             return logits;
         if (ngrams is null)
             throw new ArgumentNullException(nameof(ngrams), "This classifier reads n-grams beside the network: the batch must carry them.");
-        return logits + NgramLogits(ngrams).to(logits.dtype);  // [B, C]
+        return logits.Plus(NgramLogits(ngrams).to(logits.dtype));  // [B, C]
     }
 
     /// <summary>Hidden states [B, T, D] → one vector per row [B, D] (see <see cref="HiddenStatePooling"/>).</summary>

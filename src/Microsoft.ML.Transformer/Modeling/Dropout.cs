@@ -22,7 +22,7 @@ internal static class Dropout
         if (!training || p <= 0) return x;
         if (x.device_type != DeviceType.CPU) return nn.functional.dropout(x, p, training: true);
         var keep = KeepMask(x.shape, p);                               // bool, x's shape
-        var scale = keep.to(x.dtype).mul_(1.0 / (1.0 - p));            // 0 or 1/(1 − p), no gradient
+        var scale = keep.to(x.dtype).TimesInPlace(1.0 / (1.0 - p));     // 0 or 1/(1 − p), no gradient
         return x.mul(scale);
     }
 
@@ -34,7 +34,7 @@ internal static class Dropout
         Fill(MemoryMarshal.Cast<byte, uint>(bits.bytes), (ulong)seed);
         // bits are uniform over the int32 range; round(p·2³²) of its 2³² values lie below the threshold.
         long threshold = int.MinValue + (long)Math.Round(p * 4294967296.0);
-        return bits.ge(threshold);
+        return bits.IsAtLeast(threshold);
     }
 
     // xoshiro256** (Blackman and Vigna), state from splitmix64; two 32-bit outputs per step.

@@ -27,7 +27,7 @@ internal sealed class TokenEmbedding : nn.Module<Tensor, Tensor>
         // index_select on the flattened ids is the embedding lookup; its backward scatters into the rows used.
         var flat = weight.index_select(0, ids.reshape(-1));          // [N, D]
         var shaped = flat.view([.. ids.shape, weight.shape[1]]);     // [.., D]
-        return scale == 1.0 ? shaped : shaped.mul(scale);
+        return scale == 1.0 ? shaped : shaped.Times(scale);
     }
 }
 
@@ -124,9 +124,10 @@ internal sealed class SinusoidalPositions : PositionTable
     /// </summary>
     public static Tensor Angles(long length, long dimension)
     {
-        var position = arange(length, dtype: ScalarType.Float64).unsqueeze(1);                // [L, 1]
-        var evenIndex = arange(0, dimension, 2, dtype: ScalarType.Float64);                   // [ceil(D/2)] = 2i
-        return position * exp(evenIndex * (-Math.Log(10000.0) / dimension)).unsqueeze(0);    // [L, ceil(D/2)]
+        var position = Scalars.Range(length, dtype: ScalarType.Float64).unsqueeze(1);         // [L, 1]
+        using Scalar stop = dimension;
+        var evenIndex = arange(Scalars.Zero, stop, Scalars.Two, ScalarType.Float64);          // [ceil(D/2)] = 2i
+        return position * exp(evenIndex.Times(-Math.Log(10000.0) / dimension)).unsqueeze(0);  // [L, ceil(D/2)]
     }
 }
 

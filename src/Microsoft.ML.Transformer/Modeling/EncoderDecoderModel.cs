@@ -226,7 +226,7 @@ internal sealed partial class EncoderDecoderModel : nn.Module
     {
         PositionTable.CheckLength(offset + ids.shape[1], Options.MaxLength, Options.AllowLengthExtrapolation);
         var x = tokens.forward(ids);                                                     // [B, T, D]
-        if (positions is not null) x = x + positions.At(offset, ids.shape[1]);           // + [T, D], broadcast over B
+        if (positions is not null) x = x.Plus(positions.At(offset, ids.shape[1]));        // + [T, D], broadcast over B
         return Dropout.Apply(x, Options.EmbeddingDropout, training);
     }
 

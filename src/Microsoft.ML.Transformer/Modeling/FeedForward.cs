@@ -43,7 +43,7 @@ internal static class Residual
         bool training, Func<Tensor, Tensor> subBlock)
     {
         if (placement == NormPlacement.PreNorm)
-            return x + Dropout.Apply(subBlock(norm.forward(x)), dropout, training);
-        return norm.forward(x + Dropout.Apply(subBlock(x), dropout, training));
+            return x.Plus(Dropout.Apply(subBlock(norm.forward(x)), dropout, training));
+        return norm.forward(x.Plus(Dropout.Apply(subBlock(x), dropout, training)));
     }
 }

@@ -93,7 +93,7 @@ internal sealed class GreedyHead : IDisposable
         var (x, xView) = s.Hidden(rows, Width);
         xView.copy_(hidden);
         logitView.copy_(ScreenProduct(hidden));                                        // [B, V] bf16 → f32
-        if (bias is not null) logitView.add_(bias);
+        if (bias is not null) logitView.PlusInPlace(bias);
 
         var tokens = new long[rows];
         for (int b = 0; b < rows; b++)
@@ -150,7 +150,7 @@ internal sealed class GreedyHead : IDisposable
     {
         using var noGrad = no_grad();
         var logits = ScreenProduct(hidden).to(ScalarType.Float32);
-        return bias is null ? logits : logits.add_(bias);
+        return bias is null ? logits : logits.PlusInPlace(bias);
     }
 
     // The screen's product without the bias: hidden [B, D] → [B, V] bfloat16.

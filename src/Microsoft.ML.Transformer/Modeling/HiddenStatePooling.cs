@@ -15,14 +15,14 @@ internal static class HiddenStatePooling
             case Pooling.LastToken:
             {
                 // The last real position of each row: its length − 1 (padding is at the tail).
-                var last = (padding.logical_not().sum(1) - 1).clamp_min(0);                     // [B]
+                var last = padding.logical_not().sum(1).Minus(1).AtLeast(0L);                  // [B]
                 var index = last.view(-1, 1, 1).expand(-1, 1, hidden.shape[2]);                 // [B, 1, D]
                 return hidden.gather(1, index).squeeze(1);
             }
             default:
             {
                 var keep = padding.logical_not().unsqueeze(-1).to(hidden.dtype);                // [B, T, 1]
-                var count = keep.sum(1).clamp_min(1);                                            // [B, 1]
+                var count = keep.sum(1).AtLeast(1L);                                             // [B, 1]
                 return (hidden * keep).sum(1) / count;                                           // [B, D]
             }
         }

@@ -162,10 +162,10 @@ internal sealed class MultiHeadAttention : nn.Module
     // softmax(QKᵀ/√Dh + mask) V with the probabilities in float32, handed to the recorder before dropout.
     private static Tensor WrittenOut(Tensor q, Tensor k, Tensor v, AttentionMask mask, double p, Action<Tensor>? record)
     {
-        var scaled = q.mul(1.0 / Math.Sqrt(q.shape[3]));                                   // scale the smaller operand
+        var scaled = q.Times(1.0 / Math.Sqrt(q.shape[3]));                                 // scale the smaller operand
         var scores = scaled.matmul(k.transpose(-2, -1)).to(ScalarType.Float32);            // [B, H, Tq, Tk]
         var additive = mask.Materialize(q.shape[2], k.shape[2], ScalarType.Float32, q.device);
-        if (additive is not null) scores = scores.add_(additive);                           // in place: scores is ours
+        if (additive is not null) scores = scores.PlusInPlace(additive);                    // in place: scores is ours
         var probabilities = scores.softmax(-1);
         record?.Invoke(probabilities);
         probabilities = Dropout.Apply(probabilities, p, training: true);

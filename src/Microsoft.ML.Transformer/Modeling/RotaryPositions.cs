@@ -35,7 +35,7 @@ internal sealed class RotaryPositions : IDisposable
         var (cos, sin) = Angles(offset, length, x.dtype, x.device);               // [T, Dh/2], broadcast over B, H
         var first = x.narrow(-1, 0, half);                                        // [B, H, T, Dh/2]
         var second = x.narrow(-1, half, half);
-        return cat([first * cos - second * sin, second * cos + first * sin], -1); // [B, H, T, Dh]
+        return cat([first * cos - second * sin, (second * cos).Plus(first * sin)], -1); // [B, H, T, Dh]
     }
 
     /// <summary>Rows offset … offset + length − 1 of the cos and sin tables (views, taken under the lock that may replace them).</summary>

@@ -1,3 +1,4 @@
+using Microsoft.ML.Transformer.Modeling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -21,13 +22,13 @@ internal static class Gradients
             return 0;
         if (scale != 1)
             foreach (var g in grads)
-                g.mul_(scale);
+                g.TimesInPlace(scale);
         double norm = stack(grads.Select(g => g.norm())).norm().to_type(ScalarType.Float64).item<double>();
         if (maxNorm is double max && norm > max)
             foreach (var g in grads)
                 // A relative margin: float32 rounding of the clipped gradients' norm (computed again by the caller, e.g.
                 // 0.50000006 for a limit of 0.5) must not land above the limit, whatever the norm's size.
-                g.mul_(max / (norm * (1 + 1e-5) + 1e-6));
+                g.TimesInPlace(max / (norm * (1 + 1e-5) + 1e-6));
         return norm;
     }
 }

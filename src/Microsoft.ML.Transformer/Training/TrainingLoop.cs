@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.ML.Transformer.Modeling;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -183,7 +184,7 @@ internal sealed class TrainingLoop : IDisposable
                 + "try a lower LearningRate, more WarmupSteps or GradientClipNorm.");
         // Summing loss × targets and dividing the gradients by all targets before the step makes accumulated
         // micro-batches of different sizes equal to one big batch.
-        (loss * tokens).backward();
+        loss.Times(tokens).backward();
         return value * tokens;
     }
 

@@ -61,7 +61,7 @@ internal sealed class EmbeddingScorer : ITextBatchScorer
                     : _network.Decode(batch.Ids, null, null, batch.PaddingMask);         // [B, T, D], causal
                 var pooled = HiddenStatePooling.Pool(hidden, batch.PaddingMask, _settings.Pooling).to(ScalarType.Float32); // [B, D]
                 if (_settings.Normalize)
-                    pooled = pooled / pooled.square().sum(-1, keepdim: true).sqrt().clamp_min(1e-12);
+                    pooled = pooled / pooled.Squared().sum(-1, keepdim: true).sqrt().AtLeast(1e-12);
                 float[] flat = pooled.cpu().data<float>().ToArray();
                 for (int i = 0; i < batch.Count; i++)
                     output[batch.RowIndices[i]] = flat.AsSpan(i * Dimension, Dimension).ToArray();

@@ -32,7 +32,7 @@ internal sealed class TeacherForcing(EncoderDecoderModel model, TextTokenizer to
     public (Tensor Loss, long Tokens) MeanLoss(TokenBatch batch, double labelSmoothing)
     {
         var (logits, labels) = Forward(batch);
-        long tokens = labels.ne(TokenBatch.IgnoreIndex).sum().item<long>();
+        long tokens = Scalars.With(TokenBatch.IgnoreIndex, labels.ne).sum().item<long>();
         var loss = nn.functional.cross_entropy(logits, labels, ignore_index: TokenBatch.IgnoreIndex, label_smoothing: labelSmoothing);
         return (loss, tokens);
     }
@@ -53,7 +53,7 @@ internal sealed class TeacherForcing(EncoderDecoderModel model, TextTokenizer to
                 {
                     var (logits, labels) = Forward(batch);
                     var sum = nn.functional.cross_entropy(logits, labels, ignore_index: TokenBatch.IgnoreIndex, reduction: nn.Reduction.Sum);
-                    loss.Add(sum.to(ScalarType.Float64).item<double>(), labels.ne(TokenBatch.IgnoreIndex).sum().item<long>());
+                    loss.Add(sum.to(ScalarType.Float64).item<double>(), Scalars.With(TokenBatch.IgnoreIndex, labels.ne).sum().item<long>());
                 }
             }
         }

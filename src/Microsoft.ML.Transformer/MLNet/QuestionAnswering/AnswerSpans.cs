@@ -53,8 +53,8 @@ internal static class AnswerSpans
     {
         var logits = model.forward(batch.Tokens.Ids, batch.Tokens.PaddingMask).to(ScalarType.Float32);     // [B, T, 2]
         var blocked = batch.Allowed.logical_not();
-        var start = logits.select(-1, 0).masked_fill(blocked, float.NegativeInfinity).log_softmax(-1);
-        var end = logits.select(-1, 1).masked_fill(blocked, float.NegativeInfinity).log_softmax(-1);
+        var start = logits.select(-1, 0).FilledWhere(blocked, Scalars.NegativeInfinity).log_softmax(-1);
+        var end = logits.select(-1, 1).FilledWhere(blocked, Scalars.NegativeInfinity).log_softmax(-1);
         return (start, end);
     }
 
@@ -62,7 +62,8 @@ internal static class AnswerSpans
     public static Tensor Loss(TokenTaggerModel model, AnswerBatch batch)
     {
         var (start, end) = LogProbabilities(model, batch);
-        return (nn.functional.nll_loss(start, batch.Starts!) + nn.functional.nll_loss(end, batch.Ends!)) / 2;
+        var sum = nn.functional.nll_loss(start, batch.Starts!).Plus(nn.functional.nll_loss(end, batch.Ends!));
+        return Scalars.With(2, s => sum.div(s));
     }
 
     /// <summary>The best answers of each row, best first (at most the settings' TopK; none for a context without words).</summary>

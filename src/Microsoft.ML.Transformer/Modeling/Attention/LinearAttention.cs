@@ -45,8 +45,8 @@ internal static class LinearAttention
         var (fq, fk, va) = Features(q, k, v, newPadding);
         var before = fq.matmul(state);                                   // [B, H, Tn, Dv + 1]: earlier positions
         var within = CausalWithin(fq, fk).matmul(va);                    // [B, H, Tn, Dv + 1]: the new positions
-        state.add_(fk.transpose(-2, -1).matmul(va));
-        return Normalise(before + within, v.dtype);
+        state.PlusInPlace(fk.transpose(-2, -1).matmul(va));
+        return Normalise(before.Plus(within), v.dtype);
     }
 
     /// <summary>A state before any position, [B, H, Dh, Dh + 1].</summary>
@@ -63,7 +63,7 @@ internal static class LinearAttention
         var (qc, kc, vc) = (Chunks(fq), Chunks(fk), Chunks(va));         // [B, H, N, C, ·]
         var chunkStates = kc.transpose(-2, -1).matmul(vc);               // [B, H, N, Dh, Dv + 1]
         var before = chunkStates.cumsum(2) - chunkStates;                // sum over earlier chunks only
-        var output = qc.matmul(before) + CausalWithin(qc, kc).matmul(vc); // [B, H, N, C, Dv + 1]
+        var output = qc.matmul(before).Plus(CausalWithin(qc, kc).matmul(vc)); // [B, H, N, C, Dv + 1]
         return output.view(b, h, n * c, dv).narrow(2, 0, t);
     }
 
@@ -76,18 +76,21 @@ internal static class LinearAttention
 
     private static (Tensor Q, Tensor K, Tensor ValuesWithOne) Features(Tensor q, Tensor k, Tensor v, Tensor? keyPadding)
     {
-        var fq = nn.functional.elu(q.to(ScalarType.Float32), 1.0, false) + 1;        // [B, H, Tq, Dh]
-        var fk = nn.functional.elu(k.to(ScalarType.Float32), 1.0, false) + 1;        // [B, H, Tk, Dh]
-        if (keyPadding is not null) fk = fk.masked_fill(keyPadding.unsqueeze(1).unsqueeze(-1), 0);
+        var fq = Elu(q.to(ScalarType.Float32)).Plus(Scalars.One);                    // [B, H, Tq, Dh]
+        var fk = Elu(k.to(ScalarType.Float32)).Plus(Scalars.One);                    // [B, H, Tk, Dh]
+        if (keyPadding is not null) fk = fk.FilledWhere(keyPadding.unsqueeze(1).unsqueeze(-1), Scalars.Zero);
         var v32 = v.to(ScalarType.Float32);
         var va = cat([v32, ones([.. v32.shape[..^1], 1], ScalarType.Float32, v.device)], -1); // [B, H, Tk, Dv + 1]
         return (fq, fk, va);
     }
 
+    // ELU with alpha 1, as nn.functional.elu(x, 1.0) computes it.
+    private static Tensor Elu(Tensor x) => x.elu(Scalars.OneDouble, Scalars.OneDouble, Scalars.OneDouble);
+
     // [.., Dv + 1] → numerator / normaliser [.., Dv] in the model's type.
     private static Tensor Normalise(Tensor sums, ScalarType dtype)
     {
         long dv = sums.shape[^1] - 1;
-        return sums.narrow(-1, 0, dv).div(sums.narrow(-1, dv, 1).clamp_min(Epsilon)).to(dtype);
+        return sums.narrow(-1, 0, dv).div(sums.narrow(-1, dv, 1).AtLeast(Epsilon)).to(dtype);
     }
 }

@@ -26,15 +26,15 @@ internal static class SlidingWindowAttention
     /// </summary>
     public static AttentionMask Banded(AttentionMask mask, long queryLength, long keyLength, long window, long globals, ScalarType dtype, Device device)
     {
-        var i = arange(mask.QueryOffset, mask.QueryOffset + queryLength, device: device).unsqueeze(1); // [Tq, 1]
-        var j = arange(keyLength, device: device).unsqueeze(0);                                        // [1, Tk]
+        var i = Scalars.Range(mask.QueryOffset, mask.QueryOffset + queryLength, device).unsqueeze(1);  // [Tq, 1]
+        var j = Scalars.Range(keyLength, device).unsqueeze(0);                                         // [1, Tk]
         var distance = i - j;                                                                          // [Tq, Tk]
-        var near = mask.Causal ? distance.ge(0).logical_and(distance.le(window)) : distance.abs().le(window);
-        var allowed = near.logical_or(j.lt(globals)).logical_or(i.lt(globals));
+        var near = mask.Causal ? distance.IsAtLeast(0).logical_and(distance.IsAtMost(window)) : distance.abs().IsAtMost(window);
+        var allowed = near.logical_or(j.IsBelow(globals)).logical_or(i.IsBelow(globals));
         var band = AttentionMasks.Additive(allowed.logical_not(), dtype);                             // [Tq, Tk]
         // The original mask (causal and/or padding, additive or the causal flag) still applies on top of the band.
         var original = mask.Additive ?? (mask.IsCausal ? AttentionMasks.Causal(queryLength, keyLength, 0, dtype, device) : null);
-        return new AttentionMask(original is null ? band : band + original, false)
+        return new AttentionMask(original is null ? band : band.Plus(original), false)
         {
             KeyPadding = mask.KeyPadding, Causal = mask.Causal, QueryOffset = mask.QueryOffset,
         };
@@ -53,17 +53,17 @@ internal static class SlidingWindowAttention
         // Keys and values padded in time so that chunk c's window starts at padded index c·w: positions c·w − w ….
         var kw = nn.functional.pad(k, [0, 0, left, tp - t + right]).unfold(2, span, w);                  // [B, H, N, Dh, span]
         var vw = nn.functional.pad(v, [0, 0, left, tp - t + right]).unfold(2, span, w).transpose(-1, -2); // [B, H, N, span, Dh]
-        var qc = nn.functional.pad(q.mul(1.0 / Math.Sqrt(dh)), [0, 0, 0, tp - t]).view(b, h, n, w, dh);  // [B, H, N, w, Dh]
+        var qc = nn.functional.pad(q.Times(1.0 / Math.Sqrt(dh)), [0, 0, 0, tp - t]).view(b, h, n, w, dh);  // [B, H, N, w, Dh]
         var local = qc.matmul(kw).to(ScalarType.Float32);                                                // [B, H, N, w, span]
 
         // Which window slots a query may see. Relative offset i − j = a − s + left for query a and slot s of a chunk.
-        var a = arange(w, device: device).unsqueeze(1);                                                  // [w, 1]
-        var s = arange(span, device: device).unsqueeze(0);                                               // [1, span]
-        var rel = a - s + left;                                                                          // [w, span]
-        var near = causal ? rel.ge(0).logical_and(rel.le(w)) : rel.abs().le(w);
+        var a = Scalars.Range(w, device).unsqueeze(1);                                                   // [w, 1]
+        var s = Scalars.Range(span, device).unsqueeze(0);                                                // [1, span]
+        var rel = (a - s).Plus(left);                                                                     // [w, span]
+        var near = causal ? rel.IsAtLeast(0).logical_and(rel.IsAtMost(w)) : rel.abs().IsAtMost(w);
         // Slot s of chunk c is position c·w − left + s; it must exist and not be a global key (counted below).
-        var position = (arange(n, device: device) * w).unsqueeze(1) - left + s;                          // [N, span]
-        var exists = position.ge(g).logical_and(position.lt(t));
+        var position = Scalars.Range(n, device).Times(w).unsqueeze(1).Minus(left).Plus(s);                 // [N, span]
+        var exists = position.IsAtLeast(g).logical_and(position.IsBelow(t));
         var allowed = near.unsqueeze(0).logical_and(exists.unsqueeze(1));                                // [N, w, span]
         Tensor forbidden = allowed.logical_not().unsqueeze(0);                                           // [1, N, w, span]
         if (mask.KeyPadding is not null)
@@ -72,7 +72,7 @@ internal static class SlidingWindowAttention
             var slotPadding = padded.unfold(1, span, w).to(ScalarType.Bool);                             // [B, N, span]
             forbidden = forbidden.logical_or(slotPadding.unsqueeze(2));                                  // [B, N, w, span]
         }
-        var scores = local.add_(AttentionMasks.Additive(forbidden, ScalarType.Float32).unsqueeze(1));    // [B, H, N, w, span]
+        var scores = local.PlusInPlace(AttentionMasks.Additive(forbidden, ScalarType.Float32).unsqueeze(1));    // [B, H, N, w, span]
 
         Tensor? globalValues = null;
         if (g > 0)
@@ -81,22 +81,22 @@ internal static class SlidingWindowAttention
             var gk = k.narrow(2, 0, g).transpose(-1, -2).unsqueeze(2);                                   // [B, H, 1, Dh, G]
             var globalScores = qc.matmul(gk).to(ScalarType.Float32);                                     // [B, H, N, w, G]
             if (mask.KeyPadding is not null)
-                globalScores = globalScores.add_(GlobalPadding(mask.KeyPadding, g).view(b, 1, 1, 1, g));
+                globalScores = globalScores.PlusInPlace(GlobalPadding(mask.KeyPadding, g).view(b, 1, 1, 1, g));
             scores = cat([globalScores, scores], -1);                                                    // [B, H, N, w, G + span]
             globalValues = v.narrow(2, 0, g).unsqueeze(2);                                               // [B, H, 1, G, Dh]
         }
         var p = Dropout(scores.softmax(-1), dropout).to(v.dtype);
         var attended = p.narrow(-1, g, span).matmul(vw);                                                 // [B, H, N, w, Dh]
-        if (globalValues is not null) attended = attended + p.narrow(-1, 0, g).matmul(globalValues);
+        if (globalValues is not null) attended = attended.Plus(p.narrow(-1, 0, g).matmul(globalValues));
         var output = attended.reshape(b, h, tp, dh).narrow(2, 0, t);                                     // [B, H, T, Dh]
         if (g == 0) return output;
 
         // Global queries see every key their mask allows: full attention for G rows, O(G·T).
-        var qg = q.narrow(2, 0, g).mul(1.0 / Math.Sqrt(dh));                                             // [B, H, G, Dh]
+        var qg = q.narrow(2, 0, g).Times(1.0 / Math.Sqrt(dh));                                           // [B, H, G, Dh]
         var globalRows = qg.matmul(k.transpose(-2, -1)).to(ScalarType.Float32);                          // [B, H, G, T]
-        if (causal) globalRows = globalRows.add_(AttentionMasks.Causal(g, t, 0, ScalarType.Float32, device));
+        if (causal) globalRows = globalRows.PlusInPlace(AttentionMasks.Causal(g, t, 0, ScalarType.Float32, device));
         if (mask.KeyPadding is not null)
-            globalRows = globalRows.add_(AttentionMasks.Additive(mask.KeyPadding, ScalarType.Float32).view(b, 1, 1, t));
+            globalRows = globalRows.PlusInPlace(AttentionMasks.Additive(mask.KeyPadding, ScalarType.Float32).view(b, 1, 1, t));
         var globalOutput = Dropout(globalRows.softmax(-1), dropout).to(v.dtype).matmul(v);               // [B, H, G, Dh]
         return cat([globalOutput, output.narrow(2, g, t - g)], 2);
     }

@@ -24,8 +24,8 @@ internal static class PretrainingLoss
         var (logits, labels, rows) = Labelled(objective, model, batch);
         long b = batch.Tokens.Labels!.shape[0];
         var nll = nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.None).to(ScalarType.Float64); // [N]
-        var sum = zeros(b, ScalarType.Float64, nll.device).index_add_(0, rows, nll, 1.0);
-        var count = batch.Tokens.Labels!.ne(TokenBatch.IgnoreIndex).sum(1);
+        var sum = Scalars.With(1.0, alpha => zeros(b, ScalarType.Float64, nll.device).index_add_(0, rows, nll, alpha));
+        var count = Scalars.With(TokenBatch.IgnoreIndex, batch.Tokens.Labels!.ne).sum(1);
         return (sum.cpu().data<double>().ToArray(), count.cpu().data<long>().ToArray());
     }
 
@@ -38,8 +38,8 @@ internal static class PretrainingLoss
         var flatHidden = hidden.reshape(b * u, hidden.shape[2]);
         var flatLabels = labels.reshape(b * u);
         if (batch.Targets == b * u)
-            return (model.Logits(flatHidden), flatLabels, arange(b, device: labels.device).repeat_interleave(u));
-        var index = flatLabels.ne(TokenBatch.IgnoreIndex).nonzero().squeeze(1);  // [N]
-        return (model.Logits(flatHidden.index_select(0, index)), flatLabels.index_select(0, index), index.div(u, rounding_mode: RoundingMode.floor));
+            return (model.Logits(flatHidden), flatLabels, Scalars.Range(b, labels.device).repeat_interleave(u));
+        var index = Scalars.With(TokenBatch.IgnoreIndex, flatLabels.ne).nonzero().squeeze(1);  // [N]
+        return (model.Logits(flatHidden.index_select(0, index)), flatLabels.index_select(0, index), Scalars.With(u, s => index.div(s, rounding_mode: RoundingMode.floor)));
     }
 }
