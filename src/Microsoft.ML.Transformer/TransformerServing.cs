@@ -3,8 +3,8 @@ using TorchSharp;
 namespace Microsoft.ML.Transformer;
 
 /// <summary>
-/// A thread policy for one-row scoring (<c>PredictionEngine</c>), off by default (see <see cref="OneThreadPerPrediction"/>):
-/// when on, each prediction runs its libtorch
+/// A thread policy for one-row scoring (<c>PredictionEngine</c>), on by default (see <see cref="OneThreadPerPrediction"/>):
+/// each prediction runs its libtorch
 /// work with one intra-op thread, on the calling thread only, and gives that thread back its previous libtorch setting
 /// when it returns. A server scales by predicting on several threads at once; libtorch's own intra-op threads (one per
 /// core by default) times those threads oversubscribe the cores, and libtorch's waiting workers spin while a partner
@@ -16,26 +16,25 @@ namespace Microsoft.ML.Transformer;
 public static class TransformerServing
 {
     /// <summary>
-    /// The AppContext switch read once, at first use: <c>true</c> turns the policy on; unset or <c>false</c>, predictions
-    /// use libtorch's setting as <c>Transform</c> does (in the application's project:
-    /// <c>&lt;RuntimeHostConfigurationOption Include="Microsoft.ML.Transformer.OneThreadPerPrediction" Value="true" /&gt;</c>).
+    /// The AppContext switch read once, at first use: <c>false</c> turns the policy off, so that predictions use
+    /// libtorch's setting as <c>Transform</c> does; unset or <c>true</c>, it is on (in the application's project:
+    /// <c>&lt;RuntimeHostConfigurationOption Include="Microsoft.ML.Transformer.OneThreadPerPrediction" Value="false" /&gt;</c>).
     /// </summary>
     public const string SwitchName = "Microsoft.ML.Transformer.OneThreadPerPrediction";
 
     /// <summary>
     /// Whether each prediction runs libtorch with one intra-op thread. Defaults to the <see cref="SwitchName"/> AppContext
-    /// switch (false when it is not set: two soak runs of five with the policy on ended in a native error from libtorch
-    /// that runs without it did not show, not yet explained); may be changed at any time and applies from the next prediction. libtorch's
+    /// switch (true when it is not set); may be changed at any time and applies from the next prediction. libtorch's
     /// setting for threads that have not used it yet (what <c>torch.set_num_threads</c> or <c>OMP_NUM_THREADS</c> gave)
     /// is read at the first prediction that changes a thread's count and kept for new threads: change it before serving.
     /// </summary>
-    public static bool OneThreadPerPrediction { get; set; } = AppContext.TryGetSwitch(SwitchName, out bool on) && on;
+    public static bool OneThreadPerPrediction { get; set; } = !AppContext.TryGetSwitch(SwitchName, out bool on) || on;
 
     /// <summary>What is in effect, in words (for logs).</summary>
     public static string Description => OneThreadPerPrediction
         ? $"Each prediction runs libtorch with 1 intra-op thread on its own thread and then restores that thread's setting "
           + $"({torch.get_num_threads()} on this thread); Transform and training keep libtorch's setting "
-          + $"(turned on by {nameof(TransformerServing)}.{nameof(OneThreadPerPrediction)} or AppContext switch {SwitchName}=true)."
+          + $"(off with {nameof(TransformerServing)}.{nameof(OneThreadPerPrediction)} = false or AppContext switch {SwitchName}=false)."
         : $"Predictions use libtorch's intra-op thread setting ({torch.get_num_threads()} on this thread): "
-          + $"the one-thread policy is off (on with {nameof(TransformerServing)}.{nameof(OneThreadPerPrediction)} = true or AppContext switch {SwitchName}=true).";
+          + $"the one-thread policy is off (turned off by {nameof(TransformerServing)}.{nameof(OneThreadPerPrediction)} = false or AppContext switch {SwitchName}=false).";
 }

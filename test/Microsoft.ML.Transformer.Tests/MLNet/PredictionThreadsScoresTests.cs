@@ -41,6 +41,7 @@ public sealed class PredictionThreadsScoresTests
     {
         _ = ClassifierFixture.Model; // trained here, with this thread's setting, not inside one of the threads below
         int forNewThreads = FreshCount();
+        bool before = TransformerServing.OneThreadPerPrediction;
         TransformerServing.OneThreadPerPrediction = true;
         try
         {
@@ -61,7 +62,7 @@ public sealed class PredictionThreadsScoresTests
         }
         finally
         {
-            TransformerServing.OneThreadPerPrediction = false;
+            TransformerServing.OneThreadPerPrediction = before;
             OnThread(forNewThreads, () => 0);
         }
     }
@@ -71,6 +72,7 @@ public sealed class PredictionThreadsScoresTests
     {
         _ = ClassifierFixture.Model;
         int forNewThreads = FreshCount();
+        bool before = TransformerServing.OneThreadPerPrediction;
         TransformerServing.OneThreadPerPrediction = true;
         try
         {
@@ -82,7 +84,7 @@ public sealed class PredictionThreadsScoresTests
         }
         finally
         {
-            TransformerServing.OneThreadPerPrediction = false;
+            TransformerServing.OneThreadPerPrediction = before;
             OnThread(forNewThreads, () => 0);
         }
     }

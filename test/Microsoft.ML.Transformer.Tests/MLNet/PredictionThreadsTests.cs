@@ -75,14 +75,15 @@ public sealed class PredictionThreadsTests
     }
 
     [TestMethod]
-    public void ThePolicyIsOffByDefault() => Assert.IsFalse(TransformerServing.OneThreadPerPrediction);
+    public void ThePolicyIsOnByDefault() => Assert.IsTrue(TransformerServing.OneThreadPerPrediction);
 
     [TestMethod]
     public void APredictionUsesOneThreadAndGivesTheCallerItsSettingBack()
     {
+        bool before = TransformerServing.OneThreadPerPrediction;
         TransformerServing.OneThreadPerPrediction = true;
         try { OneThreadAndBack(); }
-        finally { TransformerServing.OneThreadPerPrediction = false; }
+        finally { TransformerServing.OneThreadPerPrediction = before; }
     }
 
     private static void OneThreadAndBack()
@@ -130,6 +131,8 @@ public sealed class PredictionThreadsTests
         int forNewThreads = FreshCount();
         var ml = new MLContext(0);
         var model = new ThreadCountTransformer(ml);
+        bool before = TransformerServing.OneThreadPerPrediction;
+        TransformerServing.OneThreadPerPrediction = false;
         try
         {
             float seen = OnThread(3, () => ml.Model.CreatePredictionEngine<Row, Counted>(model).Predict(new Row { Text = "a row" }).Threads);
@@ -137,6 +140,7 @@ public sealed class PredictionThreadsTests
         }
         finally
         {
+            TransformerServing.OneThreadPerPrediction = before;
             OnThread(forNewThreads, () => 0); // this test's set_num_threads(3) also set what new threads start with
         }
     }
