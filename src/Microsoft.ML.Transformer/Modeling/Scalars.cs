@@ -48,60 +48,28 @@ internal static class Scalars
     }
 
     /// <summary><c>a − value</c>.</summary>
-    public static Tensor Minus(this Tensor a, long value)
-    {
-        using Scalar s = value;
-        return a.sub(s);
-    }
+    public static Tensor Minus(this Tensor a, long value) => With(value, s => a.sub(s));
 
     /// <summary><c>a ≥ value</c> elementwise.</summary>
-    public static Tensor IsAtLeast(this Tensor a, long value)
-    {
-        using Scalar s = value;
-        return a.ge(s);
-    }
+    public static Tensor IsAtLeast(this Tensor a, long value) => With(value, s => a.ge(s));
 
     /// <summary><c>a ≤ value</c> elementwise.</summary>
-    public static Tensor IsAtMost(this Tensor a, long value)
-    {
-        using Scalar s = value;
-        return a.le(s);
-    }
+    public static Tensor IsAtMost(this Tensor a, long value) => With(value, s => a.le(s));
 
     /// <summary><c>a &lt; value</c> elementwise.</summary>
-    public static Tensor IsBelow(this Tensor a, long value)
-    {
-        using Scalar s = value;
-        return a.lt(s);
-    }
+    public static Tensor IsBelow(this Tensor a, long value) => With(value, s => a.lt(s));
 
     /// <summary><c>a · value</c>.</summary>
-    public static Tensor Times(this Tensor a, double value)
-    {
-        using Scalar s = value;
-        return a.mul(s);
-    }
+    public static Tensor Times(this Tensor a, double value) => With(value, s => a.mul(s));
 
     /// <summary><c>a · value</c>.</summary>
-    public static Tensor Times(this Tensor a, long value)
-    {
-        using Scalar s = value;
-        return a.mul(s);
-    }
+    public static Tensor Times(this Tensor a, long value) => With(value, s => a.mul(s));
 
     /// <summary><c>a ·= value</c> in place; returns <paramref name="a"/>.</summary>
-    public static Tensor TimesInPlace(this Tensor a, double value)
-    {
-        using Scalar s = value;
-        return a.mul_(s);
-    }
+    public static Tensor TimesInPlace(this Tensor a, double value) => With(value, s => a.mul_(s));
 
     /// <summary><c>a / value</c>.</summary>
-    public static Tensor DividedBy(this Tensor a, double value)
-    {
-        using Scalar s = value;
-        return a.div(s);
-    }
+    public static Tensor DividedBy(this Tensor a, double value) => With(value, s => a.div(s));
 
     /// <summary><paramref name="a"/> with <paramref name="value"/> where <paramref name="mask"/> is true.</summary>
     public static Tensor FilledWhere(this Tensor a, Tensor mask, Scalar value) => a.masked_fill(mask, value);
@@ -114,18 +82,10 @@ internal static class Scalars
     }
 
     /// <summary><c>max(a, value)</c> elementwise.</summary>
-    public static Tensor AtLeast(this Tensor a, double value)
-    {
-        using Scalar s = value;
-        return a.clamp_min(s);
-    }
+    public static Tensor AtLeast(this Tensor a, double value) => With(value, s => a.clamp_min(s));
 
     /// <summary><c>max(a, value)</c> elementwise, integral.</summary>
-    public static Tensor AtLeast(this Tensor a, long value)
-    {
-        using Scalar s = value;
-        return a.clamp_min(s);
-    }
+    public static Tensor AtLeast(this Tensor a, long value) => With(value, s => a.clamp_min(s));
 
     /// <summary>Runs <paramref name="operation"/> with <paramref name="value"/> as a Scalar that lives until it returns.</summary>
     public static Tensor With(long value, Func<Scalar, Tensor> operation)
