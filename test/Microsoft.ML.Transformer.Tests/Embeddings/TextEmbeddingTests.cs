@@ -127,7 +127,11 @@ public sealed class TextEmbeddingTests
         var ml = t.Ml;
         var pipeline = ml.Transforms.Text.TransformerEmbeddings("Features", "Text", t.Model, normalize: true)
             .Append(ml.Transforms.Conversion.MapValueToKey("Label", "Intent"))
-            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Features", maximumNumberOfIterations: 20));
+            // One SDCA thread: its parallel updates otherwise make the accuracy depend on thread timing.
+            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new Microsoft.ML.Trainers.SdcaMaximumEntropyMulticlassTrainer.Options
+            {
+                LabelColumnName = "Label", FeatureColumnName = "Features", MaximumNumberOfIterations = 100, NumberOfThreads = 1,
+            }));
         var model = pipeline.Fit(t.Train);
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(t.Test));
         Console.WriteLine($"SDCA on embeddings: accuracy {metrics.MicroAccuracy:F4}");
