@@ -16,6 +16,9 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 }
 
 var rest = new BenchmarkArgs(args.Skip(1));
+// --automatic-bf16 false: trainings whose precision is not pinned use float32, as on a CPU without bfloat16 instructions.
+if (rest.Has("automatic-bf16"))
+    AppContext.SetSwitch(Microsoft.ML.Transformer.Training.TrainingOptions.AutomaticBFloat16Switch, bool.Parse(rest.String("automatic-bf16", "true")));
 var chosen = args[0] == "all" ? benchmarks : benchmarks.Where(b => b.Name == args[0]).ToList();
 if (chosen.Count == 0)
 {

@@ -103,7 +103,7 @@ internal sealed class TrainingLoop : IDisposable
         StartOrResume();
         var run = new RunClock(_state.ElapsedBefore);
         TrainingStopReason? stop = _state.StoppedEarly ? TrainingStopReason.EarlyStopping : null;
-        using var precision = new PrecisionScope(_model, _options.Precision);
+        using var precision = new PrecisionScope(_model, _options.Precision ?? AutomaticPrecision.For(_parameters[0].device.type, _log));
         _model.train();
         if (validateFirst && validate is not null && _state.Step == 0)
             Evaluate(validate);

@@ -110,13 +110,26 @@ public class TrainingOptions
     public double LabelSmoothing { get; set; }
 
     /// <summary>
-    /// The number format of the network's products while training. Default <see cref="Precision.Float32"/>.
-    /// <see cref="Precision.BFloat16"/> is mixed precision: products and attention in bfloat16, while parameters,
-    /// gradients, layer norms, logits and the loss stay float32. On CPUs with AVX512-BF16 or AMX it trains faster than
-    /// float32 with the same loss (measured in docs/RESULTS.md); on CPUs without them it can be slower.
-    /// Only training is affected: the fitted model computes in float32, as it does once saved and loaded.
+    /// The number format of the network's products while training. Default null: chosen when training starts,
+    /// <see cref="Modeling.Precision.BFloat16"/> on a CPU that reports AVX512-BF16 or AMX-BF16 (instructions that
+    /// multiply bfloat16 natively) and <see cref="Modeling.Precision.Float32"/> on other CPUs and on CUDA; the training
+    /// log says which and why. The <see cref="AutomaticBFloat16Switch"/> AppContext switch set to false makes that
+    /// choice float32 everywhere. <see cref="Modeling.Precision.BFloat16"/> is mixed precision: products and attention
+    /// in bfloat16, while parameters, gradients, layer norms, logits and the loss stay float32. On CPUs with
+    /// AVX512-BF16 or AMX it trains faster than float32 and learns alike (measured in docs/RESULTS.md); on CPUs without
+    /// them it can be slower. Only training is affected: the fitted model computes in float32, as it does once saved
+    /// and loaded.
     /// </summary>
-    public Precision Precision { get; set; } = Precision.Float32;
+    public Precision? Precision { get; set; }
+
+    /// <summary>
+    /// The AppContext switch read when <see cref="Precision"/> is null: <c>false</c> makes that choice float32 on every
+    /// CPU, as on one without bfloat16 instructions (to train alike across machines); unset or <c>true</c>, bf16 mixed
+    /// precision is chosen where the CPU has it. Set it in the application's project, <c>&lt;RuntimeHostConfigurationOption
+    /// Include="Microsoft.ML.Transformer.AutomaticBFloat16" Value="false" /&gt;</c>, or with <c>AppContext.SetSwitch</c>
+    /// before training.
+    /// </summary>
+    public const string AutomaticBFloat16Switch = "Microsoft.ML.Transformer.AutomaticBFloat16";
 
     /// <summary>Seed of every random choice made during training (dropout, shuffling). Default 42.</summary>
     public int Seed { get; set; } = 42;
@@ -177,7 +190,7 @@ public class TrainingOptions
         Require(MaxTokensPerBatch is null or >= 1, nameof(MaxTokensPerBatch), "null or at least 1", MaxTokensPerBatch);
         Require(LearningRate > 0 && LearningRate <= float.MaxValue, nameof(LearningRate), "a number > 0 that a Single holds", LearningRate);
         Require(Enum.IsDefined(Schedule), nameof(Schedule), "Constant, Linear or Cosine", Schedule);
-        Require(Enum.IsDefined(Precision), nameof(Precision), "Float32 or BFloat16", Precision);
+        Require(Precision is null || Enum.IsDefined(Precision.Value), nameof(Precision), "null, Float32 or BFloat16", Precision);
         Require(WarmupSteps is null or >= 0, nameof(WarmupSteps), "null or at least 0", WarmupSteps);
         Require(MinLearningRate >= 0 && MinLearningRate <= LearningRate, nameof(MinLearningRate),
             $"between 0 and LearningRate ({LearningRate.ToString(CultureInfo.InvariantCulture)})", MinLearningRate);

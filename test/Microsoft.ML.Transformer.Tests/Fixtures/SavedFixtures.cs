@@ -64,6 +64,9 @@ internal static class SavedFixtures
         };
     }
 
+    // Float32, pinned: regenerated fixtures must not depend on whether the CPU multiplies bfloat16 natively.
+    private const Precision Pinned = Precision.Float32;
+
     private static IDataView Texts(MLContext ml) => ml.Data.LoadFromEnumerable(SupportRequests.Unlabelled(8, seed: 5).Select(t => new TextRow { Text = t }));
 
     private static ModelOptions Tiny(int encoderLayers, int decoderLayers, int maxLength) => new()
@@ -79,7 +82,7 @@ internal static class SavedFixtures
         {
             TextColumnName = "Text", LabelColumnName = "Label", Model = Tiny(1, 0, 32),
             Tokenizer = new TokenizerOptions { VocabularySize = 300, MaxLength = 24 },
-            Training = new TrainingOptions { Epochs = 3, BatchSize = 32, LearningRate = 2e-3, WarmupSteps = 2, Seed = 1, LogEveryNSteps = 1000 },
+            Training = new TrainingOptions { Epochs = 3, BatchSize = 32, LearningRate = 2e-3, WarmupSteps = 2, Seed = 1, LogEveryNSteps = 1000, Precision = Pinned },
             HeadDropout = 0,
         };
         var rows = SupportRequests.Generate(256, seed: 3);
@@ -101,7 +104,7 @@ internal static class SavedFixtures
         {
             TextColumnName = "First", SecondTextColumnName = "Second", LabelColumnName = "Label", Model = Tiny(1, 0, 48),
             Tokenizer = new TokenizerOptions { VocabularySize = 300, MaxLength = 40 },
-            Training = new TrainingOptions { Epochs = 3, BatchSize = 32, LearningRate = 2e-3, WarmupSteps = 2, Seed = 1, LogEveryNSteps = 1000 },
+            Training = new TrainingOptions { Epochs = 3, BatchSize = 32, LearningRate = 2e-3, WarmupSteps = 2, Seed = 1, LogEveryNSteps = 1000, Precision = Pinned },
             HeadDropout = 0,
         };
         var rows = SimilarPairs.Generate(256, seed: 3).Select(p => new PairRow { First = p.First, Second = p.Second, Label = p.Similarity });
@@ -114,7 +117,7 @@ internal static class SavedFixtures
         {
             SourceColumnName = "Source", TargetColumnName = "Target", OutputColumnName = "Output", LogProbabilityColumnName = "LogProbability",
             Model = Tiny(1, 1, 16), Tokenizer = TextGeneratorFixture.LetterTokenizer(),
-            Training = new TrainingOptions { Epochs = 4, BatchSize = 32, LearningRate = 3e-3, WarmupSteps = 2, Seed = 1, LogEveryNSteps = 1000 },
+            Training = new TrainingOptions { Epochs = 4, BatchSize = 32, LearningRate = 3e-3, WarmupSteps = 2, Seed = 1, LogEveryNSteps = 1000, Precision = Pinned },
             Decoding = new DecodingOptions { MaxNewTokens = 8 },
             ScoringBatchSize = 4,
         };
@@ -127,7 +130,7 @@ internal static class SavedFixtures
         {
             TextColumnName = "Text", Objective = PretrainingObjective.CausalLanguageModel, Model = Tiny(0, 1, 48),
             Tokenizer = new TokenizerOptions { Kind = TokenizerKind.Bytes, MaxLength = 48 },
-            Training = new TrainingOptions { MaxSteps = 12, BatchSize = 16, LearningRate = 3e-3, WarmupSteps = 2, Seed = 1, LogEveryNSteps = 1000 },
+            Training = new TrainingOptions { MaxSteps = 12, BatchSize = 16, LearningRate = 3e-3, WarmupSteps = 2, Seed = 1, LogEveryNSteps = 1000, Precision = Pinned },
             ScoringBatchSize = 4,
         };
         return ml.Transforms.Text.PretrainTransformer(options).Fit(ml.Data.LoadFromEnumerable(SupportRequests.Unlabelled(200, seed: 3).Select(t => new TextRow { Text = t })));

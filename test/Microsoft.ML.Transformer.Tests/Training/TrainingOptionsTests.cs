@@ -24,6 +24,6 @@ public sealed class TrainingOptionsTests
         StringAssert.Contains(e.Message, "TimeBudget");
 
         e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new TrainingOptions { Precision = (Microsoft.ML.Transformer.Modeling.Precision)7 }.Validate());
-        StringAssert.Contains(e.Message, "Precision must be Float32 or BFloat16; found 7");
+        StringAssert.Contains(e.Message, "Precision must be null, Float32 or BFloat16; found 7");
     }
 }

@@ -1,0 +1,24 @@
+using Microsoft.ML.Transformer.Training;
+
+namespace Microsoft.ML.Transformer.Tests;
+
+/// <summary>
+/// Runs the suite as on a CPU without bfloat16 instructions when TEST_AUTOMATIC_BF16 is false, through the library's
+/// <see cref="TrainingOptions.AutomaticBFloat16Switch"/>: e.g. <c>TEST_AUTOMATIC_BF16=false dotnet test</c> on a CPU
+/// with AVX512-BF16, where trainings whose precision is not pinned otherwise use bf16 mixed precision. Processes the
+/// tests start (samples, separate loads) keep their own default.
+/// </summary>
+[TestClass]
+public sealed class TestPrecision
+{
+    /// <summary>Reads TEST_AUTOMATIC_BF16 (true or false; unset leaves the library's default) before any test.</summary>
+    [AssemblyInitialize]
+    public static void Apply(TestContext context)
+    {
+        string? value = Environment.GetEnvironmentVariable("TEST_AUTOMATIC_BF16");
+        if (string.IsNullOrEmpty(value)) return;
+        if (!bool.TryParse(value, out bool allowed))
+            throw new InvalidOperationException($"TEST_AUTOMATIC_BF16 must be true or false; found '{value}'.");
+        AppContext.SetSwitch(TrainingOptions.AutomaticBFloat16Switch, allowed);
+    }
+}
