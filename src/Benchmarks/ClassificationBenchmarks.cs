@@ -64,7 +64,6 @@ internal sealed class ClassificationBenchmarks : IBenchmark
         LabelColumnName = "Label",
         Model = new ModelOptions
         {
-            VocabularySize = 1,
             ModelDimension = args.Int("dim", 256),
             Heads = 4,
             EncoderLayers = args.Int("layers", 2),

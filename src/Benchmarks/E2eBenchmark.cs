@@ -103,7 +103,6 @@ internal sealed class E2eBenchmark : IBenchmark
         BaseModelPath = basePath,
         Model = new ModelOptions
         {
-            VocabularySize = 1,
             ModelDimension = args.Int("dim", 128),
             Heads = 4,
             EncoderLayers = args.Int("layers", 2),

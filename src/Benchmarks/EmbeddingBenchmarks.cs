@@ -79,7 +79,6 @@ internal sealed class EmbeddingBenchmarks : IBenchmark
 
     private static ModelOptions Network(BenchmarkArgs args) => new()
     {
-        VocabularySize = 1,
         ModelDimension = args.Int("dim", 128),
         Heads = 4,
         EncoderLayers = args.Int("layers", 2),

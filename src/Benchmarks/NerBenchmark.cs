@@ -88,7 +88,6 @@ internal sealed class NerBenchmark : IBenchmark
 
     internal static ModelOptions Network(BenchmarkArgs args) => new()
     {
-        VocabularySize = 1,
         ModelDimension = args.Int("dim", 128),
         Heads = 4,
         EncoderLayers = args.Int("layers", 2),

@@ -72,7 +72,6 @@ internal sealed class PretrainingPaysBenchmark : IBenchmark
     /// <summary>The encoder both classifiers share; the pretrained one adds the masked-LM objective's tied output head.</summary>
     private static ModelOptions Network(BenchmarkArgs args) => new()
     {
-        VocabularySize = 1,
         ModelDimension = args.Int("width", 128),
         Heads = 4,
         EncoderLayers = args.Int("layers", 4),

@@ -44,7 +44,7 @@ internal sealed class ServingSoakBenchmark : IBenchmark
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
             .Append(ml.MulticlassClassification.Trainers.TransformerClassifier(new TransformerClassifierOptions
             {
-                Model = new ModelOptions { VocabularySize = 1, ModelDimension = 64, Heads = 4, EncoderLayers = 2, DecoderLayers = 0, FeedForwardDimension = 256, MaxLength = 64 },
+                Model = new ModelOptions { ModelDimension = 64, Heads = 4, EncoderLayers = 2, DecoderLayers = 0, FeedForwardDimension = 256, MaxLength = 64 },
                 Tokenizer = new TokenizerOptions { VocabularySize = 1000, MaxLength = 48 },
                 Training = new TrainingOptions { Epochs = 1, BatchSize = 32, LogEveryNSteps = 1000 },
             }));

@@ -76,7 +76,6 @@ internal sealed class SimilarityBenchmark : IBenchmark
         SecondTextColumnName = "Second",
         Model = new ModelOptions
         {
-            VocabularySize = 1,
             ModelDimension = args.Int("dim", 128),
             Heads = 4,
             EncoderLayers = args.Int("layers", 2),

@@ -101,7 +101,7 @@ internal sealed class SpanCorruptionBenchmark : IBenchmark
             Objective = PretrainingObjective.SpanCorruption,
             Model = new ModelOptions
             {
-                VocabularySize = 1, ModelDimension = args.Int("width", 128), Heads = 4, EncoderLayers = 2, DecoderLayers = 2,
+                ModelDimension = args.Int("width", 128), Heads = 4, EncoderLayers = 2, DecoderLayers = 2,
                 FeedForwardDimension = 4 * args.Int("width", 128), Activation = Activation.Gelu, PositionalEncoding = PositionalEncoding.Learned,
                 TieEmbeddings = true, MaxLength = 128,
             },

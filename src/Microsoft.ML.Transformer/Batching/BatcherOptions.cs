@@ -2,11 +2,14 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.Transformer.Batching;
 
-/// <summary>How rows are grouped into batches. Defaults suit inference; <see cref="ForTraining"/> suits training.</summary>
+/// <summary>
+/// How rows are grouped into batches. Defaults suit inference; <see cref="ForTraining"/> suits training. The batch
+/// size and the seed are always the caller's (its training or scoring options'), so they have no default here.
+/// </summary>
 internal sealed class BatcherOptions
 {
     /// <summary>Most rows in a batch.</summary>
-    public int BatchSize { get; init; } = 32;
+    public required int BatchSize { get; init; }
     /// <summary>Most padded positions (rows × longest row) in a batch; 0 = no token budget.</summary>
     public int MaxTokensPerBatch { get; init; }
     /// <summary>Shuffle rows (through a seeded buffer) and the order of batches. Training only.</summary>
@@ -22,8 +25,8 @@ internal sealed class BatcherOptions
     public int BucketWindowBatches { get; init; } = 50;
     /// <summary>Attach labels (the row's class index) to single and pair batches.</summary>
     public bool WithLabels { get; init; }
-    /// <summary>Seed of the shuffle.</summary>
-    public int Seed { get; init; } = 1;
+    /// <summary>Seed of the shuffle; read only when <see cref="Shuffle"/> is set.</summary>
+    public int Seed { get; init; }
     /// <summary>Attach each row's hashed n-gram bag (single and pair batches); null = none.</summary>
     public Tokenization.HashedNgrams? Ngrams { get; init; }
     /// <summary>Where tensors are created; null = CPU.</summary>

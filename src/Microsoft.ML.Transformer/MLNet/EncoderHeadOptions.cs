@@ -5,10 +5,11 @@ using Microsoft.ML.Transformer.Training;
 namespace Microsoft.ML.Transformer.MLNet;
 
 /// <summary>
-/// The options every trainer that puts a head on a text encoder shares (the regressor, the entity tagger, the question answerer): columns,
-/// the network to train from scratch or the pretrained one to start from, tokenizer, head dropout, validation rows,
-/// device and scoring batch. Each default is defined here, once; each trainer adds its own options, its training
-/// defaults among them, and says what its label column holds.
+/// The options every trainer that puts a head on a text encoder shares (the classifier, the regressor, the entity
+/// tagger, the question answerer): columns, the network to train from scratch or the pretrained one to start from,
+/// tokenizer, training, head dropout, validation rows, device and scoring batch. Each default is defined here, once; a
+/// trainer adds its own options, says what its label column holds, and overrides a default only where it chooses from
+/// the data (the classifier's network and training).
 /// </summary>
 public abstract class EncoderHeadOptions
 {
@@ -24,16 +25,23 @@ public abstract class EncoderHeadOptions
 
     /// <summary>
     /// The network's shape when training from scratch (its vocabulary size is the tokenizer's, its decoder layers are
-    /// dropped). Default: the classifier's small encoder (width 128, 4 heads, 2 layers, feed-forward 512, GELU, pre-norm,
-    /// learned positions). Ignored when <see cref="BaseModel"/> or <see cref="BaseModelPath"/> is set.
+    /// dropped, its position table holds at least the tokenizer's MaxLength). Default: the classifier's small encoder
+    /// (width 128, 4 heads, 2 layers, feed-forward 512, GELU, pre-norm, learned positions). Ignored when
+    /// <see cref="BaseModel"/> or <see cref="BaseModelPath"/> is set.
     /// </summary>
-    public ModelOptions Model { get; set; } = Classification.ClassifierDefaults.Model(trainRows: 0, maxLength: 128).Model;
+    public virtual ModelOptions? Model { get; set; } =
+        Classification.ClassifierDefaults.Model(trainRows: 0, maxLength: TokenizerOptions.DefaultMaxLength).Model;
 
     /// <summary>How texts become tokens. Default a learned 8,000-entry BPE, 128 tokens a row.</summary>
     public TokenizerOptions Tokenizer { get; set; } = new();
 
-    /// <summary>How the network is trained; each trainer sets its own defaults.</summary>
-    public abstract TrainingOptions Training { get; set; }
+    /// <summary>
+    /// How the network is trained (for the entity tagger and the question answerer, <see cref="TrainingOptions.BatchSize"/>
+    /// counts windows). Defaults: see <see cref="TrainingOptions"/>; these trainers set 10 epochs and learning rate
+    /// 5e-4 (warm-up: a share of the run, see <see cref="TrainingOptions.WarmupSteps"/>, so that a small data set's
+    /// short run is not spent warming up).
+    /// </summary>
+    public virtual TrainingOptions Training { get; set; } = ComponentDefaults.Training();
 
     /// <summary>Dropout before the head. Default 0.1.</summary>
     public double HeadDropout { get; set; } = 0.1;
@@ -67,8 +75,7 @@ public abstract class EncoderHeadOptions
     public bool AllowCpuFallback { get; set; } = true;
 
     /// <summary>Rows scored per forward pass by <c>Transform</c>. Default 64, at most 65,536.</summary>
-    public int ScoringBatchSize { get; set; } = 64;
+    public int ScoringBatchSize { get; set; } = ComponentDefaults.ScoringBatchSize;
 
-    internal EncoderStart.Common Common => new(TextColumnName, LabelColumnName, ScoringBatchSize, HeadDropout, FreezeLayers,
-        BaseModel, BaseModelPath, Tokenizer, Training, Model);
+    internal EncoderHeadOptions Common => this; // TEMPORARY: until the entity tagger's estimator moves onto EncoderStart.Begin
 }

@@ -2,36 +2,77 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
 using Microsoft.ML.Transformer.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Transformer.MLNet;
 
 /// <summary>
-/// What the trainers that put a head on an encoder (classifier, regressor) share before training: the checks of
-/// their common options and the network to start from, a copy of a pretrained one or a new encoder.
+/// What every trainer that puts a head on an encoder (classifier, regressor, entity tagger, question answerer) does
+/// before its own training, in one order: the device, the seed, the network to start from — a copy of a pretrained
+/// one, or a new tokenizer and encoder — the fine-tuning freezes, and the input length the two agree on.
 /// </summary>
-internal static class EncoderStart
+/// <param name="Device">Where the network trains.</param>
+/// <param name="Body">The encoder the head goes on.</param>
+/// <param name="Tokenizer">Its tokenizer.</param>
+/// <param name="MaxLength">The most tokens one input holds: the tokenizer's budget within the network's position table.</param>
+/// <param name="Log">The training channel's log.</param>
+internal sealed record EncoderStart(Device Device, EncoderDecoderModel Body, TextTokenizer Tokenizer, int MaxLength, Action<string> Log)
 {
-    /// <summary>The options every encoder-with-a-head trainer has, gathered so one check serves them all.</summary>
-    public sealed record Common(
-        string TextColumn,
-        string LabelColumn,
-        int ScoringBatchSize,
-        double HeadDropout,
-        int FreezeLayers,
-        ITransformer? BaseModel,
-        string? BaseModelPath,
-        TokenizerOptions Tokenizer,
-        TrainingOptions Training,
-        ModelOptions? Model);
+    /// <summary>
+    /// What a trainer may choose from the data before a new network exists; a trainer that chooses nothing takes its
+    /// options as they are (<see cref="AsGiven"/>).
+    /// </summary>
+    /// <param name="Tokenizer">The tokenizer options a new tokenizer is learned with.</param>
+    /// <param name="MaxLength">The most tokens per input, given the tokenizer (new or pretrained).</param>
+    /// <param name="Shape">A new network's shape, given that length (its vocabulary comes from the tokenizer).</param>
+    public sealed record Choices(Func<TokenizerOptions, TokenizerOptions> Tokenizer, Func<TextTokenizer, int> MaxLength, Func<int, ModelOptions> Shape)
+    {
+        /// <summary>The options' own tokenizer, maximum length and network shape.</summary>
+        public static Choices AsGiven(EncoderHeadOptions options) => new(tokenizer => tokenizer, _ => options.Tokenizer.MaxLength,
+            _ => options.Model ?? throw new ArgumentNullException(nameof(options), "Model must be set when training from scratch."));
+    }
 
-    /// <summary>Throws naming the first option out of its range; a null <see cref="Common.Model"/> is not checked here.</summary>
-    public static void Validate(Common options)
+    /// <summary>
+    /// Resolves the device, seeds the initial weights, starts from the pretrained network the options name or else a
+    /// new tokenizer learned on <paramref name="texts"/> and a new encoder, and applies the freezes.
+    /// </summary>
+    /// <param name="host">The trainer's host (a base model path is loaded through it).</param>
+    /// <param name="options">The trainer's options.</param>
+    /// <param name="channel">The training channel: information and warnings.</param>
+    /// <param name="texts">The training texts a new tokenizer is learned from.</param>
+    /// <param name="choices">What the trainer chooses from the data; default <see cref="Choices.AsGiven"/>.</param>
+    public static EncoderStart Begin(IHost host, EncoderHeadOptions options, IChannel channel, Func<IEnumerable<string>> texts,
+        Choices? choices = null)
+    {
+        Action<string> log = channel.Info;
+        var device = TorchDevice.Resolve(options.Device, options.AllowCpuFallback, channel.Warning, log);
+        torch.manual_seed(options.Training.Seed); // the initial weights, like everything else, follow the seed
+        var (body, tokenizer, maxLength) = Network(host, options, texts, device, log, choices ?? Choices.AsGiven(options));
+        if (options.FreezeEmbeddings) body.FreezeEmbeddings();
+        if (options.FreezeLayers > 0) body.FreezeLowestLayers(options.FreezeLayers);
+        return new EncoderStart(device, body, tokenizer, Math.Min(maxLength, body.Options.MaxLength), log);
+    }
+
+    /// <summary>Logs what is trained: <paramref name="what"/> ("Training a Transformer regressor: "), then the network's size and device.</summary>
+    public void Describe(string what) =>
+        Log($"{what}{Body.ParameterCount:N0} parameters, vocabulary {Tokenizer.VocabularySize:N0}, on {Device.type}.");
+
+    /// <summary>A copy of the options' training settings whose best validation metric is the highest (F1, accuracy).</summary>
+    public static TrainingOptions MaximizingMetric(TrainingOptions training)
+    {
+        var copy = training.Copy();
+        copy.HigherMetricIsBetter = true;
+        return copy;
+    }
+
+    /// <summary>Throws naming the first option out of its range; a null <see cref="EncoderHeadOptions.Model"/> is not checked here.</summary>
+    public static void Validate(EncoderHeadOptions options)
     {
         OptionChecks.NotNull(("Tokenizer", options.Tokenizer), ("Training", options.Training)); // a null Model is chosen from the data
-        if (string.IsNullOrWhiteSpace(options.TextColumn))
+        if (string.IsNullOrWhiteSpace(options.TextColumnName))
             throw new ArgumentException("TextColumnName must name a text column.", nameof(options));
-        if (string.IsNullOrWhiteSpace(options.LabelColumn))
+        if (string.IsNullOrWhiteSpace(options.LabelColumnName))
             throw new ArgumentException("LabelColumnName must name the label column.", nameof(options));
         if (options.ScoringBatchSize < 1 || options.ScoringBatchSize > OptionChecks.MaxBatchSize)
             throw new ArgumentOutOfRangeException(nameof(options), $"ScoringBatchSize ({options.ScoringBatchSize}) must be between 1 and {OptionChecks.MaxBatchSize:N0}.");
@@ -43,40 +84,44 @@ internal static class EncoderStart
             throw new ArgumentException("Set BaseModel or BaseModelPath, not both.", nameof(options));
         options.Tokenizer.Validate();
         options.Training.Validate();
-        if (options.BaseModel is null && options.BaseModelPath is null && options.Model is not null)
-            (options.Model with { VocabularySize = Math.Max(options.Model.VocabularySize, 8) }).Validate();
+        if (options.BaseModel is null && options.BaseModelPath is null)
+            options.Model?.ValidateShape();
     }
 
-    /// <summary>
-    /// The network and tokenizer to start from: a copy of the pretrained one when the options name one, else a new
-    /// tokenizer learned on <paramref name="texts"/> and a new encoder-only network of the options' shape.
-    /// </summary>
-    public static (EncoderDecoderModel Body, TextTokenizer Tokenizer) Network(IHostEnvironment host, Common options,
+    // TEMPORARY: the entity tagger's estimator calls these until it moves onto Begin (after its format change lands).
+    public static (EncoderDecoderModel Body, TextTokenizer Tokenizer) Network(IHostEnvironment host, EncoderHeadOptions options,
         Func<IEnumerable<string>> texts, Device device, Action<string> log)
+    {
+        var (body, tokenizer, _) = Network(host, options, texts, device, log, Choices.AsGiven(options));
+        return (body, tokenizer);
+    }
+
+    public static void Freeze(EncoderDecoderModel body, bool embeddings, int layers)
+    {
+        if (embeddings) body.FreezeEmbeddings();
+        if (layers > 0) body.FreezeLowestLayers(layers);
+    }
+
+    private static (EncoderDecoderModel Body, TextTokenizer Tokenizer, int MaxLength) Network(IHostEnvironment host, EncoderHeadOptions options,
+        Func<IEnumerable<string>> texts, Device device, Action<string> log, Choices choices)
     {
         var source = PretrainedSource.Resolve(host, options.BaseModel, options.BaseModelPath);
         if (source is not null)
         {
             PretrainedVocabulary.Check(source.Tokenizer, options.Tokenizer, options.Model);
             log($"Starting from a pretrained network ({source.Network.ParameterCount:N0} parameters).");
-            return (PretrainedSource.Copy(source.Network, device), source.Tokenizer);
+            return (PretrainedSource.Copy(source.Network, device), source.Tokenizer, choices.MaxLength(source.Tokenizer));
         }
-        var shape = options.Model ?? throw new ArgumentNullException(nameof(options), "Model must be set when training from scratch.");
-        var tokenizer = TextTokenizer.Create(options.Tokenizer, texts());
+        var tokenizer = TextTokenizer.Create(choices.Tokenizer(options.Tokenizer), texts());
+        int maxLength = choices.MaxLength(tokenizer);
+        var shape = choices.Shape(maxLength);
         var modelOptions = shape with
         {
             VocabularySize = tokenizer.VocabularySize,
             DecoderLayers = 0,
             EncoderLayers = Math.Max(1, shape.EncoderLayers),
-            MaxLength = Math.Max(shape.MaxLength, options.Tokenizer.MaxLength),
+            MaxLength = Math.Max(shape.MaxLength, maxLength), // the position table holds at least the inputs
         };
-        return (new EncoderDecoderModel(modelOptions, device), tokenizer);
-    }
-
-    /// <summary>Applies the fine-tuning freezes the options ask for.</summary>
-    public static void Freeze(EncoderDecoderModel body, bool embeddings, int layers)
-    {
-        if (embeddings) body.FreezeEmbeddings();
-        if (layers > 0) body.FreezeLowestLayers(layers);
+        return (new EncoderDecoderModel(modelOptions, device), tokenizer, maxLength);
     }
 }

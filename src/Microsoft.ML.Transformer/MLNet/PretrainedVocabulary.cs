@@ -13,7 +13,7 @@ internal static class PretrainedVocabulary
     /// <summary>Throws naming every vocabulary setting of <paramref name="requested"/> that contradicts <paramref name="pretrained"/>.</summary>
     /// <param name="pretrained">The base model's tokenizer.</param>
     /// <param name="requested">The fine-tuning trainer's tokenizer options.</param>
-    /// <param name="model">The trainer's network options; a vocabulary size of 1 or less is the "from the tokenizer" placeholder.</param>
+    /// <param name="model">The trainer's network options; a vocabulary size of 1 or less (the default is 0) means "the tokenizer's".</param>
     /// <exception cref="ArgumentException">A setting differs.</exception>
     public static void Check(TextTokenizer pretrained, TokenizerOptions requested, ModelOptions? model)
     {

@@ -18,8 +18,11 @@ public sealed record ModelOptions
     /// <summary>The most encoder or decoder layers accepted: 1,000.</summary>
     public const int MaxLayers = 1000;
 
-    /// <summary>Number of token ids (the tokenizer's vocabulary size). No default: it comes from the tokenizer.</summary>
-    public required int VocabularySize { get; init; }
+    /// <summary>
+    /// Number of token ids (the tokenizer's vocabulary size). Default 0: the trainers set it from their tokenizer, so
+    /// their options leave it out; a network built directly needs it.
+    /// </summary>
+    public int VocabularySize { get; init; }
 
     /// <summary>Width of every hidden vector, d_model. Default 256.</summary>
     public int ModelDimension { get; init; } = 256;
@@ -159,6 +162,12 @@ public sealed record ModelOptions
                 $"{nameof(PaddingId)} ({PaddingId}) must be a token id in [0, {nameof(VocabularySize)} = {VocabularySize}).");
         return this;
     }
+
+    /// <summary>
+    /// Checks every option but <see cref="VocabularySize"/>, which a trainer takes from its tokenizer: the shape a
+    /// trainer's options ask for, before any tokenizer exists.
+    /// </summary>
+    internal void ValidateShape() => (this with { VocabularySize = PaddingId is >= 0 and < MaxSize ? PaddingId + 1 : 1 }).Validate();
 
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -48,7 +48,10 @@ public sealed class TokenizerOptions
     /// Default 128; the Transformer classifier, when this is not set, chooses it from its training texts' token
     /// lengths (and logs why).
     /// </summary>
-    public int MaxLength { get => _maxLength ?? 128; set => _maxLength = value; }
+    public int MaxLength { get => _maxLength ?? DefaultMaxLength; set => _maxLength = value; }
+
+    /// <summary>The default of <see cref="MaxLength"/>, which the components that read text without a tokenizer option of their own share.</summary>
+    internal const int DefaultMaxLength = 128;
 
     /// <summary>Whether <see cref="MaxLength"/> was set by the user.</summary>
     internal bool MaxLengthIsSet => _maxLength is not null;

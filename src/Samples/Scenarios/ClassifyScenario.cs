@@ -129,7 +129,6 @@ public static class ClassifyScenario
         options.Tokenizer = baseModel is null ? new TokenizerOptions { VocabularySize = 2000, MaxLength = 64 } : new TokenizerOptions { MaxLength = 64 };
         options.Model = new ModelOptions
         {
-            VocabularySize = 1,
             ModelDimension = 32,
             Heads = 4,
             EncoderLayers = 2,

@@ -166,7 +166,6 @@ public static class GenerateScenario
         bool dates = settings.DataPath is null;
         var model = new ModelOptions
         {
-            VocabularySize = 1, // replaced by the tokenizer's
             ModelDimension = settings.Tiny ? 32 : 128,
             Heads = settings.Tiny ? 4 : 8,
             EncoderLayers = 2,

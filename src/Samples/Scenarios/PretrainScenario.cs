@@ -40,7 +40,6 @@ public static class PretrainScenario
             Tokenizer = new TokenizerOptions { VocabularySize = 2000, MaxLength = 64 },
             Model = new ModelOptions
             {
-                VocabularySize = 1,
                 ModelDimension = settings.Tiny ? 32 : 128,
                 Heads = 4,
                 EncoderLayers = 2,

@@ -11,7 +11,6 @@ internal static class ScenarioParts
     /// <summary>A small encoder (width 64, or 32 with --tiny; two layers) for windows of <paramref name="maxLength"/> tokens.</summary>
     public static ModelOptions SmallEncoder(SampleSettings settings, int maxLength) => new()
     {
-        VocabularySize = 1,
         ModelDimension = settings.Tiny ? 32 : 64,
         Heads = 4,
         EncoderLayers = 2,

@@ -133,7 +133,7 @@ public sealed class BatcherTests
         CollectionAssert.AreEqual(all[..98], h[1..^1]);
         CollectionAssert.AreEqual(all[^98..], t[1..^1]);
         var log = new List<string>();
-        foreach (var b in new Batcher(head, new BatcherOptions(), log.Add).Batches([new TextRow(1, "short"), new TextRow(2, HardText.Long)])) b.Dispose();
+        foreach (var b in new Batcher(head, new BatcherOptions { BatchSize = 32 }, log.Add).Batches([new TextRow(1, "short"), new TextRow(2, HardText.Long)])) b.Dispose();
         StringAssert.Contains(log.Single(), "2 of 3 row(s) were longer than MaxLength 100");
     }
 

@@ -36,7 +36,6 @@ internal static class ClassifierFixture
         LabelColumnName = "Label",
         Model = new ModelOptions
         {
-            VocabularySize = 1,
             ModelDimension = 64,
             Heads = 2,
             EncoderLayers = 2,

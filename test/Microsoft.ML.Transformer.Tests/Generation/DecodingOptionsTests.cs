@@ -6,7 +6,14 @@ namespace Microsoft.ML.Transformer.Tests.Generation;
 public sealed class DecodingOptionsTests
 {
     [TestMethod]
-    public void Defaults_AreValid() => new DecodingOptions().Validate(maxModelLength: 512);
+    public void Defaults_AreGreedyAndFitTheGeneratorsDefaultNetwork()
+    {
+        var defaults = new DecodingOptions();
+        Assert.AreEqual(DecodingStrategy.Greedy, defaults.Strategy);
+        Assert.AreEqual(64, defaults.MaxNewTokens);
+        Assert.IsEmpty(defaults.StopSequences);
+        defaults.Validate(maxModelLength: new Microsoft.ML.Transformer.MLNet.Generation.TextGeneratorOptions().Model.MaxLength);
+    }
 
     public static IEnumerable<object[]> InvalidOptions =>
     [

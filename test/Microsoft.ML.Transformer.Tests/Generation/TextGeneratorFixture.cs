@@ -67,7 +67,6 @@ internal static class TextGeneratorFixture
         LogProbabilityColumnName = "LogProbability",
         Model = new ModelOptions
         {
-            VocabularySize = 1,
             ModelDimension = 64,
             Heads = 4,
             EncoderLayers = encoderLayers,

@@ -9,7 +9,26 @@ public sealed class ModelOptionsTests
     private static readonly ModelOptions Valid = new() { VocabularySize = 100 };
 
     [TestMethod]
-    public void DefaultsAreValid() => Valid.Validate();
+    public void TheDefaultsLackOnlyTheVocabularyWhichTrainersTakeFromTheirTokenizer()
+    {
+        var defaults = new ModelOptions();
+        Assert.AreEqual(0, defaults.VocabularySize);
+        defaults.ValidateShape(); // what a trainer checks its Model option with
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => defaults.Validate()); // a network built directly needs one
+        Assert.AreEqual("VocabularySize", e.ParamName);
+        Assert.AreSame(Valid, Valid.Validate());
+        Assert.AreEqual((256, 4, 3, 3, 1024, 512), (Valid.ModelDimension, Valid.Heads, Valid.EncoderLayers, Valid.DecoderLayers, Valid.FeedForwardDimension, Valid.MaxLength));
+    }
+
+    [TestMethod]
+    public void TheShapeCheckNamesEveryOptionButTheVocabulary()
+    {
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new ModelOptions { ModelDimension = 250 }.ValidateShape());
+        StringAssert.Contains(e.Message, "ModelDimension (250) must be divisible by Heads (4)");
+        var padding = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ModelOptions { PaddingId = -1 }.ValidateShape());
+        Assert.AreEqual("PaddingId", padding.ParamName);
+        new ModelOptions { VocabularySize = -5 }.ValidateShape(); // ignored: the tokenizer's replaces it
+    }
 
     [TestMethod]
     [DataRow("VocabularySize", "0")]

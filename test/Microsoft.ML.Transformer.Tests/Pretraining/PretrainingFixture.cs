@@ -30,7 +30,6 @@ internal static class PretrainingFixture
         Objective = objective,
         Model = new ModelOptions
         {
-            VocabularySize = 1,
             ModelDimension = 48,
             Heads = 2,
             EncoderLayers = objective == PretrainingObjective.CausalLanguageModel ? 0 : 2,

@@ -33,7 +33,6 @@ internal static class QaFixture
     {
         Model = new ModelOptions
         {
-            VocabularySize = 1,
             ModelDimension = 48,
             Heads = 4,
             EncoderLayers = 2,

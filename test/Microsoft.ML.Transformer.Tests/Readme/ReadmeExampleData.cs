@@ -78,7 +78,6 @@ internal static class Tiny
 
     public static ModelOptions Network(int encoderLayers, int decoderLayers) => new()
     {
-        VocabularySize = 1,
         ModelDimension = Width,
         Heads = 2,
         EncoderLayers = encoderLayers,

@@ -6,7 +6,18 @@ namespace Microsoft.ML.Transformer.Tests.Training;
 public sealed class TrainingOptionsTests
 {
     [TestMethod]
-    public void DefaultsAreValid() => new TrainingOptions().Validate();
+    public void TheDocumentedDefaultsHoldAndAreValid()
+    {
+        var defaults = new TrainingOptions();
+        defaults.Validate();
+        Assert.AreEqual(3, defaults.Epochs);
+        Assert.AreEqual(3e-4, defaults.LearningRate);
+        Assert.IsNull(defaults.WarmupSteps, "the warm-up is a share of the run unless set");
+        Assert.AreEqual(32, defaults.BatchSize);
+        Assert.AreEqual(42, defaults.Seed);
+        Assert.AreEqual(LearningRateScheduleKind.Cosine, defaults.Schedule);
+        Assert.IsFalse(defaults.EpochsIsSet || defaults.LearningRateIsSet, "a default is not a user's choice: the classifier may choose these from the data");
+    }
 
     [TestMethod]
     public void DefaultWeightDecayIsNotTorchSharpsZero() => Assert.AreEqual(0.01, new TrainingOptions().WeightDecay);

@@ -30,12 +30,13 @@ public sealed class AttentionWeightsEstimator : IEstimator<AttentionWeightsTrans
         ScoringSchema.CheckTextColumn(inputSchema, _options.InputColumnName);
         if (_options.TargetColumnName is { } target)
             ScoringSchema.CheckTextColumn(inputSchema, target);
-        var columns = inputSchema.ToDictionary(c => c.Name);
         var variable = SchemaShape.Column.VectorKind.VariableVector;
-        columns[_options.OutputColumnName] = new SchemaShape.Column(_options.OutputColumnName, variable, NumberDataViewType.Single, false);
-        foreach (string name in new[] { _options.OutputColumnName + "QueryTokens", _options.OutputColumnName + "KeyTokens" })
-            columns[name] = new SchemaShape.Column(name, variable, TextDataViewType.Instance, false);
-        return new SchemaShape(columns.Values);
+        return ScoringSchema.With(inputSchema,
+        [
+            new(_options.OutputColumnName, variable, NumberDataViewType.Single, false),
+            new(_options.OutputColumnName + "QueryTokens", variable, TextDataViewType.Instance, false),
+            new(_options.OutputColumnName + "KeyTokens", variable, TextDataViewType.Instance, false),
+        ]);
     }
 
     /// <summary>Checks <paramref name="input"/>'s columns and the request against the network; reads no rows.</summary>

@@ -60,30 +60,19 @@ public sealed class AttentionWeightsTransformer : TextModelTransformerBase, INet
 
     private protected override ITextBatchScorer Scorer => _scorer;
 
-    private static VersionInfo GetVersionInfo() => new(
-        modelSignature: "TXFATTNW",
-        verWrittenCur: SealedSettings.FirstVersion,    // 1.2: the main stream's fields are one sealed block
-        verReadableCur: SealedSettings.FirstVersion,
-        verWeCanReadBack: 0x00010001,                  // 1.1: the same fields, unsealed
-        loaderSignature: LoaderSignature,
-        loaderAssemblyName: typeof(AttentionWeightsTransformer).Assembly.FullName);
+    // Format 1.2: the sealed block holds the settings (columns, kind, layers, heads, rollout, layout, max length,
+    // truncation, batch size, device); 1.1: the same, unsealed.
+    private static readonly ComponentFormat Format = new("TXFATTNW", LoaderSignature, Written: SealedSettings.FirstVersion,
+        ReadBack: 0x00010001, "the attention transform's settings");
 
-    // Format (version 1.2), main stream, sealed (SealedSettings): settings (columns, kind, layers, heads, rollout, layout, max length,
-    // truncation, batch size, device); then the checked entries ModelOptions.json, Tokenizer.bin, Weights.bin.
-    private protected override void SaveModel(ModelSaveContext ctx)
-    {
-        ctx.SetVersionInfo(GetVersionInfo());
-        SealedSettings.Write(ctx, _settings.Save);
-        NetworkEntries.SaveNetwork(ctx, _network, _tokenizer);
-    }
+    private protected override void SaveModel(ModelSaveContext ctx) => Format.Save(ctx, _settings.Save, _network, _tokenizer);
 
     // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
     private static AttentionWeightsTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);
 
     private static AttentionWeightsTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
-        ctx.CheckAtModel(GetVersionInfo());
-        var settings = SealedSettings.Read(ctx, "the attention transform's settings", AttentionSettings.Load);
+        var settings = Format.ReadSettings(ctx, AttentionSettings.Load);
         var (network, tokenizer) = NetworkEntries.LoadNetwork(env, ctx, nameof(AttentionWeightsTransformer), settings.Device);
         return new AttentionWeightsTransformer(env, network, tokenizer, settings);
     }

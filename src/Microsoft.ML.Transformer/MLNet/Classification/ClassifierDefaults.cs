@@ -58,23 +58,24 @@ internal static class ClassifierDefaults
             $"{trainRows:N0} training rows make {stepsPerEpoch:N0} steps an epoch; {epochs} epochs are the fewest that reach {TargetSteps:N0} steps, within {MinEpochs}-{MaxEpochs}"));
     }
 
-    /// <summary>A small encoder below <see cref="LargeDataRows"/> rows (fast, and less to overfit), a larger one above.</summary>
+    /// <summary>
+    /// A small encoder below <see cref="LargeDataRows"/> rows (fast, and less to overfit): width 128, 2 layers,
+    /// feed-forward 512; a larger one above: <see cref="ModelOptions"/>' width, heads and feed-forward, 4 layers. Both
+    /// GELU with learned positions.
+    /// </summary>
     public static (ModelOptions Model, string Why) Model(long trainRows, int maxLength)
     {
         bool large = trainRows >= LargeDataRows;
         var model = new ModelOptions
         {
-            VocabularySize = 1, // replaced by the tokenizer's
-            ModelDimension = large ? 256 : 128,
-            Heads = 4,
-            EncoderLayers = large ? 4 : 2,
+            EncoderLayers = 4,
             DecoderLayers = 0,
-            FeedForwardDimension = large ? 1024 : 512,
             Activation = Activation.Gelu,
             PositionalEncoding = PositionalEncoding.Learned,
-            NormPlacement = NormPlacement.PreNorm,
             MaxLength = maxLength,
         };
+        if (!large)
+            model = model with { ModelDimension = 128, EncoderLayers = 2, FeedForwardDimension = 512 };
         return (model, string.Create(CultureInfo.InvariantCulture, $"width {model.ModelDimension}, {model.EncoderLayers} layers, because {trainRows:N0} training rows are ")
             + (large ? "at least " : "fewer than ") + LargeDataRows.ToString("N0", CultureInfo.InvariantCulture));
     }

@@ -25,9 +25,8 @@ internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer to
     {
         if (settings.Ngrams is { } ngrams)
             new NgramFirstFit(model, ngrams, training, log).Run(train, validation);
-        using var loop = new TrainingLoop(model, training, Decays(model), Fingerprint(), log);
-        loop.History.ValidationMetricName = "validation accuracy";
-        var result = loop.Run(
+        using var run = new HeadTraining(model, Decays(model), training, Fingerprint(), "accuracy", log) { LoggedMetric = "metric" };
+        return run.Run(
             epoch => Batches(train, shuffle: true, seed: training.Seed + epoch),
             batch =>
             {
@@ -37,10 +36,6 @@ internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer to
             },
             validation is null ? null : () => ValidationMetric(validation),
             validateFirst: settings.Ngrams is not null); // the n-grams fitted alone are a model worth keeping
-        model.eval();
-        log($"Training stopped after {result.Steps:N0} steps ({result.StopReason})" +
-            (result.BestMetric is { } best ? $"; best validation metric {best:F4} at step {result.BestStep:N0}." : "."));
-        return result;
     }
 
     /// <summary>Batches of labelled rows; rows whose label is missing (key 0) are left out.</summary>
@@ -79,21 +74,14 @@ internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer to
     /// </summary>
     internal static Func<string, TorchSharp.Modules.Parameter, bool> Decays(ClassifierModel model)
     {
-        var body = Decays(model.Body);
+        var body = HeadTraining.Decays(model.Body);
         return (name, p) => body(name, p) || (name.StartsWith("wide.", StringComparison.Ordinal) && p.dim() == 2);
     }
 
-    /// <summary>Weight decay on a body's 2-D projection weights and on a head's weight (any model whose head is named "head").</summary>
-    internal static Func<string, TorchSharp.Modules.Parameter, bool> Decays(EncoderDecoderModel body)
-    {
-        var decays = body.ParameterGroups().Where(g => g.Decay).Select(g => g.Parameter.Handle).ToHashSet();
-        return (name, p) => decays.Contains(p.Handle) || (name.StartsWith("head.", StringComparison.Ordinal) && p.dim() == 2);
-    }
+    /// <summary>Weight decay as <see cref="HeadTraining.Decays"/> gives it.</summary>
+    internal static Func<string, TorchSharp.Modules.Parameter, bool> Decays(EncoderDecoderModel body) => HeadTraining.Decays(body);
 
-    private string Fingerprint() => string.Join("\n",
-        "component=classifier",
-        "model=" + model.Body.Options.ToJson().ReplaceLineEndings(" "),
-        "tokenizer=" + tokenizer.Fingerprint,
+    private string Fingerprint() => HeadTraining.Fingerprint("classifier", model.Body, tokenizer,
         "classes=" + model.Classes,
         "pooling=" + model.Pooling,
         "columns=" + settings.TextColumn + "," + settings.SecondTextColumn,

@@ -6,8 +6,6 @@ using Microsoft.ML.Transformer.MLNet.Scoring;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
 using Microsoft.ML.Transformer.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Microsoft.ML.Transformer.MLNet.Classification;
 
@@ -37,17 +35,13 @@ public sealed class TextClassificationEstimator : IEstimator<TextClassificationT
         ScoringSchema.CheckTextColumn(inputSchema, _options.TextColumnName);
         if (_options.SecondTextColumnName is { } second)
             ScoringSchema.CheckTextColumn(inputSchema, second);
-        if (!inputSchema.TryFindColumn(_options.LabelColumnName, out var label))
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Label column '{_options.LabelColumnName}' was not found in the input schema.");
+        var label = ScoringSchema.FindColumn(inputSchema, _options.LabelColumnName, "Label");
         bool ok = _binary ? label.ItemType is BooleanDataViewType && label.Kind == SchemaShape.Column.VectorKind.Scalar
                           : label.IsKey && label.Kind == SchemaShape.Column.VectorKind.Scalar;
         if (!ok)
             throw new ArgumentOutOfRangeException(nameof(inputSchema),
                 $"Label column '{_options.LabelColumnName}' must be {(_binary ? "a Boolean scalar" : "a key scalar (use MapValueToKey)")}; found {label.ItemType}{(label.IsKey ? " (key)" : "")}.");
-        var columns = inputSchema.ToDictionary(c => c.Name);
-        foreach (var c in ClassLabels.OutputShape(_binary))
-            columns[c.Name] = c;
-        return new SchemaShape(columns.Values);
+        return ScoringSchema.With(inputSchema, ClassLabels.OutputShape(_binary));
     }
 
     /// <summary>Trains the classifier on <paramref name="input"/>.</summary>
@@ -57,8 +51,6 @@ public sealed class TextClassificationEstimator : IEstimator<TextClassificationT
         var labels = ClassLabels.FromSchema(input.Schema, _options.LabelColumnName, _binary);
         using var channel = _host.Start("Training");
         Action<string> log = channel.Info;
-        var device = TorchDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning, channel.Info);
-
         var reader = new RowReader(input, _options.TextColumnName, _options.SecondTextColumnName, _options.LabelColumnName,
             _options.Tokenizer.EmptyText, log);
         var ngramKinds = NgramKinds(log);
@@ -72,27 +64,23 @@ public sealed class TextClassificationEstimator : IEstimator<TextClassificationT
             : heldOut is null ? null : () => reader.Read().Where(r => heldOut.Contains(r.Row));
         long trainRows = profile.Rows - (heldOut?.Count ?? 0);
 
-        torch.manual_seed(_options.Training.Seed); // the initial weights, like everything else, follow the seed
-        var (body, tokenizer, maxLength) = StartingNetwork(Train, profile, trainRows, device, log);
+        var start = EncoderStart.Begin(_host, _options, channel, () => Train().SelectMany(r => r.Second is null ? [r.Text] : new[] { r.Text, r.Second }),
+            Choices(Train, profile, trainRows, log));
         var ngrams = ngramKinds is null ? null : ngramKinds with { Buckets = NgramBuckets(profile, labels.Count, log) };
-        var settings = new ClassifierSettings(_options.TextColumnName, _options.SecondTextColumnName,
-            Math.Min(maxLength, body.Options.MaxLength), _options.Tokenizer.TruncationSide, _options.ScoringBatchSize) { Ngrams = ngrams };
-        var model = new ClassifierModel(body, labels.Count, _options.Pooling, _options.HeadDropout, ngrams?.Buckets ?? 0);
-        if (_options.FreezeEmbeddings) body.FreezeEmbeddings();
-        if (_options.FreezeLayers > 0) body.FreezeLowestLayers(_options.FreezeLayers);
+        var settings = new ClassifierSettings(_options.TextColumnName, _options.SecondTextColumnName, start.MaxLength,
+            _options.Tokenizer.TruncationSide, _options.ScoringBatchSize) { Ngrams = ngrams };
+        var model = new ClassifierModel(start.Body, labels.Count, _options.Pooling, _options.HeadDropout, ngrams?.Buckets ?? 0);
 
-        log($"Training a {(labels.IsBinary ? "binary" : labels.Count + "-class")} Transformer classifier: {trainRows:N0} rows, " +
-            $"{body.ParameterCount:N0} parameters, vocabulary {tokenizer.VocabularySize:N0}, on {device.type}.");
+        start.Describe($"Training a {(labels.IsBinary ? "binary" : labels.Count + "-class")} Transformer classifier: {trainRows:N0} rows, ");
         var training = TrainingFor(trainRows, fromScratch: _options.BaseModel is null && _options.BaseModelPath is null, log);
-        var result = new ClassifierTraining(model, tokenizer, settings, training, log).Run(Train, validation);
-        return new TextClassificationTransformer(_host, model, tokenizer, labels, settings) { TrainingHistory = result.History };
+        var result = new ClassifierTraining(model, start.Tokenizer, settings, training, log).Run(Train, validation);
+        return new TextClassificationTransformer(_host, model, start.Tokenizer, labels, settings) { TrainingHistory = result.History };
     }
 
     /// <summary>The user's training options, completed with the epochs and learning rate chosen from the data where unset.</summary>
     private TrainingOptions TrainingFor(long trainRows, bool fromScratch, Action<string> log)
     {
-        var training = _options.Training.Copy();
-        training.HigherMetricIsBetter = true; // the classifier's validation metric is accuracy
+        var training = EncoderStart.MaximizingMetric(_options.Training); // the classifier's validation metric is accuracy
         if (!training.EpochsIsSet)
         {
             var (epochs, why) = ClassifierDefaults.Epochs(trainRows, training.BatchSize);
@@ -160,47 +148,33 @@ public sealed class TextClassificationEstimator : IEstimator<TextClassificationT
         return profile;
     }
 
-    /// <summary>The network and tokenizer to start from: a copy of a pretrained one, or a new one shaped for the data.</summary>
-    private (EncoderDecoderModel Body, TextTokenizer Tokenizer, int MaxLength) StartingNetwork(Func<IEnumerable<TextRow>> rows,
-        DataProfile profile, long trainRows, Device device, Action<string> log)
+    /// <summary>What <c>Fit</c> chooses from the data for the options left unset: vocabulary size, maximum length, network shape.</summary>
+    private EncoderStart.Choices Choices(Func<IEnumerable<TextRow>> rows, DataProfile profile, long trainRows, Action<string> log) => new(
+        tokenizer => Vocabulary(tokenizer, profile, log),
+        tokenizer => MaxLength(rows, tokenizer, log),
+        maxLength => _options.Model ?? Shape(trainRows, maxLength, log));
+
+    /// <summary>The user's BPE vocabulary size, else as many entries as the recurring words of the training texts call for.</summary>
+    private static TokenizerOptions Vocabulary(TokenizerOptions options, DataProfile profile, Action<string> log)
     {
-        var source = PretrainedSource.Resolve(_host, _options.BaseModel, _options.BaseModelPath);
-        if (source is not null)
-        {
-            PretrainedVocabulary.Check(source.Tokenizer, _options.Tokenizer, _options.Model);
-            log($"Starting from a pretrained network ({source.Network.ParameterCount:N0} parameters).");
-            return (PretrainedSource.Copy(source.Network, device), source.Tokenizer, MaxLength(rows, source.Tokenizer, log));
-        }
-        var tokenizerOptions = _options.Tokenizer;
-        if (tokenizerOptions.Kind == TokenizerKind.LearnedBpe && !tokenizerOptions.VocabularySizeIsSet)
-        {
-            var (size, why) = ClassifierDefaults.VocabularySize(profile.RecurringWords);
-            tokenizerOptions = tokenizerOptions.WithVocabularySize(size);
-            log(string.Create(CultureInfo.InvariantCulture, $"Chose a BPE vocabulary of {size:N0} because {why}; set Tokenizer.VocabularySize to pin it."));
-        }
-        var tokenizer = TextTokenizer.Create(tokenizerOptions, rows().SelectMany(r => r.Second is null ? [r.Text] : new[] { r.Text, r.Second }));
-        int maxLength = MaxLength(rows, tokenizer, log);
-        var shape = _options.Model;
-        if (shape is null)
-        {
-            (shape, string why) = ClassifierDefaults.Model(trainRows, maxLength);
-            log($"Chose a network of {why}; set Model to pin it.");
-        }
-        var modelOptions = shape with
-        {
-            VocabularySize = tokenizer.VocabularySize,
-            DecoderLayers = 0,
-            EncoderLayers = Math.Max(1, shape.EncoderLayers),
-            MaxLength = Math.Max(shape.MaxLength, maxLength),
-        };
-        return (new EncoderDecoderModel(modelOptions, device), tokenizer, maxLength);
+        if (options.Kind != TokenizerKind.LearnedBpe || options.VocabularySizeIsSet)
+            return options;
+        var (size, why) = ClassifierDefaults.VocabularySize(profile.RecurringWords);
+        log(string.Create(CultureInfo.InvariantCulture, $"Chose a BPE vocabulary of {size:N0} because {why}; set Tokenizer.VocabularySize to pin it."));
+        return options.WithVocabularySize(size);
+    }
+
+    /// <summary>A network shaped for the number of training rows.</summary>
+    private static ModelOptions Shape(long trainRows, int maxLength, Action<string> log)
+    {
+        var (shape, why) = ClassifierDefaults.Model(trainRows, maxLength);
+        log($"Chose a network of {why}; set Model to pin it.");
+        return shape;
     }
 
     private static void Validate(TransformerClassifierOptions options)
     {
-        EncoderStart.Validate(new EncoderStart.Common(options.TextColumnName, options.LabelColumnName, options.ScoringBatchSize,
-            options.HeadDropout, options.FreezeLayers, options.BaseModel, options.BaseModelPath, options.Tokenizer, options.Training,
-            options.Model));
+        EncoderStart.Validate(options);
         if (!(options.ValidationFraction >= 0 && options.ValidationFraction < 1))
             throw new ArgumentOutOfRangeException(nameof(options), $"ValidationFraction ({options.ValidationFraction}) must be in [0, 1).");
         (options.Ngrams ?? throw new ArgumentNullException(nameof(options), "Ngrams must not be null (set Ngrams.Enabled = false to read the network alone).")).Validate();

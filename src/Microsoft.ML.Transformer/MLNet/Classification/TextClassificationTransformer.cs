@@ -62,46 +62,33 @@ public sealed class TextClassificationTransformer : TextModelTransformerBase, IN
 
     private protected override ITextBatchScorer Scorer => _scorer;
 
-    private static VersionInfo GetVersionInfo() => new(
-        modelSignature: "TXFCLASS",
-        verWrittenCur: NgramsVersion,
-        verReadableCur: NgramsVersion,
-        verWeCanReadBack: 0x00010001,                  // 1.1: the same fields, unsealed; 1.2: sealed, without n-grams
-        loaderSignature: LoaderSignature,
-        loaderAssemblyName: typeof(TextClassificationTransformer).Assembly.FullName);
+    // Format 1.3: the sealed block holds the settings; binary flag, class count, class names; pooling; whether the head
+    // reads n-grams, and if so their settings (the weights hold the n-grams' too). 1.2: the same without n-grams;
+    // 1.1: that, unsealed.
+    private static readonly ComponentFormat Format = new("TXFCLASS", LoaderSignature, Written: NgramsVersion,
+        ReadBack: 0x00010001, "the classifier's settings, class names and pooling");
 
     // Version 1.3 added the n-grams to the sealed block.
     private const uint NgramsVersion = 0x00010003;
 
-    // Format (version 1.3), main stream, sealed (SealedSettings): settings; binary flag, class count, class names; pooling;
-    // whether the head reads n-grams, and if so their settings; then the checked entries ModelOptions.json,
-    // Tokenizer.bin, Weights.bin (each with its length and SHA-256; the weights hold the n-grams' too).
-    private protected override void SaveModel(ModelSaveContext ctx)
+    private protected override void SaveModel(ModelSaveContext ctx) => Format.Save(ctx, writer =>
     {
-        ctx.SetVersionInfo(GetVersionInfo());
-        SealedSettings.Write(ctx, writer =>
-        {
-            _settings.Save(writer);
-            writer.Write(_labels.IsBinary);
-            writer.Write(_labels.Count);
-            foreach (string name in _labels.Names)
-                writer.Write(name);
-            writer.Write((int)_model.Pooling);
-            writer.Write(_settings.Ngrams is not null);
-            _settings.Ngrams?.Save(writer);
-        });
-        NetworkEntries.SaveNetwork(ctx, _model.Body, _tokenizer, weights: _model);
-    }
+        _settings.Save(writer);
+        writer.Write(_labels.IsBinary);
+        writer.Write(_labels.Count);
+        foreach (string name in _labels.Names)
+            writer.Write(name);
+        writer.Write((int)_model.Pooling);
+        writer.Write(_settings.Ngrams is not null);
+        _settings.Ngrams?.Save(writer);
+    }, _model.Body, _tokenizer, weights: _model);
 
     // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
     private static TextClassificationTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);
 
     private static TextClassificationTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
-        ctx.CheckAtModel(GetVersionInfo());
-        bool hasNgrams = ctx.Header.ModelVerWritten >= NgramsVersion;
-        var (settings, binary, names, pooling) = SealedSettings.Read(ctx, "the classifier's settings, class names and pooling",
-            reader => ReadFields(reader, hasNgrams));
+        var (settings, binary, names, pooling) = Format.ReadSettings(ctx, reader => ReadFields(reader, ctx.Header.ModelVerWritten >= NgramsVersion));
         var ngrams = settings.Ngrams;
         int count = names.Length;
         var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx,

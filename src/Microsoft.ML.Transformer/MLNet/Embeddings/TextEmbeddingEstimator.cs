@@ -26,15 +26,8 @@ public sealed class TextEmbeddingEstimator : IEstimator<TextEmbeddingTransformer
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         _host.CheckValue(inputSchema, nameof(inputSchema));
-        if (!inputSchema.TryFindColumn(_options.InputColumnName, out var column))
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Text column '{_options.InputColumnName}' was not found in the input schema.");
-        if (column.ItemType is not TextDataViewType || column.Kind != SchemaShape.Column.VectorKind.Scalar)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema),
-                $"Text column '{_options.InputColumnName}' must be a String scalar; found {column.ItemType} ({column.Kind}).");
-        var columns = inputSchema.ToDictionary(c => c.Name);
-        columns[_options.OutputColumnName] = new SchemaShape.Column(_options.OutputColumnName, SchemaShape.Column.VectorKind.Vector,
-            NumberDataViewType.Single, false);
-        return new SchemaShape(columns.Values);
+        ScoringSchema.CheckTextColumn(inputSchema, _options.InputColumnName);
+        return ScoringSchema.With(inputSchema, [new SchemaShape.Column(_options.OutputColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false)]);
     }
 
     /// <summary>Checks that <paramref name="input"/> has the text column and builds the transformer; reads no rows.</summary>

@@ -36,13 +36,13 @@ public sealed class TextEmbeddingOptions
     public bool Normalize { get; set; }
 
     /// <summary>The most tokens read per text, special tokens included; longer texts are cut. Capped at the network's own maximum. Default 128.</summary>
-    public int MaxLength { get; set; } = 128;
+    public int MaxLength { get; set; } = TokenizerOptions.DefaultMaxLength;
 
     /// <summary>Which end of a text longer than <see cref="MaxLength"/> is kept. Default <see cref="TruncationSide.KeepHead"/>.</summary>
     public TruncationSide Truncation { get; set; } = TruncationSide.KeepHead;
 
     /// <summary>Rows embedded per forward pass by <c>Transform</c>. Default 64, at most 65,536.</summary>
-    public int BatchSize { get; set; } = 64;
+    public int BatchSize { get; set; } = ComponentDefaults.ScoringBatchSize;
 
     /// <summary>Where to compute. Default <see cref="ComputeDevice.Cpu"/>. Saved with the model; a loaded model falls back to the CPU when CUDA is missing.</summary>
     public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;

@@ -62,30 +62,19 @@ public sealed class TextEmbeddingTransformer : TextModelTransformerBase, INetwor
     /// <summary>Embeds texts directly, without a data view (the same vectors <c>Transform</c> gives).</summary>
     internal float[][] Embed(IReadOnlyList<string> texts) => _scorer.Embed(texts);
 
-    private static VersionInfo GetVersionInfo() => new(
-        modelSignature: "TXFEMBED",
-        verWrittenCur: SealedSettings.FirstVersion,    // 1.2: the main stream's fields are one sealed block
-        verReadableCur: SealedSettings.FirstVersion,
-        verWeCanReadBack: 0x00010001,                  // 1.1: the same fields, unsealed
-        loaderSignature: LoaderSignature,
-        loaderAssemblyName: typeof(TextEmbeddingTransformer).Assembly.FullName);
+    // Format 1.2: the sealed block holds the settings (input and output column, layout, max length, truncation, pooling,
+    // normalize, batch size, device); 1.1: the same, unsealed.
+    private static readonly ComponentFormat Format = new("TXFEMBED", LoaderSignature, Written: SealedSettings.FirstVersion,
+        ReadBack: 0x00010001, "the embedding transform's settings");
 
-    // Format (version 1.2), main stream, sealed (SealedSettings): settings (input and output column, layout, max length, truncation, pooling,
-    // normalize, batch size, device); then the checked entries ModelOptions.json, Tokenizer.bin, Weights.bin.
-    private protected override void SaveModel(ModelSaveContext ctx)
-    {
-        ctx.SetVersionInfo(GetVersionInfo());
-        SealedSettings.Write(ctx, _settings.Save);
-        NetworkEntries.SaveNetwork(ctx, _network, _tokenizer);
-    }
+    private protected override void SaveModel(ModelSaveContext ctx) => Format.Save(ctx, _settings.Save, _network, _tokenizer);
 
     // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
     private static TextEmbeddingTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);
 
     private static TextEmbeddingTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
-        ctx.CheckAtModel(GetVersionInfo());
-        var settings = SealedSettings.Read(ctx, "the embedding transform's settings", EmbeddingSettings.Load);
+        var settings = Format.ReadSettings(ctx, EmbeddingSettings.Load);
         var (network, tokenizer) = NetworkEntries.LoadNetwork(env, ctx, nameof(TextEmbeddingTransformer), settings.Device);
         return new TextEmbeddingTransformer(env, network, tokenizer, settings);
     }

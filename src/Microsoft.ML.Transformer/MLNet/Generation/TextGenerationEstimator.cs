@@ -32,12 +32,10 @@ public sealed class TextGenerationEstimator : IEstimator<TextGenerationTransform
         _host.CheckValue(inputSchema, nameof(inputSchema));
         ScoringSchema.CheckTextColumn(inputSchema, _options.SourceColumnName, "Source");
         ScoringSchema.CheckTextColumn(inputSchema, _options.TargetColumnName, "Target");
-        var columns = inputSchema.ToDictionary(c => c.Name);
-        columns[_options.OutputColumnName] = new SchemaShape.Column(_options.OutputColumnName, SchemaShape.Column.VectorKind.Scalar,
-            TextDataViewType.Instance, false);
+        var added = new List<SchemaShape.Column> { new(_options.OutputColumnName, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, false) };
         if (_options.LogProbabilityColumnName is { } logProbability)
-            columns[logProbability] = new SchemaShape.Column(logProbability, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false);
-        return new SchemaShape(columns.Values);
+            added.Add(new(logProbability, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false));
+        return ScoringSchema.With(inputSchema, added);
     }
 
     /// <summary>Trains the generator on <paramref name="input"/>.</summary>
@@ -122,7 +120,8 @@ public sealed class TextGenerationEstimator : IEstimator<TextGenerationTransform
         options.Training.Validate();
         if (options.BaseModel is null && options.BaseModelPath is null)
         {
-            var model = (options.Model with { VocabularySize = Math.Max(options.Model.VocabularySize, 8) }).Validate();
+            var model = options.Model;
+            model.ValidateShape();
             if (model.DecoderLayers == 0)
                 throw new ArgumentException("Model.DecoderLayers must be at least 1: a text generator needs a decoder.", nameof(options));
             // The exact limit (see NetworkGenerator.MaxNewTokensLimit) is checked again before training.

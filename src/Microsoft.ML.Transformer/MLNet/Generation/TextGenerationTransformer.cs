@@ -141,35 +141,22 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, INetwo
         }
     }
 
-    private static VersionInfo GetVersionInfo() => new(
-        modelSignature: "TXFGENER",
-        verWrittenCur: SealedSettings.FirstVersion,    // 1.2: the main stream's fields are one sealed block
-        verReadableCur: SealedSettings.FirstVersion,
-        verWeCanReadBack: 0x00010001,                  // 1.1: the same fields, unsealed
-        loaderSignature: LoaderSignature,
-        loaderAssemblyName: typeof(TextGenerationTransformer).Assembly.FullName);
+    // Format 1.2: the sealed block holds the settings and the decoding options as JSON (1.1: the same, unsealed).
+    private static readonly ComponentFormat Format = new("TXFGENER", LoaderSignature, Written: SealedSettings.FirstVersion,
+        ReadBack: 0x00010001, "the text generator's settings and decoding options");
 
-    // Format (version 1.2), main stream, sealed (SealedSettings): settings; decoding options as JSON; then the checked entries
-    // ModelOptions.json, Tokenizer.bin, Weights.bin (each with its length and SHA-256).
-    private protected override void SaveModel(ModelSaveContext ctx)
+    private protected override void SaveModel(ModelSaveContext ctx) => Format.Save(ctx, writer =>
     {
-        ctx.SetVersionInfo(GetVersionInfo());
-        SealedSettings.Write(ctx, writer =>
-        {
-            _settings.Save(writer);
-            writer.Write(JsonSerializer.Serialize(Decoding, DecodingJson));
-        });
-        NetworkEntries.SaveNetwork(ctx, _network, _tokenizer);
-    }
+        _settings.Save(writer);
+        writer.Write(JsonSerializer.Serialize(Decoding, DecodingJson));
+    }, _network, _tokenizer);
 
     // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
     private static TextGenerationTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);
 
     private static TextGenerationTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
-        ctx.CheckAtModel(GetVersionInfo());
-        var (settings, decoding) = SealedSettings.Read(ctx, "the text generator's settings and decoding options",
-            reader => (GeneratorSettings.Load(reader), ReadDecoding(reader.ReadString())));
+        var (settings, decoding) = Format.ReadSettings(ctx, reader => (GeneratorSettings.Load(reader), ReadDecoding(reader.ReadString())));
         var (network, tokenizer) = NetworkEntries.LoadNetwork(ctx, options => options.DecoderLayers == 0
             ? throw new InvalidDataException("The text generator's network has no decoder (DecoderLayers is 0).")
             : new EncoderDecoderModel(options));

@@ -47,7 +47,7 @@ public sealed class TextGeneratorOptions
     public int? TargetMaxLength { get; set; }
 
     /// <summary>How the network is trained. Defaults: see <see cref="TrainingOptions"/>; this trainer sets 10 epochs and learning rate 5e-4 (warm-up: a share of the run, see <see cref="TrainingOptions.WarmupSteps"/>).</summary>
-    public TrainingOptions Training { get; set; } = new() { Epochs = 10, LearningRate = 5e-4 };
+    public TrainingOptions Training { get; set; } = ComponentDefaults.Training();
 
     /// <summary>How the fitted transformer generates (stored in the model; a transformer can be given others with
     /// <see cref="TextGenerationTransformer.WithDecoding"/>). Default <see cref="DecodingOptions"/>' defaults (greedy, 64 new tokens).</summary>
@@ -80,17 +80,6 @@ public sealed class TextGeneratorOptions
     /// <summary>Sources generated together by <c>Transform</c>. Default 32, at most 65,536.</summary>
     public int ScoringBatchSize { get; set; } = 32;
 
-    private static ModelOptions DefaultModel => new()
-    {
-        VocabularySize = 1, // replaced by the tokenizer's
-        ModelDimension = 256,
-        Heads = 4,
-        EncoderLayers = 3,
-        DecoderLayers = 3,
-        FeedForwardDimension = 1024,
-        Activation = Activation.Gelu,
-        PositionalEncoding = PositionalEncoding.Sinusoidal,
-        NormPlacement = NormPlacement.PreNorm,
-        MaxLength = 256,
-    };
+    // ModelOptions' encoder-decoder with GELU, and a position table for 256 tokens.
+    private static ModelOptions DefaultModel => new() { Activation = Activation.Gelu, MaxLength = 256 };
 }

@@ -1,6 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Batching;
+using Microsoft.ML.Transformer.MLNet.Scoring;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
 using Microsoft.ML.Transformer.Training.Objectives;
@@ -36,14 +37,9 @@ public sealed class TextPretrainingEstimator : IEstimator<TextPretrainingTransfo
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         _host.CheckValue(inputSchema, nameof(inputSchema));
-        if (!inputSchema.TryFindColumn(_options.TextColumnName, out var text))
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Text column '{_options.TextColumnName}' was not found in the input schema.");
-        if (text.ItemType is not TextDataViewType || text.Kind != SchemaShape.Column.VectorKind.Scalar)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Text column '{_options.TextColumnName}' must be a String scalar; found {text.ItemType} ({text.Kind}).");
-        var columns = inputSchema.ToDictionary(c => c.Name);
-        foreach (string name in new[] { _options.LossColumnName, _options.PerplexityColumnName })
-            columns[name] = new SchemaShape.Column(name, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false);
-        return new SchemaShape(columns.Values);
+        ScoringSchema.CheckTextColumn(inputSchema, _options.TextColumnName);
+        return ScoringSchema.With(inputSchema, new[] { _options.LossColumnName, _options.PerplexityColumnName }
+            .Select(name => new SchemaShape.Column(name, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false)));
     }
 
     /// <summary>Pretrains on the texts of <paramref name="input"/> (resuming from a checkpoint when there is one).</summary>
@@ -141,8 +137,7 @@ public sealed class TextPretrainingEstimator : IEstimator<TextPretrainingTransfo
         options.Tokenizer.Validate();
         Require(options.Tokenizer.MaxLength >= 3, $"TokenizerOptions.MaxLength ({options.Tokenizer.MaxLength}) must be at least 3: a model input spends up to two tokens on special tokens.");
         options.Training.Validate();
-        if (options.Model is { } model)
-            (model with { VocabularySize = Math.Max(model.VocabularySize, 8) }).Validate(); // the vocabulary comes from the tokenizer
+        options.Model?.ValidateShape();
     }
 
     private static void Require(bool ok, string message)

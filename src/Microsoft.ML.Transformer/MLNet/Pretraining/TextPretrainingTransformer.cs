@@ -89,30 +89,18 @@ public sealed class TextPretrainingTransformer : TextModelTransformerBase, INetw
 
     private protected override ITextBatchScorer Scorer => _scorer;
 
-    private static VersionInfo GetVersionInfo() => new(
-        modelSignature: "TXFPRETR",
-        verWrittenCur: SealedSettings.FirstVersion,    // 1.2: the main stream's fields are one sealed block
-        verReadableCur: SealedSettings.FirstVersion,
-        verWeCanReadBack: 0x00010001,                  // 1.1: the same fields, unsealed
-        loaderSignature: LoaderSignature,
-        loaderAssemblyName: typeof(TextPretrainingTransformer).Assembly.FullName);
+    // Format 1.2: the sealed block holds the settings (1.1: the same, unsealed).
+    private static readonly ComponentFormat Format = new("TXFPRETR", LoaderSignature, Written: SealedSettings.FirstVersion,
+        ReadBack: 0x00010001, "the pretrained model's settings");
 
-    // Format (version 1.2), main stream, sealed (SealedSettings): settings; then the checked entries ModelOptions.json, Tokenizer.bin,
-    // Weights.bin (each with its length and SHA-256).
-    private protected override void SaveModel(ModelSaveContext ctx)
-    {
-        ctx.SetVersionInfo(GetVersionInfo());
-        SealedSettings.Write(ctx, _settings.Save);
-        NetworkEntries.SaveNetwork(ctx, _model, _tokenizer);
-    }
+    private protected override void SaveModel(ModelSaveContext ctx) => Format.Save(ctx, _settings.Save, _model, _tokenizer);
 
     // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
     private static TextPretrainingTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);
 
     private static TextPretrainingTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
-        ctx.CheckAtModel(GetVersionInfo());
-        var settings = SealedSettings.Read(ctx, "the pretrained model's settings", PretrainingSettings.Load);
+        var settings = Format.ReadSettings(ctx, PretrainingSettings.Load);
         var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx, options => new EncoderDecoderModel(options));
         return new TextPretrainingTransformer(env, model, tokenizer, settings);
     }

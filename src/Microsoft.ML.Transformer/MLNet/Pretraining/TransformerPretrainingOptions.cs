@@ -76,20 +76,21 @@ public sealed class TransformerPretrainingOptions
     public bool AllowCpuFallback { get; set; } = true;
 
     /// <summary>Rows scored per forward pass by <c>Transform</c>. Default 64, at most 65,536.</summary>
-    public int ScoringBatchSize { get; set; } = 64;
+    public int ScoringBatchSize { get; set; } = ComponentDefaults.ScoringBatchSize;
 
-    /// <summary>The network shaped for <paramref name="objective"/> (see <see cref="Model"/>); the vocabulary is a placeholder.</summary>
-    internal static ModelOptions DefaultModel(PretrainingObjective objective) => new()
+    /// <summary>
+    /// The network shaped for <paramref name="objective"/> (see <see cref="Model"/>): <see cref="ModelOptions"/>' width,
+    /// heads, feed-forward and norms, with GELU, learned positions and tied embeddings, and the layers the objective
+    /// trains (span corruption keeps ModelOptions' 3 + 3). Its vocabulary is the tokenizer's, set by the estimator.
+    /// </summary>
+    internal static ModelOptions DefaultModel(PretrainingObjective objective)
     {
-        VocabularySize = 1, // replaced by the tokenizer's
-        ModelDimension = 256,
-        Heads = 4,
-        FeedForwardDimension = 1024,
-        Activation = Activation.Gelu,
-        PositionalEncoding = PositionalEncoding.Learned,
-        NormPlacement = NormPlacement.PreNorm,
-        TieEmbeddings = true,
-        EncoderLayers = objective switch { PretrainingObjective.CausalLanguageModel => 0, PretrainingObjective.MaskedLanguageModel => 4, _ => 3 },
-        DecoderLayers = objective switch { PretrainingObjective.CausalLanguageModel => 4, PretrainingObjective.MaskedLanguageModel => 0, _ => 3 },
-    };
+        var model = new ModelOptions { Activation = Activation.Gelu, PositionalEncoding = PositionalEncoding.Learned, TieEmbeddings = true };
+        return objective switch
+        {
+            PretrainingObjective.CausalLanguageModel => model with { EncoderLayers = 0, DecoderLayers = 4 },
+            PretrainingObjective.MaskedLanguageModel => model with { EncoderLayers = 4, DecoderLayers = 0 },
+            _ => model,
+        };
+    }
 }

@@ -21,17 +21,12 @@ internal sealed class QaTraining(TokenTaggerModel model, TextTokenizer tokenizer
         int outside = windows.Count(w => w.Target.Start == 0);
         log($"Question answering: {train.Count:N0} rows in {windows.Length:N0} windows of at most {settings.MaxLength} tokens " +
             $"({outside:N0} without their row's whole answer).");
-        using var loop = new TrainingLoop(model, training, ClassifierTraining.Decays(model.Body), Fingerprint(), log);
-        loop.History.ValidationMetricName = "validation token F1";
-        var result = loop.Run(
+        using var run = new HeadTraining(model, HeadTraining.Decays(model.Body), training, Fingerprint(), "token F1", log);
+        return run.Run(
             epoch => Batches(windows, training.Seed + epoch),
             batch => (AnswerSpans.Loss(model, batch), batch.Windows),
             validation is null ? null : () => ValidationF1(validation),
-            batchesPerEpoch: (windows.Length + training.BatchSize - 1) / training.BatchSize);
-        model.eval();
-        log($"Training stopped after {result.Steps:N0} steps ({result.StopReason})" +
-            (result.BestMetric is { } best ? $"; best validation token F1 {best:F4} at step {result.BestStep:N0}." : "."));
-        return result;
+            batchesPerEpoch: HeadTraining.BatchesPerEpoch(windows.Length, training.BatchSize));
     }
 
     /// <summary>The positions of the answer's first and last word in the window, or (0, 0) when the window does not hold all of it.</summary>
@@ -43,9 +38,7 @@ internal sealed class QaTraining(TokenTaggerModel model, TextTokenizer tokenizer
 
     private IEnumerable<AnswerBatch> Batches((TagWindow Window, (int Start, int End) Target)[] windows, int seed)
     {
-        var order = Enumerable.Range(0, windows.Length).ToArray();
-        new Random(seed).Shuffle(order);
-        foreach (var chunk in order.Chunk(training.BatchSize))
+        foreach (var chunk in HeadTraining.Shuffled(windows.Length, training.BatchSize, seed))
             yield return AnswerSpans.Batch(chunk.Select(i => windows[i].Window).ToArray(), chunk.Select(i => windows[i].Target).ToArray(), model.Device);
     }
 
@@ -58,10 +51,7 @@ internal sealed class QaTraining(TokenTaggerModel model, TextTokenizer tokenizer
         return metrics.F1;
     }
 
-    private string Fingerprint() => string.Join("\n",
-        "component=question-answerer",
-        "model=" + model.Body.Options.ToJson().ReplaceLineEndings(" "),
-        "tokenizer=" + tokenizer.Fingerprint,
+    private string Fingerprint() => HeadTraining.Fingerprint("question-answerer", model.Body, tokenizer,
         "columns=" + settings.ContextColumn + "," + settings.QuestionColumn,
         "maxLength=" + settings.MaxLength,
         "stride=" + settings.Stride);

@@ -17,7 +17,7 @@ public static class QuestionAnswererCatalog
     /// <param name="questionColumnName">The question (text).</param>
     /// <param name="answerColumnName">The answer's text in training rows.</param>
     /// <param name="answerStartColumnName">The index of the answer's first character in the context, in training rows.</param>
-    /// <param name="epochs">Passes over the training data; null keeps the default of <see cref="TransformerQuestionAnswererOptions.Training"/>.</param>
+    /// <param name="epochs">Passes over the training data; null keeps the default of <see cref="EncoderHeadOptions.Training"/>.</param>
     /// <param name="maxLength">The tokens of one window, question included; null keeps the default of <see cref="EncoderHeadOptions.Tokenizer"/>.</param>
     /// <param name="topK">How many answers the top-answer columns hold; null keeps the default of <see cref="TransformerQuestionAnswererOptions.TopK"/>.</param>
     public static QuestionAnsweringEstimator TransformerQuestionAnswerer(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,

@@ -19,7 +19,7 @@ public sealed class QuestionAnsweringEstimator : IEstimator<QuestionAnsweringTra
     {
         _host = (env ?? throw new ArgumentNullException(nameof(env))).Register(nameof(QuestionAnsweringEstimator));
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        EncoderStart.Validate(options.Common);
+        EncoderStart.Validate(options);
         if (string.IsNullOrWhiteSpace(options.QuestionColumnName))
             throw new ArgumentException("QuestionColumnName must name a text column.", nameof(options));
         if (string.IsNullOrWhiteSpace(options.AnswerStartColumnName))
@@ -41,20 +41,20 @@ public sealed class QuestionAnsweringEstimator : IEstimator<QuestionAnsweringTra
         ScoringSchema.CheckTextColumn(inputSchema, _options.TextColumnName, "Context");
         ScoringSchema.CheckTextColumn(inputSchema, _options.QuestionColumnName, "Question");
         ScoringSchema.CheckTextColumn(inputSchema, _options.LabelColumnName, "Answer");
-        if (!inputSchema.TryFindColumn(_options.AnswerStartColumnName, out var start))
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Answer start column '{_options.AnswerStartColumnName}' was not found in the input schema.");
+        var start = ScoringSchema.FindColumn(inputSchema, _options.AnswerStartColumnName, "Answer start");
         if (start.Kind != SchemaShape.Column.VectorKind.Scalar)
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Answer start column '{_options.AnswerStartColumnName}' must be a scalar; found a {start.Kind}.");
         AnswerRows.CheckStartType(_options.AnswerStartColumnName, start.ItemType);
-        var columns = inputSchema.ToDictionary(c => c.Name);
-        void Add(string name, SchemaShape.Column.VectorKind kind, DataViewType type) => columns[name] = new SchemaShape.Column(name, kind, type, false);
-        Add(AnswerColumns.PredictedAnswer, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance);
-        Add(AnswerColumns.PredictedAnswerStart, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Int32);
-        Add(AnswerColumns.Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single);
-        Add(AnswerColumns.TopAnswers, SchemaShape.Column.VectorKind.VariableVector, TextDataViewType.Instance);
-        Add(AnswerColumns.TopAnswerStarts, SchemaShape.Column.VectorKind.VariableVector, NumberDataViewType.Int32);
-        Add(AnswerColumns.TopScores, SchemaShape.Column.VectorKind.VariableVector, NumberDataViewType.Single);
-        return new SchemaShape(columns.Values);
+        static SchemaShape.Column Column(string name, SchemaShape.Column.VectorKind kind, DataViewType type) => new(name, kind, type, false);
+        return ScoringSchema.With(inputSchema,
+        [
+            Column(AnswerColumns.PredictedAnswer, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance),
+            Column(AnswerColumns.PredictedAnswerStart, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Int32),
+            Column(AnswerColumns.Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single),
+            Column(AnswerColumns.TopAnswers, SchemaShape.Column.VectorKind.VariableVector, TextDataViewType.Instance),
+            Column(AnswerColumns.TopAnswerStarts, SchemaShape.Column.VectorKind.VariableVector, NumberDataViewType.Int32),
+            Column(AnswerColumns.TopScores, SchemaShape.Column.VectorKind.VariableVector, NumberDataViewType.Single),
+        ]);
     }
 
     /// <summary>Trains the question answerer on <paramref name="input"/>.</summary>
@@ -64,20 +64,14 @@ public sealed class QuestionAnsweringEstimator : IEstimator<QuestionAnsweringTra
         var rows = AnswerRows.Read(input, _options);
         var validation = _options.ValidationSet is { } v ? AnswerRows.Read(v, _options) : null;
         using var channel = _host.Start("Training");
-        Action<string> log = channel.Info;
-        var device = TorchDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning);
-
-        torch.manual_seed(_options.Training.Seed); // the initial weights, like everything else, follow the seed
-        var (body, tokenizer) = EncoderStart.Network(_host, _options.Common, () => rows.SelectMany(r => new[] { r.Question, r.Context }), device, log);
-        var settings = new QaSettings(_options.TextColumnName, _options.QuestionColumnName, Math.Min(_options.Tokenizer.MaxLength, body.Options.MaxLength),
+        var start = EncoderStart.Begin(_host, _options, channel, () => rows.SelectMany(r => new[] { r.Question, r.Context }));
+        var settings = new QaSettings(_options.TextColumnName, _options.QuestionColumnName, start.MaxLength,
             _options.Stride, _options.MaxAnswerWords, _options.TopK, _options.ScoringBatchSize);
-        var model = new TokenTaggerModel(body, 2, _options.HeadDropout);
-        EncoderStart.Freeze(body, _options.FreezeEmbeddings, _options.FreezeLayers);
+        var model = new TokenTaggerModel(start.Body, 2, _options.HeadDropout);
 
-        log($"Training a Transformer question answerer: {body.ParameterCount:N0} parameters, vocabulary {tokenizer.VocabularySize:N0}, on {device.type}.");
-        var training = _options.Training.Copy();
-        training.HigherMetricIsBetter = true; // the validation metric is token F1
-        var result = new QaTraining(model, tokenizer, settings, training, log).Run(rows, validation);
-        return new QuestionAnsweringTransformer(_host, model, tokenizer, settings) { TrainingHistory = result.History };
+        start.Describe("Training a Transformer question answerer: ");
+        var training = EncoderStart.MaximizingMetric(_options.Training); // the validation metric is token F1
+        var result = new QaTraining(model, start.Tokenizer, settings, training, start.Log).Run(rows, validation);
+        return new QuestionAnsweringTransformer(_host, model, start.Tokenizer, settings) { TrainingHistory = result.History };
     }
 }

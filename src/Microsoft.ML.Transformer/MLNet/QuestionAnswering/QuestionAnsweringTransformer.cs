@@ -47,30 +47,19 @@ public sealed class QuestionAnsweringTransformer : TextModelTransformerBase, INe
 
     private protected override ITextBatchScorer Scorer => _scorer;
 
-    private static VersionInfo GetVersionInfo() => new(
-        modelSignature: "TXFQANSW",
-        verWrittenCur: SealedSettings.FirstVersion,    // the main stream's fields are one sealed block
-        verReadableCur: SealedSettings.FirstVersion,
-        verWeCanReadBack: SealedSettings.FirstVersion,
-        loaderSignature: LoaderSignature,
-        loaderAssemblyName: typeof(QuestionAnsweringTransformer).Assembly.FullName);
+    // Format 1.2 (the first): the sealed block holds the settings (columns, window length, stride, longest answer,
+    // top K, scoring batch).
+    private static readonly ComponentFormat Format = new("TXFQANSW", LoaderSignature, Written: SealedSettings.FirstVersion,
+        ReadBack: SealedSettings.FirstVersion, "the question answerer's settings");
 
-    // Format (version 1.2), main stream, sealed (SealedSettings): settings (columns, window length, stride, longest
-    // answer, top K, scoring batch); then the checked entries ModelOptions.json, Tokenizer.bin, Weights.bin.
-    private protected override void SaveModel(ModelSaveContext ctx)
-    {
-        ctx.SetVersionInfo(GetVersionInfo());
-        SealedSettings.Write(ctx, _settings.Save);
-        NetworkEntries.SaveNetwork(ctx, _model.Body, _tokenizer, weights: _model);
-    }
+    private protected override void SaveModel(ModelSaveContext ctx) => Format.Save(ctx, _settings.Save, _model.Body, _tokenizer, weights: _model);
 
     // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
     private static QuestionAnsweringTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);
 
     private static QuestionAnsweringTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
-        ctx.CheckAtModel(GetVersionInfo());
-        var settings = SealedSettings.Read(ctx, "the question answerer's settings", QaSettings.Load);
+        var settings = Format.ReadSettings(ctx, QaSettings.Load);
         var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx, options => new TokenTaggerModel(new EncoderDecoderModel(options), 2, dropout: 0));
         return new QuestionAnsweringTransformer(env, model, tokenizer, settings);
     }

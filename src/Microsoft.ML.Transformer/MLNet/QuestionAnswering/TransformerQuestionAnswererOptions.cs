@@ -1,5 +1,3 @@
-using Microsoft.ML.Transformer.Training;
-
 namespace Microsoft.ML.Transformer.MLNet.QuestionAnswering;
 
 /// <summary>
@@ -40,11 +38,4 @@ public sealed class TransformerQuestionAnswererOptions : EncoderHeadOptions
 
     /// <summary>How many answers the top-answer columns hold, best first. Default 3.</summary>
     public int TopK { get; set; } = 3;
-
-    /// <summary>
-    /// How the network is trained; <see cref="TrainingOptions.BatchSize"/> counts windows. Defaults: see
-    /// <see cref="TrainingOptions"/>; this trainer sets 10 epochs and learning rate 5e-4 (warm-up: a share of the run,
-    /// see <see cref="TrainingOptions.WarmupSteps"/>).
-    /// </summary>
-    public override TrainingOptions Training { get; set; } = new() { Epochs = 10, LearningRate = 5e-4 };
 }

@@ -18,16 +18,11 @@ internal sealed class RegressionTraining(ClassifierModel model, TextTokenizer to
     public TrainingResult Run(RowReader train, RegressionTargets targets, (RowReader Rows, RegressionTargets Targets)? validation)
     {
         var training = options.Training;
-        using var loop = new TrainingLoop(model, training, ClassifierTraining.Decays(model.Body), Fingerprint(), log);
-        loop.History.ValidationMetricName = "validation MSE (standardized)";
-        var result = loop.Run(
+        using var run = new HeadTraining(model, HeadTraining.Decays(model.Body), training, Fingerprint(), "MSE (standardized)", log);
+        return run.Run(
             epoch => Batches(train, shuffle: true, seed: training.Seed + epoch),
             batch => (Error(batch, targets, nn.Reduction.Mean), batch.Count),
             validation is { } v ? () => ValidationError(v.Rows, v.Targets) : null);
-        model.eval();
-        log($"Training stopped after {result.Steps:N0} steps ({result.StopReason})" +
-            (result.BestMetric is { } best ? $"; best validation MSE (standardized) {best:F4} at step {result.BestStep:N0}." : "."));
-        return result;
     }
 
     /// <summary>The squared error of a batch's predictions against its rows' standardized labels.</summary>
@@ -63,10 +58,7 @@ internal sealed class RegressionTraining(ClassifierModel model, TextTokenizer to
         return sum / count;
     }
 
-    private string Fingerprint() => string.Join("\n",
-        "component=regressor",
-        "model=" + model.Body.Options.ToJson().ReplaceLineEndings(" "),
-        "tokenizer=" + tokenizer.Fingerprint,
+    private string Fingerprint() => HeadTraining.Fingerprint("regressor", model.Body, tokenizer,
         "pooling=" + model.Pooling,
         "columns=" + settings.TextColumn + "," + settings.SecondTextColumn + "," + options.LabelColumnName,
         "maxLength=" + settings.MaxLength);

@@ -21,7 +21,7 @@ public sealed class TextRegressionEstimator : IEstimator<TextRegressionTransform
     {
         _host = (env ?? throw new ArgumentNullException(nameof(env))).Register(nameof(TextRegressionEstimator));
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        EncoderStart.Validate(options.Common);
+        EncoderStart.Validate(options);
         if (options.SecondTextColumnName is { } second && string.IsNullOrWhiteSpace(second))
             throw new ArgumentException("SecondTextColumnName must name a text column, or be null for one text.", nameof(options));
     }
@@ -33,8 +33,7 @@ public sealed class TextRegressionEstimator : IEstimator<TextRegressionTransform
         ScoringSchema.CheckTextColumn(inputSchema, _options.TextColumnName);
         if (_options.SecondTextColumnName is { } second)
             ScoringSchema.CheckTextColumn(inputSchema, second, "Second text");
-        if (!inputSchema.TryFindColumn(_options.LabelColumnName, out var label))
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Label column '{_options.LabelColumnName}' was not found in the input schema.");
+        var label = ScoringSchema.FindColumn(inputSchema, _options.LabelColumnName, "Label");
         if (label.ItemType != NumberDataViewType.Single || label.Kind != SchemaShape.Column.VectorKind.Scalar)
             throw new ArgumentOutOfRangeException(nameof(inputSchema),
                 $"Label column '{_options.LabelColumnName}' must be a Single scalar for regression; found {label.ItemType} ({label.Kind}).");
@@ -43,9 +42,7 @@ public sealed class TextRegressionEstimator : IEstimator<TextRegressionTransform
             new SchemaShape.Column(AnnotationUtils.Kinds.ScoreColumnKind, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, false),
             new SchemaShape.Column(AnnotationUtils.Kinds.ScoreValueKind, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, false),
         ]);
-        var columns = inputSchema.ToDictionary(c => c.Name);
-        columns["Score"] = new SchemaShape.Column("Score", SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false, kinds);
-        return new SchemaShape(columns.Values);
+        return ScoringSchema.With(inputSchema, [new SchemaShape.Column("Score", SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false, kinds)]);
     }
 
     /// <summary>Trains the regressor on <paramref name="input"/>.</summary>
@@ -54,25 +51,19 @@ public sealed class TextRegressionEstimator : IEstimator<TextRegressionTransform
         _host.CheckValue(input, nameof(input));
         var targets = RegressionTargets.Read(input, _options.LabelColumnName);
         using var channel = _host.Start("Training");
-        Action<string> log = channel.Info;
-        var device = TorchDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning);
+        var reader = Rows(input, channel.Info);
+        var start = EncoderStart.Begin(_host, _options, channel, () => reader.Read().SelectMany(r => r.Second is null ? [r.Text] : new[] { r.Text, r.Second }));
+        var settings = new ClassifierSettings(_options.TextColumnName, _options.SecondTextColumnName, start.MaxLength,
+            _options.Tokenizer.TruncationSide, _options.ScoringBatchSize);
+        var model = new ClassifierModel(start.Body, 1, _options.Pooling, _options.HeadDropout);
 
-        var reader = Rows(input, log);
-        torch.manual_seed(_options.Training.Seed); // the initial weights, like everything else, follow the seed
-        var (body, tokenizer) = EncoderStart.Network(_host, _options.Common,
-            () => reader.Read().SelectMany(r => r.Second is null ? [r.Text] : new[] { r.Text, r.Second }), device, log);
-        var settings = new ClassifierSettings(_options.TextColumnName, _options.SecondTextColumnName,
-            Math.Min(_options.Tokenizer.MaxLength, body.Options.MaxLength), _options.Tokenizer.TruncationSide, _options.ScoringBatchSize);
-        var model = new ClassifierModel(body, 1, _options.Pooling, _options.HeadDropout);
-        EncoderStart.Freeze(body, _options.FreezeEmbeddings, _options.FreezeLayers);
-
-        log($"Training a Transformer regressor on {(settings.SecondTextColumn is null ? "one text" : "text pairs")}: label mean " +
-            $"{targets.Mean:G4}, deviation {targets.Scale:G4}; {body.ParameterCount:N0} parameters, vocabulary {tokenizer.VocabularySize:N0}, on {device.type}.");
+        start.Describe($"Training a Transformer regressor on {(settings.SecondTextColumn is null ? "one text" : "text pairs")}: label mean " +
+            $"{targets.Mean:G4}, deviation {targets.Scale:G4}; ");
         var validation = _options.ValidationSet is { } v
             ? (Rows(v, null), RegressionTargets.Read(v, _options.LabelColumnName, (targets.Mean, targets.Scale)))
             : ((RowReader, RegressionTargets)?)null;
-        var result = new RegressionTraining(model, tokenizer, settings, _options, log).Run(reader, targets, validation);
-        return new TextRegressionTransformer(_host, model, tokenizer, settings, (targets.Mean, targets.Scale)) { TrainingHistory = result.History };
+        var result = new RegressionTraining(model, start.Tokenizer, settings, _options, start.Log).Run(reader, targets, validation);
+        return new TextRegressionTransformer(_host, model, start.Tokenizer, settings, (targets.Mean, targets.Scale)) { TrainingHistory = result.History };
     }
 
     private RowReader Rows(IDataView data, Action<string>? log) =>

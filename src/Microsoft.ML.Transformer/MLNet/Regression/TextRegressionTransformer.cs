@@ -54,36 +54,24 @@ public sealed class TextRegressionTransformer : TextModelTransformerBase, INetwo
 
     private protected override ITextBatchScorer Scorer => _scorer;
 
-    private static VersionInfo GetVersionInfo() => new(
-        modelSignature: "TXFREGRS",
-        verWrittenCur: SealedSettings.FirstVersion,    // 1.2: the main stream's fields are one sealed block
-        verReadableCur: SealedSettings.FirstVersion,
-        verWeCanReadBack: 0x00010001,                  // 1.1: the same fields, unsealed
-        loaderSignature: LoaderSignature,
-        loaderAssemblyName: typeof(TextRegressionTransformer).Assembly.FullName);
+    // Format 1.2: the sealed block holds the settings, the label mean and scale, the pooling (1.1: the same fields, unsealed).
+    private static readonly ComponentFormat Format = new("TXFREGRS", LoaderSignature, Written: SealedSettings.FirstVersion,
+        ReadBack: 0x00010001, "the regressor's settings, label scale and pooling");
 
-    // Format (version 1.2), main stream, sealed (SealedSettings): settings; label mean and scale; pooling; then the
-    // checked entries ModelOptions.json, Tokenizer.bin, Weights.bin (each with its length and SHA-256).
-    private protected override void SaveModel(ModelSaveContext ctx)
+    private protected override void SaveModel(ModelSaveContext ctx) => Format.Save(ctx, writer =>
     {
-        ctx.SetVersionInfo(GetVersionInfo());
-        SealedSettings.Write(ctx, writer =>
-        {
-            _settings.Save(writer);
-            writer.Write(_label.Mean);
-            writer.Write(_label.Scale);
-            writer.Write((int)_model.Pooling);
-        });
-        NetworkEntries.SaveNetwork(ctx, _model.Body, _tokenizer, weights: _model);
-    }
+        _settings.Save(writer);
+        writer.Write(_label.Mean);
+        writer.Write(_label.Scale);
+        writer.Write((int)_model.Pooling);
+    }, _model.Body, _tokenizer, weights: _model);
 
     // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
     private static TextRegressionTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);
 
     private static TextRegressionTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
-        ctx.CheckAtModel(GetVersionInfo());
-        var (settings, mean, scale, pooling) = SealedSettings.Read(ctx, "the regressor's settings, label scale and pooling", ReadFields);
+        var (settings, mean, scale, pooling) = Format.ReadSettings(ctx, ReadFields);
         var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx,
             options => new ClassifierModel(new EncoderDecoderModel(options), 1, pooling, dropout: 0));
         return new TextRegressionTransformer(env, model, tokenizer, settings, (mean, scale));

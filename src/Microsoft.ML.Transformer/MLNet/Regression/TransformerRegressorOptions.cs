@@ -1,5 +1,4 @@
 using Microsoft.ML.Transformer.Modeling;
-using Microsoft.ML.Transformer.Training;
 
 namespace Microsoft.ML.Transformer.MLNet.Regression;
 
@@ -16,13 +15,6 @@ public sealed class TransformerRegressorOptions : EncoderHeadOptions
     /// classifier reads its pairs (the tokenizer's MaxLength counts both texts together). Default none (one text).
     /// </summary>
     public string? SecondTextColumnName { get; set; }
-
-    /// <summary>
-    /// How the network is trained. Defaults: see <see cref="TrainingOptions"/>; this trainer sets 10 epochs and learning
-    /// rate 5e-4 (warm-up: a share of the run, see <see cref="TrainingOptions.WarmupSteps"/>, so that a small data set's
-    /// short run is not spent warming up).
-    /// </summary>
-    public override TrainingOptions Training { get; set; } = new() { Epochs = 10, LearningRate = 5e-4 };
 
     /// <summary>How hidden states become one vector per row. Default <see cref="Pooling.Mean"/>.</summary>
     public Pooling Pooling { get; set; } = Pooling.Mean;

@@ -29,10 +29,26 @@ internal static class ScoringSchema
     /// <summary>Checks that an estimator's input shape has <paramref name="name"/> as a String scalar; the messages call it by its <paramref name="role"/>.</summary>
     public static void CheckTextColumn(SchemaShape schema, string name, string role = "Text")
     {
-        if (!schema.TryFindColumn(name, out var column))
-            throw new ArgumentOutOfRangeException(nameof(schema), $"{role} column '{name}' was not found in the input schema.");
+        var column = FindColumn(schema, name, role);
         if (column.ItemType is not TextDataViewType || column.Kind != SchemaShape.Column.VectorKind.Scalar)
             throw new ArgumentOutOfRangeException(nameof(schema), $"{role} column '{name}' must be a String scalar; found {column.ItemType} ({column.Kind}).");
+    }
+
+    /// <summary>Finds <paramref name="name"/> in an estimator's input shape, or throws calling it by its <paramref name="role"/>.</summary>
+    public static SchemaShape.Column FindColumn(SchemaShape schema, string name, string role)
+    {
+        if (!schema.TryFindColumn(name, out var column))
+            throw new ArgumentOutOfRangeException(nameof(schema), $"{role} column '{name}' was not found in the input schema.");
+        return column;
+    }
+
+    /// <summary>An estimator's output shape: the input columns, then <paramref name="added"/> (replacing any of the same name).</summary>
+    public static SchemaShape With(SchemaShape input, IEnumerable<SchemaShape.Column> added)
+    {
+        var columns = input.ToDictionary(c => c.Name);
+        foreach (var column in added)
+            columns[column.Name] = column;
+        return new SchemaShape(columns.Values);
     }
 
     public static DataViewSchema Build(DataViewSchema input, ITextBatchScorer scorer)

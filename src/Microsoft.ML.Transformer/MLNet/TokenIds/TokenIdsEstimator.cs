@@ -38,11 +38,8 @@ public sealed class TokenIdsEstimator : IEstimator<TokenIdsTransformer>
         _host.CheckValue(inputSchema, nameof(inputSchema));
         foreach (string column in _settings.InputColumns)
             ScoringSchema.CheckTextColumn(inputSchema, column);
-        var columns = inputSchema.ToDictionary(c => c.Name);
-        foreach (string name in _settings.OutputColumns)
-            columns[name] = new SchemaShape.Column(name, SchemaShape.Column.VectorKind.VariableVector,
-                name == _settings.NgramWeightsColumn && _settings.Ngrams is not null ? NumberDataViewType.Single : NumberDataViewType.Int64, false);
-        return new SchemaShape(columns.Values);
+        return ScoringSchema.With(inputSchema, _settings.OutputColumns.Select(name => new SchemaShape.Column(name, SchemaShape.Column.VectorKind.VariableVector,
+            name == _settings.NgramWeightsColumn && _settings.Ngrams is not null ? NumberDataViewType.Single : NumberDataViewType.Int64, false)));
     }
 
     /// <summary>Checks that <paramref name="input"/> has the text columns and builds the transformer; reads no rows.</summary>

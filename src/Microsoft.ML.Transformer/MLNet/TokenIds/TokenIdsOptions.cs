@@ -49,7 +49,7 @@ public sealed class TokenIdsOptions
     public string NgramWeightsColumnName { get; set; } = DefaultNgramWeightsColumnName;
 
     /// <summary>Rows tokenized together by <c>Transform</c>, 1 to 65,536. Default 64.</summary>
-    public int BatchSize { get; set; } = 64;
+    public int BatchSize { get; set; } = ComponentDefaults.ScoringBatchSize;
 
     internal void Validate()
     {

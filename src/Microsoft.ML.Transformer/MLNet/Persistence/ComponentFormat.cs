@@ -1,0 +1,47 @@
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
+using TorchSharp;
+
+namespace Microsoft.ML.Transformer.MLNet.Persistence;
+
+/// <summary>
+/// How one component stands in a model zip: the header ML.NET reads (signature, format versions, loader), what its
+/// sealed block of settings holds (named in messages), and the save and load that every component with a network
+/// shares — header, sealed settings, then the checked network entries. A component declares one, and writes and reads
+/// only its own fields.
+/// </summary>
+/// <param name="Signature">The eight-character model signature ML.NET checks on load.</param>
+/// <param name="LoaderSignature">The name ML.NET finds the loader by (the <c>LoadableClass</c> attribute's).</param>
+/// <param name="Written">The format version written (and the newest one read).</param>
+/// <param name="ReadBack">The oldest format version still read.</param>
+/// <param name="Holds">What the sealed block holds, for messages ("the regressor's settings, label scale and pooling").</param>
+internal sealed record ComponentFormat(string Signature, string LoaderSignature, uint Written, uint ReadBack, string Holds)
+{
+    /// <summary>ML.NET's header of the component; the zip records the library's assembly as the loader's.</summary>
+    public VersionInfo Version => new(modelSignature: Signature, verWrittenCur: Written, verReadableCur: Written,
+        verWeCanReadBack: ReadBack, loaderSignature: LoaderSignature, loaderAssemblyName: typeof(ComponentFormat).Assembly.FullName);
+
+    /// <summary>Writes the header, the settings <paramref name="settings"/> writes as one sealed block, then the network entries.</summary>
+    /// <param name="ctx">The component's save context.</param>
+    /// <param name="settings">Writes the component's own fields.</param>
+    /// <param name="network">The network whose options are saved.</param>
+    /// <param name="tokenizer">Its tokenizer.</param>
+    /// <param name="weights">The module whose weights are saved: the network when null, or a model around it (with its head).</param>
+    public void Save(ModelSaveContext ctx, Action<BinaryWriter> settings, EncoderDecoderModel network, TextTokenizer tokenizer,
+        torch.nn.Module? weights = null)
+    {
+        ctx.SetVersionInfo(Version);
+        SealedSettings.Write(ctx, settings);
+        NetworkEntries.SaveNetwork(ctx, network, tokenizer, weights);
+    }
+
+    /// <summary>
+    /// Checks the header and reads the component's fields from the sealed block (from a model older than the block,
+    /// straight from the main stream); the network entries follow.
+    /// </summary>
+    public T ReadSettings<T>(ModelLoadContext ctx, Func<BinaryReader, T> read)
+    {
+        ctx.CheckAtModel(Version);
+        return SealedSettings.Read(ctx, Holds, read);
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.ML.Transformer.MLNet.Classification;
+using Microsoft.ML.Transformer.MLNet.Generation;
+using Microsoft.ML.Transformer.MLNet.QuestionAnswering;
+using Microsoft.ML.Transformer.MLNet.Regression;
+using Microsoft.ML.Transformer.MLNet.Tagging;
+using Microsoft.ML.Transformer.Training;
+
+namespace Microsoft.ML.Transformer.Tests.MLNet;
+
+/// <summary>The defaults the components share come from one place, and each options object gets its own copy.</summary>
+[TestClass]
+public sealed class ComponentDefaultsTests
+{
+    private static IEnumerable<(string Name, Func<TrainingOptions> Training)> TaskTrainers() =>
+    [
+        ("regressor", () => new TransformerRegressorOptions().Training),
+        ("entity tagger", () => new TransformerEntityTaggerOptions().Training),
+        ("question answerer", () => new TransformerQuestionAnswererOptions().Training),
+        ("text generator", () => new TextGeneratorOptions().Training),
+    ];
+
+    [TestMethod]
+    public void TheTaskTrainersTrainTenEpochsAtFiveTenThousandthsAndOtherwiseAsTrainingOptions()
+    {
+        var plain = new TrainingOptions();
+        foreach (var (name, training) in TaskTrainers())
+        {
+            var options = training();
+            Assert.AreEqual((10, 5e-4), (options.Epochs, options.LearningRate), name);
+            Assert.AreEqual((plain.BatchSize, plain.Seed, plain.WarmupSteps, plain.WeightDecay), (options.BatchSize, options.Seed, options.WarmupSteps, options.WeightDecay), name);
+        }
+    }
+
+    [TestMethod]
+    public void EachOptionsObjectOwnsItsTrainingOptions()
+    {
+        // The simple catalog overloads set Training.Epochs on a fresh options object: that must not reach the next one.
+        foreach (var (name, training) in TaskTrainers())
+        {
+            var first = training();
+            first.Epochs = 1;
+            Assert.AreEqual(10, training().Epochs, name);
+        }
+    }
+
+    [TestMethod]
+    public void TheClassifierChoosesFromTheDataWhatTheOtherHeadsTakeAsGiven()
+    {
+        var classifier = new TransformerClassifierOptions();
+        var regressor = new TransformerRegressorOptions();
+        Assert.IsNull(classifier.Model, "the classifier's network is chosen from the data");
+        Assert.IsNotNull(regressor.Model);
+        Assert.IsFalse(classifier.Training.EpochsIsSet || classifier.Training.LearningRateIsSet);
+        Assert.AreEqual(5, classifier.Training.EarlyStoppingPatience);
+        Assert.AreEqual((regressor.HeadDropout, regressor.ScoringBatchSize, regressor.Device), (classifier.HeadDropout, classifier.ScoringBatchSize, classifier.Device));
+        Assert.AreEqual(regressor.Tokenizer.MaxLength, regressor.Model!.MaxLength, "the heads' default network holds the tokenizer's default length");
+    }
+}
