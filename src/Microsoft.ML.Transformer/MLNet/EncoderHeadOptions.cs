@@ -76,6 +76,4 @@ public abstract class EncoderHeadOptions
 
     /// <summary>Rows scored per forward pass by <c>Transform</c>. Default 64, at most 65,536.</summary>
     public int ScoringBatchSize { get; set; } = ComponentDefaults.ScoringBatchSize;
-
-    internal EncoderHeadOptions Common => this; // TEMPORARY: until the entity tagger's estimator moves onto EncoderStart.Begin
 }

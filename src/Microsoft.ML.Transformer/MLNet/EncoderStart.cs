@@ -88,20 +88,6 @@ internal sealed record EncoderStart(Device Device, EncoderDecoderModel Body, Tex
             options.Model?.ValidateShape();
     }
 
-    // TEMPORARY: the entity tagger's estimator calls these until it moves onto Begin (after its format change lands).
-    public static (EncoderDecoderModel Body, TextTokenizer Tokenizer) Network(IHostEnvironment host, EncoderHeadOptions options,
-        Func<IEnumerable<string>> texts, Device device, Action<string> log)
-    {
-        var (body, tokenizer, _) = Network(host, options, texts, device, log, Choices.AsGiven(options));
-        return (body, tokenizer);
-    }
-
-    public static void Freeze(EncoderDecoderModel body, bool embeddings, int layers)
-    {
-        if (embeddings) body.FreezeEmbeddings();
-        if (layers > 0) body.FreezeLowestLayers(layers);
-    }
-
     private static (EncoderDecoderModel Body, TextTokenizer Tokenizer, int MaxLength) Network(IHostEnvironment host, EncoderHeadOptions options,
         Func<IEnumerable<string>> texts, Device device, Action<string> log, Choices choices)
     {

@@ -32,7 +32,6 @@ internal static class TaggerFixture
     {
         Model = new ModelOptions
         {
-            VocabularySize = 1,
             ModelDimension = 48,
             Heads = 4,
             EncoderLayers = 2,

@@ -78,9 +78,6 @@ internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer to
         return (name, p) => body(name, p) || (name.StartsWith("wide.", StringComparison.Ordinal) && p.dim() == 2);
     }
 
-    /// <summary>Weight decay as <see cref="HeadTraining.Decays"/> gives it.</summary>
-    internal static Func<string, TorchSharp.Modules.Parameter, bool> Decays(EncoderDecoderModel body) => HeadTraining.Decays(body);
-
     private string Fingerprint() => HeadTraining.Fingerprint("classifier", model.Body, tokenizer,
         "classes=" + model.Classes,
         "pooling=" + model.Pooling,

@@ -14,7 +14,7 @@ public static class EntityTaggerCatalog
     /// <param name="catalog">The multiclass classification trainers catalog.</param>
     /// <param name="labelColumnName">The per-word labels (vector of keys).</param>
     /// <param name="textColumnName">The text.</param>
-    /// <param name="epochs">Passes over the training data; null keeps the default of <see cref="TransformerEntityTaggerOptions.Training"/>.</param>
+    /// <param name="epochs">Passes over the training data; null keeps the default of <see cref="EncoderHeadOptions.Training"/>.</param>
     /// <param name="maxLength">The tokens of one window; null keeps the default of <see cref="EncoderHeadOptions.Tokenizer"/>.</param>
     public static EntityTaggingEstimator TransformerEntityTagger(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string textColumnName = "Text", int? epochs = null, int? maxLength = null)

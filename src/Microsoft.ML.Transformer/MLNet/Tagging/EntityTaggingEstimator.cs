@@ -19,7 +19,7 @@ public sealed class EntityTaggingEstimator : IEstimator<EntityTaggingTransformer
     {
         _host = (env ?? throw new ArgumentNullException(nameof(env))).Register(nameof(EntityTaggingEstimator));
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        EncoderStart.Validate(options.Common);
+        EncoderStart.Validate(options);
         if (options.Tokenizer.MaxLength < 3)
             throw new ArgumentOutOfRangeException(nameof(options), $"Tokenizer.MaxLength ({options.Tokenizer.MaxLength}) must be at least 3: [CLS], a word, [SEP].");
     }
@@ -29,22 +29,22 @@ public sealed class EntityTaggingEstimator : IEstimator<EntityTaggingTransformer
     {
         _host.CheckValue(inputSchema, nameof(inputSchema));
         ScoringSchema.CheckTextColumn(inputSchema, _options.TextColumnName);
-        if (!inputSchema.TryFindColumn(_options.LabelColumnName, out var label))
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Label column '{_options.LabelColumnName}' was not found in the input schema.");
+        var label = ScoringSchema.FindColumn(inputSchema, _options.LabelColumnName, "Label");
         if (!label.IsKey || label.Kind == SchemaShape.Column.VectorKind.Scalar)
             throw new ArgumentOutOfRangeException(nameof(inputSchema),
                 $"Label column '{_options.LabelColumnName}' must be a vector of keys (one label per word, as after MapValueToKey); found {label.ItemType} ({label.Kind}).");
         var keyValues = new SchemaShape([new SchemaShape.Column(AnnotationUtils.Kinds.KeyValues, SchemaShape.Column.VectorKind.Vector, TextDataViewType.Instance, false)]);
-        var columns = inputSchema.ToDictionary(c => c.Name);
-        void Add(string name, DataViewType type, bool isKey = false, SchemaShape? annotations = null) =>
-            columns[name] = new SchemaShape.Column(name, SchemaShape.Column.VectorKind.VariableVector, type, isKey, annotations);
-        Add(TaggingColumns.PredictedLabel, NumberDataViewType.UInt32, isKey: true, keyValues);
-        Add(TaggingColumns.Entities, TextDataViewType.Instance);
-        Add(TaggingColumns.EntityStart, NumberDataViewType.Int32);
-        Add(TaggingColumns.EntityLength, NumberDataViewType.Int32);
-        Add(TaggingColumns.EntityType, TextDataViewType.Instance);
-        Add(TaggingColumns.EntityScore, NumberDataViewType.Single);
-        return new SchemaShape(columns.Values);
+        static SchemaShape.Column Column(string name, DataViewType type, bool isKey = false, SchemaShape? annotations = null) =>
+            new(name, SchemaShape.Column.VectorKind.VariableVector, type, isKey, annotations);
+        return ScoringSchema.With(inputSchema,
+        [
+            Column(TaggingColumns.PredictedLabel, NumberDataViewType.UInt32, isKey: true, keyValues),
+            Column(TaggingColumns.Entities, TextDataViewType.Instance),
+            Column(TaggingColumns.EntityStart, NumberDataViewType.Int32),
+            Column(TaggingColumns.EntityLength, NumberDataViewType.Int32),
+            Column(TaggingColumns.EntityType, TextDataViewType.Instance),
+            Column(TaggingColumns.EntityScore, NumberDataViewType.Single),
+        ]);
     }
 
     /// <summary>Trains the tagger on <paramref name="input"/>.</summary>
@@ -55,21 +55,13 @@ public sealed class EntityTaggingEstimator : IEstimator<EntityTaggingTransformer
         var rows = TaggedTexts.Read(input, _options.TextColumnName, _options.LabelColumnName, names.Length);
         var validation = _options.ValidationSet is { } v ? TaggedTexts.Read(v, _options.TextColumnName, _options.LabelColumnName, names.Length) : null;
         using var channel = _host.Start("Training");
-        Action<string> log = channel.Info;
-        var device = TorchDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning);
+        var start = EncoderStart.Begin(_host, _options, channel, () => rows.Select(r => r.Text));
+        var settings = new TaggerSettings(_options.TextColumnName, start.MaxLength, _options.ScoringBatchSize, names);
+        var model = new TokenTaggerModel(start.Body, names.Length, _options.HeadDropout);
 
-        torch.manual_seed(_options.Training.Seed); // the initial weights, like everything else, follow the seed
-        var (body, tokenizer) = EncoderStart.Network(_host, _options.Common, () => rows.Select(r => r.Text), device, log);
-        var settings = new TaggerSettings(_options.TextColumnName, Math.Min(_options.Tokenizer.MaxLength, body.Options.MaxLength),
-            _options.ScoringBatchSize, names);
-        var model = new TokenTaggerModel(body, names.Length, _options.HeadDropout);
-        EncoderStart.Freeze(body, _options.FreezeEmbeddings, _options.FreezeLayers);
-
-        log($"Training a Transformer entity tagger: {names.Length} labels ({string.Join(", ", names)}); " +
-            $"{body.ParameterCount:N0} parameters, vocabulary {tokenizer.VocabularySize:N0}, on {device.type}.");
-        var training = _options.Training.Copy();
-        training.HigherMetricIsBetter = true; // the validation metric is entity F1
-        var result = new TaggingTraining(model, tokenizer, settings, training, log).Run(rows, validation);
-        return new EntityTaggingTransformer(_host, model, tokenizer, settings) { TrainingHistory = result.History };
+        start.Describe($"Training a Transformer entity tagger: {names.Length} labels ({string.Join(", ", names)}); ");
+        var training = EncoderStart.MaximizingMetric(_options.Training); // the validation metric is entity F1
+        var result = new TaggingTraining(model, start.Tokenizer, settings, training, start.Log).Run(rows, validation);
+        return new EntityTaggingTransformer(_host, model, start.Tokenizer, settings) { TrainingHistory = result.History };
     }
 }

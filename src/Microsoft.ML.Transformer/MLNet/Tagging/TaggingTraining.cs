@@ -27,9 +27,8 @@ internal sealed class TaggingTraining(TokenTaggerModel model, TextTokenizer toke
         var windows = train.SelectMany((row, r) => TagWindows.Split(tokenizer, settings.MaxLength, r, row.Text, row.Words)
             .Select(w => (Window: w, Classes: row.Classes[w.FirstWord..(w.FirstWord + w.Positions.Length)]))).ToArray();
         log($"Entity tagging: {train.Count:N0} rows, {train.Sum(r => r.Words.Length):N0} words in {windows.Length:N0} windows of at most {settings.MaxLength} tokens.");
-        using var loop = new TrainingLoop(model, training, ClassifierTraining.Decays(model.Body), Fingerprint(), log);
-        loop.History.ValidationMetricName = "validation entity F1";
-        var result = loop.Run(
+        using var run = new HeadTraining(model, HeadTraining.Decays(model.Body), training, Fingerprint(), "entity F1", log);
+        return run.Run(
             epoch => Batches(windows, training.Seed + epoch),
             batch =>
             {
@@ -39,18 +38,12 @@ internal sealed class TaggingTraining(TokenTaggerModel model, TextTokenizer toke
                 return (loss, batch.Words);
             },
             validation is null ? null : () => ValidationF1(validation),
-            batchesPerEpoch: (windows.Length + training.BatchSize - 1) / training.BatchSize);
-        model.eval();
-        log($"Training stopped after {result.Steps:N0} steps ({result.StopReason})" +
-            (result.BestMetric is { } best ? $"; best validation entity F1 {best:F4} at step {result.BestStep:N0}." : "."));
-        return result;
+            batchesPerEpoch: HeadTraining.BatchesPerEpoch(windows.Length, training.BatchSize));
     }
 
     private IEnumerable<WordBatch> Batches((TagWindow Window, int[] Classes)[] windows, int seed)
     {
-        var order = Enumerable.Range(0, windows.Length).ToArray();
-        new Random(seed).Shuffle(order);
-        foreach (var chunk in order.Chunk(training.BatchSize))
+        foreach (var chunk in HeadTraining.Shuffled(windows.Length, training.BatchSize, seed))
         {
             var picked = chunk.Select(i => windows[i]).ToArray();
             yield return new WordBatch(TagPredictor.Batch(picked.Select(p => p.Window).ToArray(), picked.Select(p => p.Classes).ToArray(), model.Device),
@@ -68,10 +61,7 @@ internal sealed class TaggingTraining(TokenTaggerModel model, TextTokenizer toke
         return metrics.Overall.F1;
     }
 
-    private string Fingerprint() => string.Join("\n",
-        "component=entity-tagger",
-        "model=" + model.Body.Options.ToJson().ReplaceLineEndings(" "),
-        "tokenizer=" + tokenizer.Fingerprint,
+    private string Fingerprint() => HeadTraining.Fingerprint("entity-tagger", model.Body, tokenizer,
         "labels=" + string.Join(",", settings.LabelNames),
         "columns=" + settings.TextColumn,
         "maxLength=" + settings.MaxLength);

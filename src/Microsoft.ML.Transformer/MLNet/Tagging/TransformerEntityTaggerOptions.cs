@@ -1,5 +1,3 @@
-using Microsoft.ML.Transformer.Training;
-
 namespace Microsoft.ML.Transformer.MLNet.Tagging;
 
 /// <summary>
@@ -12,10 +10,4 @@ namespace Microsoft.ML.Transformer.MLNet.Tagging;
 /// </summary>
 public sealed class TransformerEntityTaggerOptions : EncoderHeadOptions
 {
-    /// <summary>
-    /// How the network is trained; <see cref="TrainingOptions.BatchSize"/> counts windows. Defaults: see
-    /// <see cref="TrainingOptions"/>; this trainer sets 10 epochs and learning rate 5e-4 (warm-up: a share of the run,
-    /// see <see cref="TrainingOptions.WarmupSteps"/>).
-    /// </summary>
-    public override TrainingOptions Training { get; set; } = new() { Epochs = 10, LearningRate = 5e-4 };
 }
