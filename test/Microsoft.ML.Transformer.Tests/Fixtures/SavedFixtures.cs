@@ -3,7 +3,9 @@ using Microsoft.ML.Transformer.MLNet.Classification;
 using Microsoft.ML.Transformer.MLNet.Embeddings;
 using Microsoft.ML.Transformer.MLNet.Generation;
 using Microsoft.ML.Transformer.MLNet.Pretraining;
+using Microsoft.ML.Transformer.MLNet.QuestionAnswering;
 using Microsoft.ML.Transformer.MLNet.Regression;
+using Microsoft.ML.Transformer.MLNet.Tagging;
 using Microsoft.ML.Transformer.Generation;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Samples.Data;
@@ -22,7 +24,8 @@ namespace Microsoft.ML.Transformer.Tests.Fixtures;
 internal static class SavedFixtures
 {
     /// <summary>The fixtures, by file name (without extension).</summary>
-    public static readonly string[] Names = ["classifier-multiclass", "classifier-binary", "generator", "pretraining", "embeddings", "attention", "regressor"];
+    public static readonly string[] Names =
+        ["classifier-multiclass", "classifier-binary", "generator", "pretraining", "embeddings", "attention", "regressor", "tagger", "question-answerer"];
 
     /// <summary>The folder of the committed fixtures in the source tree.</summary>
     public static string Folder { get; } = Path.Combine(TestPaths.RepoRoot, "test", "Microsoft.ML.Transformer.Tests", "Fixtures");
@@ -39,28 +42,35 @@ internal static class SavedFixtures
         "classifier-multiclass" => SupportRequests.Generate(6, seed: 77).Select(r => r.Text + "\t" + r.Intent).Prepend("Text\tIntent").ToArray(),
         "generator" => TextGeneratorFixture.Reversals(6, seed: 77).Select(p => p.Source).Prepend("Source").ToArray(),
         "regressor" => SimilarPairs.Generate(6, seed: 77).Select(p => p.First + "\t" + p.Second).Prepend("First\tSecond").ToArray(),
+        "tagger" => RestaurantEntities.Generate(6, seed: 77).Select(s => s.Text).Prepend("Text").ToArray(),
+        "question-answerer" => RestaurantQuestions.Generate(6, seed: 77).Select(q => q.Context + "\t" + q.Question).Prepend("Context\tQuestion").ToArray(),
         _ => SupportRequests.Unlabelled(6, seed: 77).Prepend("Text").ToArray(),
     };
 
-    /// <summary>Trains every fixture in one context (the embeddings and attention transforms read the multiclass classifier).</summary>
-    public static Dictionary<string, ITransformer> TrainAll(MLContext ml)
+    /// <summary>
+    /// How each fixture is trained, in one context (the embeddings and attention transforms read the multiclass
+    /// classifier, trained once); nothing is trained until asked, so a fixture can be written again alone.
+    /// </summary>
+    public static Dictionary<string, Func<ITransformer>> Trainers(MLContext ml)
     {
-        var multiclass = Classifier(ml, binary: false);
-        return new Dictionary<string, ITransformer>
+        var multiclass = new Lazy<ITransformer>(() => Classifier(ml, binary: false));
+        return new Dictionary<string, Func<ITransformer>>
         {
-            ["classifier-multiclass"] = multiclass,
-            ["classifier-binary"] = Classifier(ml, binary: true),
-            ["generator"] = Generator(ml),
-            ["pretraining"] = Pretraining(ml),
-            ["embeddings"] = ml.Transforms.Text.TransformerEmbeddings(new TextEmbeddingOptions
+            ["classifier-multiclass"] = () => multiclass.Value,
+            ["classifier-binary"] = () => Classifier(ml, binary: true),
+            ["generator"] = () => Generator(ml),
+            ["pretraining"] = () => Pretraining(ml),
+            ["embeddings"] = () => ml.Transforms.Text.TransformerEmbeddings(new TextEmbeddingOptions
             {
-                InputColumnName = "Text", OutputColumnName = "Embedding", BaseModel = multiclass, Normalize = true, MaxLength = 24, BatchSize = 4,
+                InputColumnName = "Text", OutputColumnName = "Embedding", BaseModel = multiclass.Value, Normalize = true, MaxLength = 24, BatchSize = 4,
             }).Fit(Texts(ml)),
-            ["attention"] = ml.Transforms.Text.AttentionWeights(new AttentionWeightsOptions
+            ["attention"] = () => ml.Transforms.Text.AttentionWeights(new AttentionWeightsOptions
             {
-                InputColumnName = "Text", OutputColumnName = "Attention", BaseModel = multiclass, MaxLength = 12, BatchSize = 4,
+                InputColumnName = "Text", OutputColumnName = "Attention", BaseModel = multiclass.Value, MaxLength = 12, BatchSize = 4,
             }).Fit(Texts(ml)),
-            ["regressor"] = Regressor(ml),
+            ["regressor"] = () => Regressor(ml),
+            ["tagger"] = () => Tagger(ml),
+            ["question-answerer"] = () => QuestionAnswerer(ml),
         };
     }
 
@@ -109,6 +119,34 @@ internal static class SavedFixtures
         };
         var rows = SimilarPairs.Generate(256, seed: 3).Select(p => new PairRow { First = p.First, Second = p.Second, Label = p.Similarity });
         return ml.Regression.Trainers.TransformerRegressor(options).Fit(ml.Data.LoadFromEnumerable(rows));
+    }
+
+    /// <summary>The tagger alone (a served text has no training labels), then its keys as label text.</summary>
+    private static ITransformer Tagger(MLContext ml)
+    {
+        var options = new TransformerEntityTaggerOptions
+        {
+            Model = Tiny(1, 0, 32), Tokenizer = new TokenizerOptions { VocabularySize = 300, MaxLength = 32 },
+            Training = new TrainingOptions { Epochs = 8, BatchSize = 16, LearningRate = 3e-3, WarmupSteps = 4, Seed = 1, LogEveryNSteps = 1000 },
+            HeadDropout = 0,
+        };
+        var data = ml.Data.LoadFromEnumerable(RestaurantEntities.Generate(256, seed: 3));
+        var chain = ml.Transforms.Conversion.MapValueToKey("Label", nameof(TaggedSentence.Tags))
+            .Append(ml.MulticlassClassification.Trainers.TransformerEntityTagger(options)).Fit(data);
+        var tagger = chain.LastTransformer;
+        var labels = ml.Transforms.Conversion.MapKeyToValue("PredictedTags", TaggingColumns.PredictedLabel).Fit(tagger.Transform(data));
+        return new Microsoft.ML.Data.TransformerChain<ITransformer>(tagger, labels);
+    }
+
+    private static ITransformer QuestionAnswerer(MLContext ml)
+    {
+        var options = new TransformerQuestionAnswererOptions
+        {
+            Model = Tiny(1, 0, 40), Tokenizer = new TokenizerOptions { VocabularySize = 300, MaxLength = 40 }, Stride = 12,
+            Training = new TrainingOptions { Epochs = 8, BatchSize = 16, LearningRate = 3e-3, WarmupSteps = 4, Seed = 1, LogEveryNSteps = 1000 },
+            HeadDropout = 0,
+        };
+        return ml.MulticlassClassification.Trainers.TransformerQuestionAnswerer(options).Fit(ml.Data.LoadFromEnumerable(RestaurantQuestions.Generate(256, seed: 3)));
     }
 
     private static ITransformer Generator(MLContext ml)

@@ -33,15 +33,21 @@ internal static class ScoreDump
 
     private static string F(float x) => x.ToString("R", CultureInfo.InvariantCulture);
 
+    private static string I<T>(T x) where T : IFormattable => x.ToString(null, CultureInfo.InvariantCulture);
+
     private static Func<string> Reader(DataViewRow row, DataViewSchema.Column c) => c.Type switch
     {
         VectorDataViewType { ItemType: TextDataViewType } =>
             Getter<VBuffer<ReadOnlyMemory<char>>>(row, c, v => string.Join("|", v.DenseValues().Select(t => t.ToString()))),
+        VectorDataViewType { ItemType: KeyDataViewType } => Getter<VBuffer<uint>>(row, c, v => string.Join(",", v.DenseValues().Select(I))),
+        VectorDataViewType { ItemType: NumberDataViewType n } when n.RawType == typeof(int) =>
+            Getter<VBuffer<int>>(row, c, v => string.Join(",", v.DenseValues().Select(I))),
         VectorDataViewType => Getter<VBuffer<float>>(row, c, v => string.Join(",", v.DenseValues().Select(F))),
-        KeyDataViewType => Getter<uint>(row, c, v => v.ToString(CultureInfo.InvariantCulture)),
+        KeyDataViewType => Getter<uint>(row, c, I),
         BooleanDataViewType => Getter<bool>(row, c, v => v ? "true" : "false"),
         TextDataViewType => Getter<ReadOnlyMemory<char>>(row, c, v => v.ToString()),
         NumberDataViewType n when n.RawType == typeof(float) => Getter<float>(row, c, F),
+        NumberDataViewType n when n.RawType == typeof(int) => Getter<int>(row, c, I),
         _ => throw new NotSupportedException($"column '{c.Name}': no text form for {c.Type}"),
     };
 
