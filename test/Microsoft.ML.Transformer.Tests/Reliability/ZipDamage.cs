@@ -11,11 +11,16 @@ namespace Microsoft.ML.Transformer.Tests.Reliability;
 /// </summary>
 internal sealed class ZipDamage
 {
-    /// <summary>What the trials gave, with the first few failures.</summary>
-    public sealed record Counts(int Trials, int Refused, int Harmless, int Silent, int Unclear, List<string> Failures)
+    /// <summary>
+    /// What the trials gave, with the first few failures. Of the refusals of damage to one entry (not raw flips of the
+    /// file), <paramref name="Named"/> gave a message naming that entry; <paramref name="Unnamed"/> holds the others.
+    /// </summary>
+    public sealed record Counts(int Trials, int Refused, int Harmless, int Silent, int Unclear, int EntryRefusals, int Named,
+        List<string> Failures, List<string> Unnamed)
     {
         public override string ToString() =>
-            $"trials={Trials} refused={Refused} harmless={Harmless} silent={Silent} unclear={Unclear}" +
+            $"trials={Trials} refused={Refused} harmless={Harmless} silent={Silent} unclear={Unclear} " +
+            $"entry-refusals={EntryRefusals} naming-the-entry={Named}" +
             (Failures.Count > 0 ? "; " + string.Join(" || ", Failures.Take(5)) : "");
     }
 
@@ -44,47 +49,55 @@ internal sealed class ZipDamage
     public Counts Run(int trials, int seed)
     {
         var random = new Random(seed);
-        int refused = 0, harmless = 0, silent = 0, unclear = 0;
+        int refused = 0, harmless = 0, silent = 0, unclear = 0, entryRefusals = 0, named = 0;
         var failures = new List<string>();
+        var unnamed = new List<string>();
         for (int i = 0; i < trials; i++)
         {
-            var (what, damaged) = Damage(random, i);
+            var (what, entry, damaged) = Damage(random, i);
             switch (Try(damaged, out string detail))
             {
-                case Outcome.Refused: refused++; break;
+                case Outcome.Refused:
+                    refused++;
+                    if (entry is null) break;
+                    entryRefusals++;
+                    if (detail.Contains(Path.GetFileName(entry), StringComparison.Ordinal)) named++;
+                    else unnamed.Add($"{what}: {detail}");
+                    break;
                 case Outcome.Harmless: harmless++; break;
                 case Outcome.Silent: silent++; failures.Add($"silent: {what}"); break;
                 default: unclear++; failures.Add($"unclear: {what}: {detail}"); break;
             }
         }
-        return new Counts(trials, refused, harmless, silent, unclear, failures);
+        return new Counts(trials, refused, harmless, silent, unclear, entryRefusals, named, failures, unnamed);
     }
 
-    private (string What, byte[] Zip) Damage(Random random, int i)
+    /// <summary>The damage of trial <paramref name="i"/>: what it is, the entry it hits (null for a raw flip of the file), the zip.</summary>
+    private (string What, string? Entry, byte[] Zip) Damage(Random random, int i)
     {
         int n = _entries.Count;
         if (i < n)
-            return ($"{_entries[i].Name} deleted", Write(_entries[i].Name, null));
+            return ($"{_entries[i].Name} deleted", _entries[i].Name, Write(_entries[i].Name, null));
         if (i < 4 * n)
         {
             var (name, bytes) = _entries[(i - n) / 3];
             int cut = ((i - n) % 3) switch { 0 => 0, 1 => bytes.Length / 2, _ => Math.Max(0, bytes.Length - 1) };
-            return ($"{name} cut to {cut} of {bytes.Length} bytes", Write(name, bytes[..cut]));
+            return ($"{name} cut to {cut} of {bytes.Length} bytes", name, Write(name, bytes[..cut]));
         }
         if (i % 6 == 0)
         {
             byte[] file = Write(null, null);
             int at = random.Next(file.Length);
             file[at] ^= (byte)(1 << random.Next(8));
-            return ($"zip byte {at} of {file.Length} flipped", file);
+            return ($"zip byte {at} of {file.Length} flipped", null, file);
         }
         var (entry, content) = _entries[i % n];
         if (content.Length == 0)
-            return ($"{entry} deleted", Write(entry, null));
+            return ($"{entry} deleted", entry, Write(entry, null));
         var flipped = (byte[])content.Clone();
         int pos = random.Next(flipped.Length);
         flipped[pos] ^= (byte)(1 << random.Next(8));
-        return ($"{entry} byte {pos} of {content.Length} flipped", Write(entry, flipped));
+        return ($"{entry} byte {pos} of {content.Length} flipped", entry, Write(entry, flipped));
     }
 
     private Outcome Try(byte[] damaged, out string detail)

@@ -60,7 +60,7 @@ internal static class SealedSettings
         {
             value = read(reader);
         }
-        catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or DecoderFallbackException)
+        catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or DecoderFallbackException or InvalidDataException)
         {
             throw Corrupt(ctx, what, "it could not be read: " + e.Message, e);
         }

@@ -55,18 +55,18 @@ public sealed class EntityTaggingTransformer : TextModelTransformerBase, INetwor
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "TXFTAGGR",
-        verWrittenCur: 0x00010001,
-        verReadableCur: 0x00010001,
-        verWeCanReadBack: 0x00010001,
+        verWrittenCur: SealedSettings.FirstVersion,    // 1.2: the main stream's fields are one sealed block
+        verReadableCur: SealedSettings.FirstVersion,
+        verWeCanReadBack: 0x00010001,                  // 1.1: the same fields, unsealed
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(EntityTaggingTransformer).Assembly.FullName);
 
-    // Format (version 1.1), main stream: settings (text column, window length, scoring batch, label names); then the
-    // checked entries ModelOptions.json, Tokenizer.bin, Weights.bin (each with its length and SHA-256).
+    // Format (version 1.2), main stream, sealed (SealedSettings): settings (text column, window length, scoring batch,
+    // label names); then the checked entries ModelOptions.json, Tokenizer.bin, Weights.bin (each with its length and SHA-256).
     private protected override void SaveModel(ModelSaveContext ctx)
     {
         ctx.SetVersionInfo(GetVersionInfo());
-        _settings.Save(ctx.Writer);
+        SealedSettings.Write(ctx, _settings.Save);
         NetworkEntries.SaveNetwork(ctx, _model.Body, _tokenizer, weights: _model);
     }
 
@@ -76,7 +76,7 @@ public sealed class EntityTaggingTransformer : TextModelTransformerBase, INetwor
     private static EntityTaggingTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(GetVersionInfo());
-        var settings = TaggerSettings.Load(ctx.Reader);
+        var settings = SealedSettings.Read(ctx, "the entity tagger's settings and label names", TaggerSettings.Load);
         var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx,
             options => new TokenTaggerModel(new EncoderDecoderModel(options), settings.LabelNames.Count, dropout: 0));
         return new EntityTaggingTransformer(env, model, tokenizer, settings);
