@@ -19,8 +19,10 @@ internal static class ClassificationData
         if (name == "banking77")
             return (SharedData.Banking77(ml, dataDir, "train.csv"), SharedData.Banking77(ml, dataDir, "test.csv"), false);
         if (E2eSlots.TryGetValue(name, out string? slot))
-            return (E2eSlot(ml, Path.Combine(dataDir, "e2e-nlg", "devset.csv"), slot),
-                    E2eSlot(ml, Path.Combine(dataDir, "e2e-nlg", "testset_w_refs.csv"), slot), false);
+        {
+            var (e2eTrain, e2eTest) = E2eSlot(ml, dataDir, slot);
+            return (e2eTrain, e2eTest, false);
+        }
         string file = name switch
         {
             "yelp" => "yelp_labelled.txt",
@@ -32,10 +34,24 @@ internal static class ClassificationData
         return (split.TrainSet, split.TestSet, true);
     }
 
-    /// <summary>Each reference sentence whose meaning representation has <paramref name="slot"/>, labelled with its value.</summary>
-    private static IDataView E2eSlot(MLContext ml, string path, string slot) =>
-        ml.Data.LoadFromEnumerable(E2eData.Pairs(ml, path)
-            .Select(p => (p.Target, Value: E2eData.Slots(p.Source).FirstOrDefault(s => s.Slot == slot).Value))
+    /// <summary>
+    /// Each reference sentence of the E2E development and test files whose meaning representation has
+    /// <paramref name="slot"/>, labelled with its value, split 80/20 by meaning representation (seeded), so that no
+    /// test sentence describes a restaurant seen in training. The files' own split cannot serve: the development file
+    /// mentions a single eatType (coffee shop).
+    /// </summary>
+    private static (IDataView Train, IDataView Test) E2eSlot(MLContext ml, string dataDir, string slot)
+    {
+        var rows = new[] { "devset.csv", "testset_w_refs.csv" }
+            .SelectMany(f => E2eData.Pairs(ml, Path.Combine(dataDir, "e2e-nlg", f)))
+            .Select(p => (p.Source, p.Target, Value: E2eData.Slots(p.Source).FirstOrDefault(s => s.Slot == slot).Value))
             .Where(r => !string.IsNullOrEmpty(r.Value) && !string.IsNullOrWhiteSpace(r.Target))
-            .Select(r => new SharedData.TextCategory { Text = r.Target, Category = r.Value }));
+            .ToArray();
+        var sources = rows.Select(r => r.Source).Distinct().Order(StringComparer.Ordinal).ToArray();
+        new Random(1).Shuffle(sources);
+        var test = sources.Take(sources.Length / 5).ToHashSet(StringComparer.Ordinal);
+        IDataView View(bool inTest) => ml.Data.LoadFromEnumerable(rows.Where(r => test.Contains(r.Source) == inTest)
+            .Select(r => new SharedData.TextCategory { Text = r.Target, Category = r.Value }).ToArray());
+        return (View(false), View(true));
+    }
 }
