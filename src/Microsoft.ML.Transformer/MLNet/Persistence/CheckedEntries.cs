@@ -21,11 +21,11 @@ internal static class CheckedEntries
     {
         string stored = ctx.Reader.ReadString();
         if (stored != name)
-            throw Corrupt(ctx, name, $"the model's table of entries names '{stored}' where '{name}' was expected");
+            throw Corrupt(ctx, name, $"the table of entries in {MainStream(ctx)} names '{stored}' where '{name}' was expected");
         long length = ctx.Reader.ReadInt64();
         byte[] expectedHash = ctx.Reader.ReadBytes(32);
         if (length < 0 || length > int.MaxValue || expectedHash.Length != 32)
-            throw Corrupt(ctx, name, "its recorded length or digest is unreadable");
+            throw Corrupt(ctx, name, $"its length or digest recorded in {MainStream(ctx)} is unreadable");
 
         byte[]? payload = null;
         bool found;
@@ -40,11 +40,14 @@ internal static class CheckedEntries
         if (!found || payload == null)
             throw Corrupt(ctx, name, "the entry is missing from the zip");
         if (payload.Length != length)
-            throw Corrupt(ctx, name, $"it holds {payload.Length} bytes where {length} were written");
+            throw Corrupt(ctx, name, $"it holds {payload.Length} bytes where {MainStream(ctx)} records {length}");
         if (!SHA256.HashData(payload).AsSpan().SequenceEqual(expectedHash))
-            throw Corrupt(ctx, name, "its SHA-256 digest does not match the one written with it (the file was altered or damaged)");
+            throw Corrupt(ctx, name, $"its SHA-256 digest does not match the one recorded for it in {MainStream(ctx)} (one of the two was altered or damaged)");
         return payload;
     }
+
+    // The table of entries (names, lengths, digests) is in the component's main stream, so damage there is named too.
+    private static string MainStream(ModelLoadContext ctx) => Path.Combine(ctx.Directory ?? "", "Model.key");
 
     private static InvalidDataException Corrupt(ModelLoadContext ctx, string name, string why, Exception? inner = null) =>
         new($"The model entry '{Path.Combine(ctx.Directory ?? "", name)}' is corrupt: {why}.", inner);
