@@ -30,13 +30,8 @@ internal static class TestPaths
         return path;
     }
 
-    /// <summary>A fresh, empty temporary folder.</summary>
-    public static string NewTempDir()
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "mlnet-transformer-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    /// <summary>A fresh, empty temporary folder, deleted when the test run ends (<see cref="TempFolders"/>).</summary>
+    public static string NewTempDir() => TempFolders.New();
 
     private static string FindRepoRoot()
     {

@@ -23,7 +23,7 @@ namespace ReadmeExamples;
 public sealed class ReadmeExamplesTests
 {
     // The README writes "intents.zip", "heads.png"... in the current folder: each test runs in this one.
-    private static readonly string Folder = Directory.CreateTempSubdirectory("readme-examples-").FullName;
+    private static readonly string Folder = Microsoft.ML.Transformer.Tests.TestPaths.NewTempDir();   // deleted when the run ends
     private string _previousFolder = "";
 
     [TestInitialize]
@@ -70,7 +70,7 @@ public sealed class ReadmeExamplesTests
     public void PackageReadme_AFirstClassifier_TrainsAndSaves()
     {
         // Its own folder: the README's sections save a different model under the same name "intents.zip".
-        string folder = Directory.CreateTempSubdirectory("package-readme-").FullName;   // not in the README
+        string folder = Microsoft.ML.Transformer.Tests.TestPaths.NewTempDir();   // not in the README
         Directory.SetCurrentDirectory(folder);                                          // not in the README
         var ml = new MLContext(seed: 1);
         IDataView train = ReadmeData.Requests(ml, 20, seed: 1);   // not in the README
