@@ -11,73 +11,66 @@ namespace Microsoft.ML.Transformer.MLNet.Attention;
 /// and the requested kind, layers and heads against the network, and copies it. Nothing is learned. Created through
 /// <c>Transforms.Text.AttentionWeights</c>.
 /// </summary>
-public sealed class AttentionWeightsEstimator : IEstimator<AttentionWeightsTransformer>
+public sealed class AttentionWeightsEstimator : TextEstimatorBase<AttentionWeightsOptions, AttentionWeightsTransformer>
 {
-    private readonly IHost _host;
-    private readonly AttentionWeightsOptions _options;
-
     internal AttentionWeightsEstimator(IHostEnvironment env, AttentionWeightsOptions options)
+        : base(env, options, o => o.Validate())
     {
-        _host = (env ?? throw new ArgumentNullException(nameof(env))).Register(nameof(AttentionWeightsEstimator));
-        _options = options ?? throw new ArgumentNullException(nameof(options));
-        options.Validate();
     }
 
     /// <summary>The input schema plus the weights column and the two token columns (variable-length vectors).</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    private protected override IEnumerable<SchemaShape.Column> AddedColumns(SchemaShape inputSchema)
     {
-        _host.CheckValue(inputSchema, nameof(inputSchema));
-        ScoringSchema.CheckTextColumn(inputSchema, _options.InputColumnName);
-        if (_options.TargetColumnName is { } target)
+        ScoringSchema.CheckTextColumn(inputSchema, Options.InputColumnName);
+        if (Options.TargetColumnName is { } target)
             ScoringSchema.CheckTextColumn(inputSchema, target);
         var variable = SchemaShape.Column.VectorKind.VariableVector;
-        return ScoringSchema.With(inputSchema,
+        return
         [
-            new(_options.OutputColumnName, variable, NumberDataViewType.Single, false),
-            new(_options.OutputColumnName + "QueryTokens", variable, TextDataViewType.Instance, false),
-            new(_options.OutputColumnName + "KeyTokens", variable, TextDataViewType.Instance, false),
-        ]);
+            new(Options.OutputColumnName, variable, NumberDataViewType.Single, false),
+            new(Options.OutputColumnName + "QueryTokens", variable, TextDataViewType.Instance, false),
+            new(Options.OutputColumnName + "KeyTokens", variable, TextDataViewType.Instance, false),
+        ];
     }
 
     /// <summary>Checks <paramref name="input"/>'s columns and the request against the network; reads no rows.</summary>
-    public AttentionWeightsTransformer Fit(IDataView input)
+    private protected override AttentionWeightsTransformer FitChecked(IDataView input)
     {
-        _host.CheckValue(input, nameof(input));
-        ScoringSchema.CheckTextColumn(input.Schema, _options.InputColumnName);
-        if (_options.TargetColumnName is { } target)
+        ScoringSchema.CheckTextColumn(input.Schema, Options.InputColumnName);
+        if (Options.TargetColumnName is { } target)
             ScoringSchema.CheckTextColumn(input.Schema, target);
-        var source = PretrainedSource.Resolve(_host, _options.BaseModel, _options.BaseModelPath)!;
+        var source = PretrainedSource.Resolve(Host, Options.BaseModel, Options.BaseModelPath)!;
         var kind = CheckKind(source.Network);
         int layerCount = kind == AttentionKind.EncoderSelf ? source.Network.Options.EncoderLayers : source.Network.Options.DecoderLayers;
-        int[] layers = Check(_options.Layers, layerCount, "Layers", "layer");
-        int[] heads = Check(_options.Heads, source.Network.Options.Heads, "Heads", "head");
+        int[] layers = Check(Options.Layers, layerCount, "Layers", "layer");
+        int[] heads = Check(Options.Heads, source.Network.Options.Heads, "Heads", "head");
 
-        using var channel = _host.Start("Attention");
-        var device = TorchDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning, channel.Info);
+        using var channel = Host.Start("Attention");
+        var device = TorchDevice.Resolve(Options.Device, Options.AllowCpuFallback, channel.Warning, channel.Info);
         var network = PretrainedSource.Copy(source.Network, device);
-        var settings = new AttentionSettings(_options.InputColumnName, _options.TargetColumnName, _options.OutputColumnName, kind, layers, heads,
-            _options.Rollout, source.InputLayout == BatchLayout.Seq2Seq ? BatchLayout.Seq2Seq : BatchLayout.Single,
-            Math.Min(_options.MaxLength, network.Options.MaxLength), _options.Truncation, _options.BatchSize, _options.Device);
-        return new AttentionWeightsTransformer(_host, network, source.Tokenizer, settings);
+        var settings = new AttentionSettings(Options.InputColumnName, Options.TargetColumnName, Options.OutputColumnName, kind, layers, heads,
+            Options.Rollout, source.InputLayout == BatchLayout.Seq2Seq ? BatchLayout.Seq2Seq : BatchLayout.Single,
+            Math.Min(Options.MaxLength, network.Options.MaxLength), Options.Truncation, Options.BatchSize, Options.Device);
+        return new AttentionWeightsTransformer(Host, network, source.Tokenizer, settings);
     }
 
     private AttentionKind CheckKind(EncoderDecoderModel network)
     {
-        var kind = _options.Kind ?? (network.HasEncoder ? AttentionKind.EncoderSelf : AttentionKind.DecoderSelf);
+        var kind = Options.Kind ?? (network.HasEncoder ? AttentionKind.EncoderSelf : AttentionKind.DecoderSelf);
         bool encoderDecoder = network.HasEncoder && network.HasDecoder;
         string? problem = kind switch
         {
             AttentionKind.EncoderSelf when !network.HasEncoder => "this network has no encoder",
             AttentionKind.DecoderSelf when !network.HasDecoder => "this network has no decoder",
             AttentionKind.Cross when !encoderDecoder => "cross-attention needs an encoder-decoder network",
-            AttentionKind.DecoderSelf or AttentionKind.Cross when encoderDecoder && _options.TargetColumnName is null =>
+            AttentionKind.DecoderSelf or AttentionKind.Cross when encoderDecoder && Options.TargetColumnName is null =>
                 "an encoder-decoder network's decoder reads a target: set TargetColumnName",
-            _ when !encoderDecoder && _options.TargetColumnName is not null => "only an encoder-decoder network reads a target: leave TargetColumnName unset",
+            _ when !encoderDecoder && Options.TargetColumnName is not null => "only an encoder-decoder network reads a target: leave TargetColumnName unset",
             _ => null,
         };
         if (problem is not null)
             throw new ArgumentException($"Cannot export {kind} attention: {problem}.");
-        if (_options.Rollout && kind == AttentionKind.Cross)
+        if (Options.Rollout && kind == AttentionKind.Cross)
             throw new ArgumentException("Rollout needs self-attention; cross-attention has different query and key tokens.");
         return kind;
     }

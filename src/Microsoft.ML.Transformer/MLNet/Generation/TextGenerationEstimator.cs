@@ -14,85 +14,78 @@ namespace Microsoft.ML.Transformer.MLNet.Generation;
 /// Trains a Transformer text generator on (source, target) text pairs, from scratch or from a model of this library.
 /// Created through <c>mlContext.Transforms.Text.TransformerTextGenerator</c>.
 /// </summary>
-public sealed class TextGenerationEstimator : IEstimator<TextGenerationTransformer>
+public sealed class TextGenerationEstimator : TextEstimatorBase<TextGeneratorOptions, TextGenerationTransformer>
 {
-    private readonly IHost _host;
-    private readonly TextGeneratorOptions _options;
-
     internal TextGenerationEstimator(IHostEnvironment env, TextGeneratorOptions options)
+        : base(env, options, Validate)
     {
-        _host = (env ?? throw new ArgumentNullException(nameof(env))).Register(nameof(TextGenerationEstimator));
-        _options = options ?? throw new ArgumentNullException(nameof(options));
-        Validate(options);
     }
 
     /// <summary>Checks the source and target columns and describes the added columns.</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    private protected override IEnumerable<SchemaShape.Column> AddedColumns(SchemaShape inputSchema)
     {
-        _host.CheckValue(inputSchema, nameof(inputSchema));
-        ScoringSchema.CheckTextColumn(inputSchema, _options.SourceColumnName, "Source");
-        ScoringSchema.CheckTextColumn(inputSchema, _options.TargetColumnName, "Target");
-        var added = new List<SchemaShape.Column> { new(_options.OutputColumnName, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, false) };
-        if (_options.LogProbabilityColumnName is { } logProbability)
+        ScoringSchema.CheckTextColumn(inputSchema, Options.SourceColumnName, "Source");
+        ScoringSchema.CheckTextColumn(inputSchema, Options.TargetColumnName, "Target");
+        var added = new List<SchemaShape.Column> { new(Options.OutputColumnName, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, false) };
+        if (Options.LogProbabilityColumnName is { } logProbability)
             added.Add(new(logProbability, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false));
-        return ScoringSchema.With(inputSchema, added);
+        return added;
     }
 
     /// <summary>Trains the generator on <paramref name="input"/>.</summary>
-    public TextGenerationTransformer Fit(IDataView input)
+    private protected override TextGenerationTransformer FitChecked(IDataView input)
     {
-        _host.CheckValue(input, nameof(input));
-        using var channel = _host.Start("Training");
+        using var channel = Host.Start("Training");
         Action<string> log = channel.Info;
-        var device = TorchDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning, channel.Info);
+        var device = TorchDevice.Resolve(Options.Device, Options.AllowCpuFallback, channel.Warning, channel.Info);
 
-        var reader = new RowReader(input, _options.SourceColumnName, _options.TargetColumnName, emptyText: _options.Tokenizer.EmptyText, log: log);
-        var validation = _options.ValidationSet is { } v
-            ? new RowReader(v, _options.SourceColumnName, _options.TargetColumnName, emptyText: _options.Tokenizer.EmptyText)
+        var reader = new RowReader(input, Options.SourceColumnName, Options.TargetColumnName, emptyText: Options.Tokenizer.EmptyText, log: log);
+        var validation = Options.ValidationSet is { } v
+            ? new RowReader(v, Options.SourceColumnName, Options.TargetColumnName, emptyText: Options.Tokenizer.EmptyText)
             : null;
         var (network, tokenizer) = StartingNetwork(reader, device, log);
         var settings = Settings(network.Options);
-        new NetworkGenerator(network, tokenizer, settings.SourceMaxLength, settings.Truncation).Validate(_options.Decoding);
-        if (_options.FreezeEmbeddings) network.FreezeEmbeddings();
-        if (_options.FreezeLayers > 0) network.FreezeLowestLayers(_options.FreezeLayers);
+        new NetworkGenerator(network, tokenizer, settings.SourceMaxLength, settings.Truncation).Validate(Options.Decoding);
+        if (Options.FreezeEmbeddings) network.FreezeEmbeddings();
+        if (Options.FreezeLayers > 0) network.FreezeLowestLayers(Options.FreezeLayers);
 
         log($"Training a {(network.HasEncoder ? "encoder-decoder" : "decoder-only")} Transformer text generator: " +
             $"{network.ParameterCount:N0} parameters, vocabulary {tokenizer.VocabularySize:N0}, on {device.type}.");
-        var result = new GeneratorTraining(network, tokenizer, settings, _options, log).Run(reader, validation);
-        return new TextGenerationTransformer(_host, network, tokenizer, settings, _options.Decoding) { TrainingHistory = result.History };
+        var result = new GeneratorTraining(network, tokenizer, settings, Options, log).Run(reader, validation);
+        return new TextGenerationTransformer(Host, network, tokenizer, settings, Options.Decoding) { TrainingHistory = result.History };
     }
 
     /// <summary>Source and target budgets that the network's MaxLength can hold (a decoder-only model holds both in one row).</summary>
     private GeneratorSettings Settings(ModelOptions network)
     {
-        int source = _options.Tokenizer.MaxLength, target = _options.TargetMaxLength ?? _options.Tokenizer.MaxLength;
+        int source = Options.Tokenizer.MaxLength, target = Options.TargetMaxLength ?? Options.Tokenizer.MaxLength;
         if (network.EncoderLayers > 0)
             (source, target) = (Math.Min(source, network.MaxLength), Math.Min(target, network.MaxLength));
         else if (source + target > network.MaxLength)
             throw new ArgumentException(
                 $"A decoder-only model holds the prompt and the continuation in one row: Tokenizer.MaxLength ({source}) + " +
-                $"TargetMaxLength ({target}) must not exceed the network's MaxLength ({network.MaxLength}).", nameof(_options.TargetMaxLength));
-        return new GeneratorSettings(_options.SourceColumnName, _options.TargetColumnName, _options.OutputColumnName,
-            _options.LogProbabilityColumnName, source, target, _options.Tokenizer.TruncationSide, _options.ScoringBatchSize);
+                $"TargetMaxLength ({target}) must not exceed the network's MaxLength ({network.MaxLength}).", nameof(Options.TargetMaxLength));
+        return new GeneratorSettings(Options.SourceColumnName, Options.TargetColumnName, Options.OutputColumnName,
+            Options.LogProbabilityColumnName, source, target, Options.Tokenizer.TruncationSide, Options.ScoringBatchSize);
     }
 
     /// <summary>The network and tokenizer to start from: a copy of a base model's, or new ones.</summary>
     private (EncoderDecoderModel Network, TextTokenizer Tokenizer) StartingNetwork(RowReader reader, Device device, Action<string> log)
     {
-        var source = PretrainedSource.Resolve(_host, _options.BaseModel, _options.BaseModelPath);
+        var source = PretrainedSource.Resolve(Host, Options.BaseModel, Options.BaseModelPath);
         if (source is not null)
         {
             if (!source.Network.HasDecoder)
                 throw new ArgumentException("The base model's network has no decoder (DecoderLayers is 0): it cannot generate text. " +
-                    "Start from an encoder-decoder or decoder-only model.", nameof(_options.BaseModel));
+                    "Start from an encoder-decoder or decoder-only model.", nameof(Options.BaseModel));
             log($"Starting from a pretrained network ({source.Network.ParameterCount:N0} parameters).");
-            torch.manual_seed(_options.Training.Seed);
+            torch.manual_seed(Options.Training.Seed);
             return (PretrainedSource.Copy(source.Network, device), source.Tokenizer);
         }
         var texts = reader.Read().SelectMany(r => new[] { r.Text, r.Second! });
-        var tokenizer = TextTokenizer.Create(_options.Tokenizer, texts);
-        var modelOptions = _options.Model with { VocabularySize = tokenizer.VocabularySize, MaxLength = ScratchMaxLength(_options) };
-        torch.manual_seed(_options.Training.Seed);
+        var tokenizer = TextTokenizer.Create(Options.Tokenizer, texts);
+        var modelOptions = Options.Model with { VocabularySize = tokenizer.VocabularySize, MaxLength = ScratchMaxLength(Options) };
+        torch.manual_seed(Options.Training.Seed);
         return (new EncoderDecoderModel(modelOptions, device), tokenizer);
     }
 

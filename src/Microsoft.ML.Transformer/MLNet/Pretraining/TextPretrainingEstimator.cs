@@ -14,18 +14,14 @@ namespace Microsoft.ML.Transformer.MLNet.Pretraining;
 /// modelling for a decoder-only model, masked language modelling for an encoder-only one. Created through
 /// <c>mlContext.Transforms.Text.PretrainTransformer</c>.
 /// </summary>
-public sealed class TextPretrainingEstimator : IEstimator<TextPretrainingTransformer>
+public sealed class TextPretrainingEstimator : TextEstimatorBase<TransformerPretrainingOptions, TextPretrainingTransformer>
 {
-    private readonly IHost _host;
-    private readonly TransformerPretrainingOptions _options;
     private readonly PretrainingObjective _objective;
     private readonly ModelOptions _shape;
 
     internal TextPretrainingEstimator(IHostEnvironment env, TransformerPretrainingOptions options)
+        : base(env, options, Validate)
     {
-        _host = (env ?? throw new ArgumentNullException(nameof(env))).Register(nameof(TextPretrainingEstimator));
-        _options = options ?? throw new ArgumentNullException(nameof(options));
-        Validate(options);
         (_objective, _shape) = Resolve(options);
         SentinelCount(); // refuses too few sentinels now rather than at Fit
     }
@@ -34,59 +30,57 @@ public sealed class TextPretrainingEstimator : IEstimator<TextPretrainingTransfo
     public PretrainingObjective Objective => _objective;
 
     /// <summary>Checks the text column and adds the loss and perplexity columns.</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    private protected override IEnumerable<SchemaShape.Column> AddedColumns(SchemaShape inputSchema)
     {
-        _host.CheckValue(inputSchema, nameof(inputSchema));
-        ScoringSchema.CheckTextColumn(inputSchema, _options.TextColumnName);
-        return ScoringSchema.With(inputSchema, new[] { _options.LossColumnName, _options.PerplexityColumnName }
-            .Select(name => new SchemaShape.Column(name, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false)));
+        ScoringSchema.CheckTextColumn(inputSchema, Options.TextColumnName);
+        return new[] { Options.LossColumnName, Options.PerplexityColumnName }
+            .Select(name => new SchemaShape.Column(name, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false));
     }
 
     /// <summary>Pretrains on the texts of <paramref name="input"/> (resuming from a checkpoint when there is one).</summary>
-    public TextPretrainingTransformer Fit(IDataView input)
+    private protected override TextPretrainingTransformer FitChecked(IDataView input)
     {
-        _host.CheckValue(input, nameof(input));
-        using var channel = _host.Start("Pretraining");
+        using var channel = Host.Start("Pretraining");
         Action<string> log = channel.Info;
-        var device = TorchDevice.Resolve(_options.Device, _options.AllowCpuFallback, channel.Warning, channel.Info);
-        var tokenizerOptions = _options.Tokenizer;
-        var reader = new RowReader(input, _options.TextColumnName, emptyText: tokenizerOptions.EmptyText, log: log);
+        var device = TorchDevice.Resolve(Options.Device, Options.AllowCpuFallback, channel.Warning, channel.Info);
+        var tokenizerOptions = Options.Tokenizer;
+        var reader = new RowReader(input, Options.TextColumnName, emptyText: tokenizerOptions.EmptyText, log: log);
 
         var tokenizer = TextTokenizer.Create(tokenizerOptions.WithSentinelCount(SentinelCount()), reader.Read().Select(r => r.Text));
-        var settings = new PretrainingSettings(_options.TextColumnName, _options.LossColumnName, _options.PerplexityColumnName,
-            new ObjectiveSettings(_objective, tokenizerOptions.MaxLength, _options.NoiseDensity, _options.MeanSpanLength, _options.MaskProbability),
-            _options.ScoringBatchSize);
+        var settings = new PretrainingSettings(Options.TextColumnName, Options.LossColumnName, Options.PerplexityColumnName,
+            new ObjectiveSettings(_objective, tokenizerOptions.MaxLength, Options.NoiseDensity, Options.MeanSpanLength, Options.MaskProbability),
+            Options.ScoringBatchSize);
         var objective = Training.Objectives.Objective.Create(tokenizer, settings.Objective);
-        var corpus = CorpusSurvey.Take(reader, _options.TextColumnName, objective, log);
+        var corpus = CorpusSurvey.Take(reader, Options.TextColumnName, objective, log);
 
-        torch.manual_seed(_options.Training.Seed); // the initial weights, like everything else, follow the seed
+        torch.manual_seed(Options.Training.Seed); // the initial weights, like everything else, follow the seed
         var model = new EncoderDecoderModel(_shape with
         {
             VocabularySize = tokenizer.VocabularySize,
-            MaxLength = _options.Model is null ? tokenizerOptions.MaxLength : Math.Max(_shape.MaxLength, tokenizerOptions.MaxLength),
+            MaxLength = Options.Model is null ? tokenizerOptions.MaxLength : Math.Max(_shape.MaxLength, tokenizerOptions.MaxLength),
         }, device);
         log($"Pretraining a Transformer ({model.Options.EncoderLayers} encoder + {model.Options.DecoderLayers} decoder layers, " +
             $"{model.ParameterCount:N0} parameters, vocabulary {tokenizer.VocabularySize:N0}) with {_objective} on {device.type}.");
 
         var scorer = new PretrainingScorer(model, objective, settings);
-        var validation = _options.ValidationSet is { } held ? new RowReader(held, _options.TextColumnName, emptyText: tokenizerOptions.EmptyText) : null;
-        var (result, metrics) = new PretrainingTraining(model, objective, scorer, _options, corpus, log).Run(reader, validation);
-        return new TextPretrainingTransformer(_host, model, tokenizer, settings) { TrainingHistory = result.History, ValidationMetrics = metrics };
+        var validation = Options.ValidationSet is { } held ? new RowReader(held, Options.TextColumnName, emptyText: tokenizerOptions.EmptyText) : null;
+        var (result, metrics) = new PretrainingTraining(model, objective, scorer, Options, corpus, log).Run(reader, validation);
+        return new TextPretrainingTransformer(Host, model, tokenizer, settings) { TrainingHistory = result.History, ValidationMetrics = metrics };
     }
 
     /// <summary>Sentinels to reserve: span corruption needs one per span of the longest input; the others need none.</summary>
     private int SentinelCount()
     {
-        int requested = _options.Tokenizer.SentinelCount;
+        int requested = Options.Tokenizer.SentinelCount;
         if (_objective != PretrainingObjective.SpanCorruption)
             return requested;
-        int needed = SpanCorruption.SentinelsNeeded(_options.Tokenizer.MaxLength - 1, _options.NoiseDensity, _options.MeanSpanLength);
+        int needed = SpanCorruption.SentinelsNeeded(Options.Tokenizer.MaxLength - 1, Options.NoiseDensity, Options.MeanSpanLength);
         if (requested == 0)
             return needed;
         if (requested < needed)
             throw new ArgumentOutOfRangeException(nameof(TokenizerOptions.SentinelCount),
-                $"TokenizerOptions.SentinelCount ({requested}) is too small: span corruption of inputs of MaxLength {_options.Tokenizer.MaxLength} " +
-                $"at NoiseDensity {_options.NoiseDensity} and MeanSpanLength {_options.MeanSpanLength} needs up to {needed} sentinels. " +
+                $"TokenizerOptions.SentinelCount ({requested}) is too small: span corruption of inputs of MaxLength {Options.Tokenizer.MaxLength} " +
+                $"at NoiseDensity {Options.NoiseDensity} and MeanSpanLength {Options.MeanSpanLength} needs up to {needed} sentinels. " +
                 "Leave it at 0 to reserve them automatically.");
         return requested;
     }

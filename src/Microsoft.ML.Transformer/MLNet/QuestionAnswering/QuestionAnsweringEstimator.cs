@@ -10,15 +10,15 @@ namespace Microsoft.ML.Transformer.MLNet.QuestionAnswering;
 /// Trains a Transformer question answerer on contexts, questions and answer spans, from scratch or from a pretrained
 /// model. Created through <c>MulticlassClassification.Trainers.TransformerQuestionAnswerer</c>.
 /// </summary>
-public sealed class QuestionAnsweringEstimator : IEstimator<QuestionAnsweringTransformer>
+public sealed class QuestionAnsweringEstimator : TextEstimatorBase<TransformerQuestionAnswererOptions, QuestionAnsweringTransformer>
 {
-    private readonly IHost _host;
-    private readonly TransformerQuestionAnswererOptions _options;
-
     internal QuestionAnsweringEstimator(IHostEnvironment env, TransformerQuestionAnswererOptions options)
+        : base(env, options, Validate)
     {
-        _host = (env ?? throw new ArgumentNullException(nameof(env))).Register(nameof(QuestionAnsweringEstimator));
-        _options = options ?? throw new ArgumentNullException(nameof(options));
+    }
+
+    private static void Validate(TransformerQuestionAnswererOptions options)
+    {
         EncoderStart.Validate(options);
         if (string.IsNullOrWhiteSpace(options.QuestionColumnName))
             throw new ArgumentException("QuestionColumnName must name a text column.", nameof(options));
@@ -35,18 +35,17 @@ public sealed class QuestionAnsweringEstimator : IEstimator<QuestionAnsweringTra
     }
 
     /// <summary>Checks the context, question, answer and answer start columns and describes the added columns (see <see cref="AnswerColumns"/>).</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    private protected override IEnumerable<SchemaShape.Column> AddedColumns(SchemaShape inputSchema)
     {
-        _host.CheckValue(inputSchema, nameof(inputSchema));
-        ScoringSchema.CheckTextColumn(inputSchema, _options.TextColumnName, "Context");
-        ScoringSchema.CheckTextColumn(inputSchema, _options.QuestionColumnName, "Question");
-        ScoringSchema.CheckTextColumn(inputSchema, _options.LabelColumnName, "Answer");
-        var start = ScoringSchema.FindColumn(inputSchema, _options.AnswerStartColumnName, "Answer start");
+        ScoringSchema.CheckTextColumn(inputSchema, Options.TextColumnName, "Context");
+        ScoringSchema.CheckTextColumn(inputSchema, Options.QuestionColumnName, "Question");
+        ScoringSchema.CheckTextColumn(inputSchema, Options.LabelColumnName, "Answer");
+        var start = ScoringSchema.FindColumn(inputSchema, Options.AnswerStartColumnName, "Answer start");
         if (start.Kind != SchemaShape.Column.VectorKind.Scalar)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Answer start column '{_options.AnswerStartColumnName}' must be a scalar; found a {start.Kind}.");
-        AnswerRows.CheckStartType(_options.AnswerStartColumnName, start.ItemType);
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Answer start column '{Options.AnswerStartColumnName}' must be a scalar; found a {start.Kind}.");
+        AnswerRows.CheckStartType(Options.AnswerStartColumnName, start.ItemType);
         static SchemaShape.Column Column(string name, SchemaShape.Column.VectorKind kind, DataViewType type) => new(name, kind, type, false);
-        return ScoringSchema.With(inputSchema,
+        return
         [
             Column(AnswerColumns.PredictedAnswer, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance),
             Column(AnswerColumns.PredictedAnswerStart, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Int32),
@@ -54,24 +53,23 @@ public sealed class QuestionAnsweringEstimator : IEstimator<QuestionAnsweringTra
             Column(AnswerColumns.TopAnswers, SchemaShape.Column.VectorKind.VariableVector, TextDataViewType.Instance),
             Column(AnswerColumns.TopAnswerStarts, SchemaShape.Column.VectorKind.VariableVector, NumberDataViewType.Int32),
             Column(AnswerColumns.TopScores, SchemaShape.Column.VectorKind.VariableVector, NumberDataViewType.Single),
-        ]);
+        ];
     }
 
     /// <summary>Trains the question answerer on <paramref name="input"/>.</summary>
-    public QuestionAnsweringTransformer Fit(IDataView input)
+    private protected override QuestionAnsweringTransformer FitChecked(IDataView input)
     {
-        _host.CheckValue(input, nameof(input));
-        var rows = AnswerRows.Read(input, _options);
-        var validation = _options.ValidationSet is { } v ? AnswerRows.Read(v, _options) : null;
-        using var channel = _host.Start("Training");
-        var start = EncoderStart.Begin(_host, _options, channel, () => rows.SelectMany(r => new[] { r.Question, r.Context }));
-        var settings = new QaSettings(_options.TextColumnName, _options.QuestionColumnName, start.MaxLength,
-            _options.Stride, _options.MaxAnswerWords, _options.TopK, _options.ScoringBatchSize);
-        var model = new TokenTaggerModel(start.Body, 2, _options.HeadDropout);
+        var rows = AnswerRows.Read(input, Options);
+        var validation = Options.ValidationSet is { } v ? AnswerRows.Read(v, Options) : null;
+        using var channel = Host.Start("Training");
+        var start = EncoderStart.Begin(Host, Options, channel, () => rows.SelectMany(r => new[] { r.Question, r.Context }));
+        var settings = new QaSettings(Options.TextColumnName, Options.QuestionColumnName, start.MaxLength,
+            Options.Stride, Options.MaxAnswerWords, Options.TopK, Options.ScoringBatchSize);
+        var model = new TokenTaggerModel(start.Body, 2, Options.HeadDropout);
 
         start.Describe("Training a Transformer question answerer: ");
-        var training = EncoderStart.MaximizingMetric(_options.Training); // the validation metric is token F1
+        var training = EncoderStart.MaximizingMetric(Options.Training); // the validation metric is token F1
         var result = new QaTraining(model, start.Tokenizer, settings, training, start.Log).Run(rows, validation);
-        return new QuestionAnsweringTransformer(_host, model, start.Tokenizer, settings) { TrainingHistory = result.History };
+        return new QuestionAnsweringTransformer(Host, model, start.Tokenizer, settings) { TrainingHistory = result.History };
     }
 }

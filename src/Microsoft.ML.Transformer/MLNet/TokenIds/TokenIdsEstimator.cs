@@ -9,17 +9,14 @@ namespace Microsoft.ML.Transformer.MLNet.TokenIds;
 /// Builds a <see cref="TokenIdsTransformer"/> from a model folder's tokenizer and settings. Nothing is learned:
 /// <c>Fit</c> checks the text columns. Created through <c>Transforms.Text.TransformerTokenIds</c>.
 /// </summary>
-public sealed class TokenIdsEstimator : IEstimator<TokenIdsTransformer>
+public sealed class TokenIdsEstimator : TextEstimatorBase<TokenIdsOptions, TokenIdsTransformer>
 {
-    private readonly IHost _host;
     private readonly TextTokenizer _tokenizer;
     private readonly TokenIdsSettings _settings;
 
     internal TokenIdsEstimator(IHostEnvironment env, TokenIdsOptions options)
+        : base(env, options, o => o.Validate())
     {
-        _host = (env ?? throw new ArgumentNullException(nameof(env))).Register(nameof(TokenIdsEstimator));
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         (_tokenizer, _settings) = TokenIdsSettings.FromFolder(options.ModelFolder!, options);
     }
 
@@ -33,21 +30,19 @@ public sealed class TokenIdsEstimator : IEstimator<TokenIdsTransformer>
     /// The input schema plus the token-id and attention-mask columns (variable-length vectors of <c>Int64</c>), and for a
     /// wide-and-deep classifier the n-gram ids (<c>Int64</c>) and weights (<c>Single</c>), variable-length vectors too.
     /// </summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    private protected override IEnumerable<SchemaShape.Column> AddedColumns(SchemaShape inputSchema)
     {
-        _host.CheckValue(inputSchema, nameof(inputSchema));
         foreach (string column in _settings.InputColumns)
             ScoringSchema.CheckTextColumn(inputSchema, column);
-        return ScoringSchema.With(inputSchema, _settings.OutputColumns.Select(name => new SchemaShape.Column(name, SchemaShape.Column.VectorKind.VariableVector,
-            name == _settings.NgramWeightsColumn && _settings.Ngrams is not null ? NumberDataViewType.Single : NumberDataViewType.Int64, false)));
+        return _settings.OutputColumns.Select(name => new SchemaShape.Column(name, SchemaShape.Column.VectorKind.VariableVector,
+            name == _settings.NgramWeightsColumn && _settings.Ngrams is not null ? NumberDataViewType.Single : NumberDataViewType.Int64, false));
     }
 
     /// <summary>Checks that <paramref name="input"/> has the text columns and builds the transformer; reads no rows.</summary>
-    public TokenIdsTransformer Fit(IDataView input)
+    private protected override TokenIdsTransformer FitChecked(IDataView input)
     {
-        _host.CheckValue(input, nameof(input));
         foreach (string column in _settings.InputColumns)
             ScoringSchema.CheckTextColumn(input.Schema, column);
-        return new TokenIdsTransformer(_host, _tokenizer, _settings);
+        return new TokenIdsTransformer(Host, _tokenizer, _settings);
     }
 }
