@@ -53,30 +53,19 @@ public sealed class EntityTaggingTransformer : TextModelTransformerBase, INetwor
 
     private protected override ITextBatchScorer Scorer => _scorer;
 
-    private static VersionInfo GetVersionInfo() => new(
-        modelSignature: "TXFTAGGR",
-        verWrittenCur: SealedSettings.FirstVersion,    // 1.2: the main stream's fields are one sealed block
-        verReadableCur: SealedSettings.FirstVersion,
-        verWeCanReadBack: 0x00010001,                  // 1.1: the same fields, unsealed
-        loaderSignature: LoaderSignature,
-        loaderAssemblyName: typeof(EntityTaggingTransformer).Assembly.FullName);
+    // Format 1.2: the sealed block holds the settings (text column, window length, scoring batch, label names);
+    // 1.1: the same, unsealed.
+    private static readonly ComponentFormat Format = new("TXFTAGGR", LoaderSignature, Written: SealedSettings.FirstVersion,
+        ReadBack: 0x00010001, "the entity tagger's settings and label names");
 
-    // Format (version 1.2), main stream, sealed (SealedSettings): settings (text column, window length, scoring batch,
-    // label names); then the checked entries ModelOptions.json, Tokenizer.bin, Weights.bin (each with its length and SHA-256).
-    private protected override void SaveModel(ModelSaveContext ctx)
-    {
-        ctx.SetVersionInfo(GetVersionInfo());
-        SealedSettings.Write(ctx, _settings.Save);
-        NetworkEntries.SaveNetwork(ctx, _model.Body, _tokenizer, weights: _model);
-    }
+    private protected override void SaveModel(ModelSaveContext ctx) => Format.Save(ctx, _settings.Save, _model.Body, _tokenizer, weights: _model);
 
     // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
     private static EntityTaggingTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);
 
     private static EntityTaggingTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
-        ctx.CheckAtModel(GetVersionInfo());
-        var settings = SealedSettings.Read(ctx, "the entity tagger's settings and label names", TaggerSettings.Load);
+        var settings = Format.ReadSettings(ctx, TaggerSettings.Load);
         var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx,
             options => new TokenTaggerModel(new EncoderDecoderModel(options), settings.LabelNames.Count, dropout: 0));
         return new EntityTaggingTransformer(env, model, tokenizer, settings);
