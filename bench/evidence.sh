@@ -20,7 +20,7 @@ run() {  # name, then the command
     grep '^RESULT' "$OUT/$name.log" | sed 's/^/   /' || true
 }
 
-all=(compare generate-compare mlnet-overhead charlm memory bf16learn scoring classify pretrain-pays embeddings span-corruption e2e-scratch e2e-pretrained long-attention long-quality similarity)
+all=(compare generate-compare mlnet-overhead charlm memory bf16learn scoring classify pretrain-pays embeddings span-corruption e2e-scratch e2e-pretrained long-attention long-quality similarity bf16-default)
 for name in "${@:-${all[@]}}"; do
     case $name in
         compare)          run compare env ROUNDS=3 bench/compare.sh ;;
@@ -41,6 +41,14 @@ for name in "${@:-${all[@]}}"; do
         long-attention)   run long-attention "$B" long-attention --threads 1 ;;
         long-quality)     run long-quality "$B" long-quality --steps 300 --threads 1 ;;
         similarity)       run similarity "$B" similarity ;;
+        # The automatic precision (bf16 on a CPU with AVX512-BF16 or AMX-BF16) next to float32, one thread each; e2e also
+        # pretrains (span corruption) before it fine-tunes the generator.
+        bf16-default)
+            for precision in auto fp32; do
+                flag=(); [ $precision = fp32 ] && flag=(--automatic-bf16 false)
+                run bf16-default-classify-$precision env OMP_NUM_THREADS=1 "$B" classify --dataset banking77,yelp,amazon --verbose "${flag[@]}"
+                run bf16-default-e2e-$precision env OMP_NUM_THREADS=1 "$B" e2e --pretrain-steps 600 --epochs 5 --minutes 60 --decoding greedy --verbose "${flag[@]}"
+            done ;;
         *) echo "unknown evidence run '$name'; known: ${all[*]}"; exit 2 ;;
     esac
 done
