@@ -55,7 +55,7 @@ internal sealed class TrainingLoop : IDisposable
             .Where(g => g.Item1.Count > 0)
             .Select(g => new AdamW.ParamGroup(g.Item1, options.LearningRate, options.AdamBeta1, options.AdamBeta2,
                 options.AdamEpsilon, g.Item2));
-        _optimizer = optim.AdamW(groups, options.LearningRate, options.AdamBeta1, options.AdamBeta2,
+        _optimizer = new AdamW(groups, options.LearningRate, options.AdamBeta1, options.AdamBeta2,
             options.AdamEpsilon, options.WeightDecay);
     }
 

@@ -26,7 +26,7 @@ internal sealed class NgramFirstFit(ClassifierModel model, HashedNgrams ngrams, 
     public void Run(Func<IEnumerable<TextRow>> train, Func<IEnumerable<TextRow>>? validation)
     {
         var weight = model.NgramWeight ?? throw new InvalidOperationException("The classifier reads no n-grams.");
-        using var optimizer = optim.AdamW([weight], LearningRate, weight_decay: training.WeightDecay);
+        using var optimizer = new AdamW([weight], LearningRate, training.WeightDecay);
         using var best = weight.detach().clone();
         double bestAccuracy = double.NegativeInfinity;
         int bestEpoch = 0, epochs = validation is null ? EpochsWithoutValidation : MaxEpochs;
