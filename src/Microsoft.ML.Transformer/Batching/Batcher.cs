@@ -26,6 +26,16 @@ internal sealed class Batcher
         (_encoder, _options, _log) = (encoder, options, log);
     }
 
+    /// <summary>
+    /// A log that passes each distinct message once: a fit makes a batcher per epoch and per validation, and each pass
+    /// reports the same truncation.
+    /// </summary>
+    public static Action<string> Once(Action<string> log)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return message => { lock (seen) if (!seen.Add(message)) return; log(message); };
+    }
+
     private readonly record struct Encoded(long Row, int[] Input, int[]? Target, long Label, HashedNgrams.Bag? Ngrams)
     {
         // Padded cost of the row: the decoder side is one longer than the target ([BOS] y / y [EOS]).

@@ -46,6 +46,19 @@ public sealed class ClassifierChoicesTests
         Assert.IsTrue(lines.Any(l => l.StartsWith("Chose a network of width 128, 2 layers", StringComparison.Ordinal)), Dump(lines));
     }
 
+    [TestMethod]
+    public void TruncationIsLoggedOncePerFitNotOncePerEpoch()
+    {
+        var options = ClassifierFixture.TinyOptions(seed: 3, epochs: 3);
+        options.Tokenizer = new TokenizerOptions { VocabularySize = 600, MaxLength = 6 };
+        options.ValidationFraction = 0.1;
+        var lines = Fit(options, rows: 200);
+        var truncation = lines.Where(l => l.StartsWith("Tokenization: ", StringComparison.Ordinal)).ToList();
+        // One line for the training rows and one for the held-out rows, however many epochs and validations ran.
+        Assert.AreEqual(2, truncation.Count, Dump(lines));
+        Assert.AreEqual(2, truncation.Distinct().Count(), Dump(lines));
+    }
+
     private static List<string> Fit(TransformerClassifierOptions options, int rows = 400)
     {
         var ml = new MLContext(3);

@@ -15,6 +15,8 @@ namespace Microsoft.ML.Transformer.MLNet.Classification;
 internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer tokenizer, ClassifierSettings settings,
     TrainingOptions training, Action<string> log)
 {
+    private readonly Action<string> _truncationLog = Batcher.Once(log);
+
     /// <summary>
     /// Weight of the validation loss in the metric: small enough that one more correct row out of
     /// <see cref="ValidationSplit.MaxRows"/> always outweighs it (the loss is capped at <see cref="LossCap"/>).
@@ -41,7 +43,7 @@ internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer to
     /// <summary>Batches of labelled rows; rows whose label is missing (key 0) are left out.</summary>
     private IEnumerable<TokenBatch> Batches(Func<IEnumerable<TextRow>> rows, bool shuffle, int seed)
     {
-        var batcher = settings.TrainingBatcher(tokenizer, training, model.Device, shuffle, seed, withLabels: true, log);
+        var batcher = settings.TrainingBatcher(tokenizer, training, model.Device, shuffle, seed, withLabels: true, _truncationLog);
         return batcher.Batches(rows().Where(r => r.Label >= 0 && r.Label < model.Classes));
     }
 

@@ -15,6 +15,8 @@ namespace Microsoft.ML.Transformer.MLNet.Regression;
 internal sealed class RegressionTraining(ClassifierModel model, TextTokenizer tokenizer, ClassifierSettings settings,
     TransformerRegressorOptions options, Action<string> log)
 {
+    private readonly Action<string> _truncationLog = Batcher.Once(log);
+
     public TrainingResult Run(RowReader train, RegressionTargets targets, (RowReader Rows, RegressionTargets Targets)? validation)
     {
         var training = options.Training;
@@ -35,7 +37,7 @@ internal sealed class RegressionTraining(ClassifierModel model, TextTokenizer to
 
     private IEnumerable<TokenBatch> Batches(RowReader reader, bool shuffle, int seed)
     {
-        var batcher = settings.TrainingBatcher(tokenizer, options.Training, model.Device, shuffle, seed, withLabels: false, log);
+        var batcher = settings.TrainingBatcher(tokenizer, options.Training, model.Device, shuffle, seed, withLabels: false, _truncationLog);
         return batcher.Batches(reader.Read());
     }
 
