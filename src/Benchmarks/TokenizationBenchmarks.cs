@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transformer.Batching;
+using Microsoft.ML.Transformer.MLNet;
 using Microsoft.ML.Transformer.Tokenization;
 
 namespace Microsoft.ML.Transformer.Benchmarks;

@@ -1,6 +1,6 @@
 namespace Microsoft.ML.Transformer.Batching;
 
-/// <summary>One row read from an IDataView.</summary>
+/// <summary>One row of input: its text (and second text), its index and its label.</summary>
 /// <param name="Row">0-based position of the row in the data view (puts inference results back in order).</param>
 /// <param name="Text">The text column.</param>
 /// <param name="Second">The second text column (pair input, or the target of a sequence-to-sequence task), if any.</param>

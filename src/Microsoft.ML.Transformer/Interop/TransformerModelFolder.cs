@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.ML.Transformer.Interop;
 using Microsoft.ML.Transformer.Modeling;
-using Microsoft.ML.Transformer.Training;
 using TorchSharp;
 
 namespace Microsoft.ML.Transformer;

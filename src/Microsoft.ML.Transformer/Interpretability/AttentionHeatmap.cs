@@ -1,4 +1,3 @@
-using Microsoft.ML.Transformer.Training;
 using ScottPlot;
 
 namespace Microsoft.ML.Transformer.Interpretability;

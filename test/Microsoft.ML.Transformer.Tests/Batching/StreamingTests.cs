@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.Transformer.Batching;
+using Microsoft.ML.Transformer.MLNet;
 using Microsoft.ML.Transformer.Tokenization;
 
 namespace Microsoft.ML.Transformer.Tests.Batching;

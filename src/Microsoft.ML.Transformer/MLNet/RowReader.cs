@@ -1,7 +1,8 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.Transformer.Batching;
 using Microsoft.ML.Transformer.Tokenization;
 
-namespace Microsoft.ML.Transformer.Batching;
+namespace Microsoft.ML.Transformer.MLNet;
 
 /// <summary>
 /// Reads one or two text columns, and optionally a label column, from an <see cref="IDataView"/> one row at a time:

@@ -1,8 +1,9 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Transformer.Batching;
+using Microsoft.ML.Transformer.MLNet;
 using Microsoft.ML.Transformer.Tokenization;
 
-namespace Microsoft.ML.Transformer.Tests.Batching;
+namespace Microsoft.ML.Transformer.Tests.MLNet;
 
 [TestClass]
 public sealed class RowReaderTests

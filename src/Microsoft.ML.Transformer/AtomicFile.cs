@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Transformer.Training;
+namespace Microsoft.ML.Transformer;
 
 /// <summary>
 /// Writes a file so that readers see either the old content or the whole new content, never a part: the bytes go to
