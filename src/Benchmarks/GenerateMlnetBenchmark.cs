@@ -83,7 +83,7 @@ internal sealed class GenerateMlnetBenchmark : IBenchmark
         int width = ids.Max(row => row.Length);
         long[] flat = ids.SelectMany(row => row.Concat(Enumerable.Repeat((long)tokenizer.Specials.Pad, width - row.Length))).ToArray();
         bool[] padding = ids.SelectMany(row => Enumerable.Range(0, width).Select(j => j >= row.Length)).ToArray();
-        var generator = new NetworkGenerator(network, tokenizer, SourceLength, TruncationSide.KeepHead);
+        var generator = model.Generator;   // the three ways share one greedy selector, as they share one network
 
         void Bare()
         {
@@ -94,7 +94,7 @@ internal sealed class GenerateMlnetBenchmark : IBenchmark
             using var cache = network.StartDecoding(network.Encode(source, mask), mask, Batch, NewTokens);
             var token = torch.full(Batch, (long)tokenizer.Specials.Begin);
             for (int i = 0; i < NewTokens; i++)
-                token = torch.tensor(network.StepGreedy(token, cache));                    // [B]
+                token = torch.tensor(generator.Greedy.Next(network.StepHidden(token, cache)));   // [B]
         }
         var ways = new (string Name, Action Run)[]
         {

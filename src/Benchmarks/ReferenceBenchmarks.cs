@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.Transformer.Modeling;
+using GreedySelector = Microsoft.ML.Transformer.Generation.GreedySelector;
 using TorchSharp;
 using static Microsoft.ML.Transformer.Benchmarks.ReferenceSetup;
 using static TorchSharp.torch;
@@ -95,6 +96,7 @@ internal sealed class GenerateBenchmark : IBenchmark
         });
         model.eval();
         model.FreezeForInference();
+        using var greedy = new GreedySelector(model);
         using var batch = new TrainingBatch(new Generator(0));
         using var noGrad = no_grad();
         Tensor? uncached = null, cached = null;
@@ -105,7 +107,7 @@ internal sealed class GenerateBenchmark : IBenchmark
             _ => throw new ArgumentException($"--cache: expected on, off or both (off,on), found '{c}'."),
         }))
         {
-            Func<int, Tensor> generate = n => useCache ? WithCache(model, batch, n) : WithoutCache(model, batch, n);
+            Func<int, Tensor> generate = n => useCache ? WithCache(model, greedy, batch, n) : WithoutCache(model, greedy, batch, n);
             WarmUp(args, () => { using (NewDisposeScope()) generate(useCache ? NewTokens : 8); });
             var tokensPerSecond = new List<double>();
             for (int r = 0; r < reps; r++)
@@ -138,14 +140,14 @@ internal sealed class GenerateBenchmark : IBenchmark
     }
 
     // Recomputes the whole prefix for every new token. → [B, 1 + n]
-    private static Tensor WithoutCache(EncoderDecoderModel model, TrainingBatch batch, int n)
+    private static Tensor WithoutCache(EncoderDecoderModel model, GreedySelector greedy, TrainingBatch batch, int n)
     {
         var memory = model.Encode(batch.Source, batch.SourcePadding);
         var ys = full(Batch, 1, (long)Bos);
         for (int i = 0; i < n; i++)
         {
             var hidden = model.Decode(ys, memory, batch.SourcePadding, null);               // [B, t, D]
-            var next = tensor(model.GreedyTokens(hidden[.., -1]));                          // [B]
+            var next = tensor(greedy.Next(hidden[.., -1]));                                 // [B]
             ys = cat([ys, next.unsqueeze(1)], 1);
         }
         return ys;
@@ -153,13 +155,13 @@ internal sealed class GenerateBenchmark : IBenchmark
 
     // One position per token with the key/value cache; the frozen model's greedy step may skip the float32 logits
     // (GreedyHead). → [B, 1 + n]
-    private static Tensor WithCache(EncoderDecoderModel model, TrainingBatch batch, int n)
+    private static Tensor WithCache(EncoderDecoderModel model, GreedySelector greedy, TrainingBatch batch, int n)
     {
         var memory = model.Encode(batch.Source, batch.SourcePadding);
         using var cache = model.StartDecoding(memory, batch.SourcePadding, Batch, n);
         var tokens = new List<Tensor> { full(Batch, (long)Bos) };
         for (int i = 0; i < n; i++)
-            tokens.Add(tensor(model.StepGreedy(tokens[^1], cache)));                                  // [B]
+            tokens.Add(tensor(greedy.Next(model.StepHidden(tokens[^1], cache))));                     // [B]
         return stack(tokens, 1);
     }
 }

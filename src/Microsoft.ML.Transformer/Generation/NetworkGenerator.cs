@@ -9,7 +9,7 @@ namespace Microsoft.ML.Transformer.Generation;
 /// Text in, text out with one network: tokenises sources, sets up a <see cref="ModelDecoder"/>, runs the
 /// <see cref="Generator"/> and decodes. An encoder-decoder reads <c>source [EOS]</c> and generates after <c>[BOS]</c>; a
 /// decoder-only model (no encoder) continues the prompt <c>[BOS] source [SEP]</c>, as it was trained. Safe to call from
-/// several threads: every call has its own cache.
+/// several threads: every call has its own cache, and all share the network's <see cref="Greedy"/> selector.
 /// </summary>
 internal sealed class NetworkGenerator
 {
@@ -17,6 +17,7 @@ internal sealed class NetworkGenerator
     private readonly TextTokenizer _tokenizer;
     private readonly int _sourceMaxLength;
     private readonly TruncationSide _truncation;
+    private readonly GreedySelector _greedy;
 
     /// <param name="model">A network with a decoder, in evaluation mode.</param>
     /// <param name="tokenizer">Its tokenizer.</param>
@@ -29,7 +30,11 @@ internal sealed class NetworkGenerator
             throw new ArgumentException("Text generation needs a network with a decoder (DecoderLayers > 0).", nameof(model));
         ArgumentOutOfRangeException.ThrowIfLessThan(sourceMaxLength, 2);
         (_model, _tokenizer, _sourceMaxLength, _truncation) = (model, tokenizer, sourceMaxLength, truncation);
+        _greedy = new GreedySelector(model);
     }
+
+    /// <summary>How greedy steps choose their tokens; it decides on its first use whether to screen the output head.</summary>
+    public GreedySelector Greedy => _greedy;
 
     /// <summary>True when the network has no encoder: sources are prompts it continues.</summary>
     public bool IsDecoderOnly => !_model.HasEncoder;
@@ -126,14 +131,14 @@ internal sealed class NetworkGenerator
             padding.AsSpan(b * width + rows[b].Length, width - rows[b].Length).Fill(true);
         }
         using var scope = NewDisposeScope();
-        return ModelDecoder.ForSources(_model, tensor(ids, [rows.Length, width]), tensor(padding, [rows.Length, width]), options.MaxNewTokens);
+        return ModelDecoder.ForSources(_model, tensor(ids, [rows.Length, width]), tensor(padding, [rows.Length, width]), options.MaxNewTokens, _greedy);
     }
 
     /// <summary>Decoder-only prompts <c>[BOS] source [SEP]</c>, all of one length.</summary>
     private ModelDecoder ForPrompts(IReadOnlyList<long[]> prompts, DecodingOptions options)
     {
         int prefilled = prompts[0].Length - 1;
-        return ModelDecoder.ForPrompts(_model, prompts.Select(p => p[..^1]).ToArray(), prefilled + options.MaxNewTokens);
+        return ModelDecoder.ForPrompts(_model, prompts.Select(p => p[..^1]).ToArray(), prefilled + options.MaxNewTokens, _greedy);
     }
 
     /// <summary>

@@ -65,10 +65,10 @@ internal sealed partial class EncoderDecoderModel
     public Tensor Prefill(Tensor tokens, DecoderCache cache, Tensor? padding = null) => Logits(Advance(tokens, cache, padding));
 
     /// <summary>
-    /// Feeds one token per sequence, lastTokens [B] (int64), and returns the greedy next token of each: the argmax of
-    /// the logits <see cref="Step"/> would return (see <see cref="GreedyTokens"/>).
+    /// Feeds one token per sequence, lastTokens [B] (int64) → the new position's hidden state [B, D], whose
+    /// <see cref="Logits"/> are what <see cref="Step"/> returns: for a decoder that chooses tokens without every logit.
     /// </summary>
-    public long[] StepGreedy(Tensor lastTokens, DecoderCache cache) => GreedyTokens(Advance(lastTokens.unsqueeze(1), cache, null));
+    public Tensor StepHidden(Tensor lastTokens, DecoderCache cache) => Advance(lastTokens.unsqueeze(1), cache, null);
 
     // Prefill up to the head: the last new position's hidden state [B, D].
     private Tensor Advance(Tensor tokens, DecoderCache cache, Tensor? padding)

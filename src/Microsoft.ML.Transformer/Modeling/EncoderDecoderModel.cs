@@ -23,10 +23,6 @@ internal sealed partial class EncoderDecoderModel : nn.Module
     private Precision precision;
     private bool frozen;
     private InferenceWeights? inference; // the weights laid out for inference products once frozen
-    private readonly Lock greedyHeadLock = new();
-    private GreedyHead? greedyHead;      // the screened greedy head of a frozen float32 CPU network, when it pays
-    private bool greedyHeadDecided;
-    private bool? screenGreedyHead;
 
     /// <summary>Builds and initialises a model; <paramref name="device"/> defaults to the CPU.</summary>
     /// <exception cref="ArgumentException">The options are invalid (see <see cref="ModelOptions.Validate"/>).</exception>
@@ -113,64 +109,14 @@ internal sealed partial class EncoderDecoderModel : nn.Module
     }
 
     /// <summary>
-    /// Whether a frozen float32 network on the CPU chooses greedy tokens through a <see cref="GreedyHead"/>: null (the
-    /// default) measures once whether the screen is faster on this CPU; true or false decides. Tokens are the same
-    /// either way; only the speed differs.
+    /// The output head's weight [V, D] and bias [V] (or null) that <see cref="Logits"/> multiplies by: the untied
+    /// projection, or the token embedding when the head is tied to it.
     /// </summary>
-    internal bool? ScreenGreedyHead
-    {
-        get => screenGreedyHead;
-        set
-        {
-            lock (greedyHeadLock)
-            {
-                screenGreedyHead = value;
-                greedyHead?.Dispose();
-                (greedyHead, greedyHeadDecided) = (null, false);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The greedy next token of each row from hidden states [B, D]: the argmax of <see cref="Logits"/>, the lowest id on
-    /// a tie. A frozen float32 network on the CPU screens the logits in bfloat16 and scores the few tokens the screen
-    /// cannot rule out exactly (see <see cref="GreedyHead"/>), when that is faster on this CPU.
-    /// </summary>
-    public long[] GreedyTokens(Tensor hidden)
-    {
-        if (ScreenedHead() is { } screened)
-            return screened.Next(hidden);
-        return Logits(hidden).max(-1).indexes.cpu().data<long>().ToArray();
-    }
-
-    private GreedyHead? ScreenedHead()
-    {
-        if (!frozen || precision != Precision.Float32 || Device.type != DeviceType.CPU || screenGreedyHead == false)
-            return null;
-        lock (greedyHeadLock)
-        {
-            if (!greedyHeadDecided)
-            {
-                Tensor weight = head?.Weight ?? TargetEmbedding.Weight;
-                if (GreedyHead.CanHold(weight))
-                {
-                    var candidate = new GreedyHead(weight, head?.Bias);
-                    if (screenGreedyHead ?? candidate.PaysOff(rows: 32)) greedyHead = candidate;
-                    else candidate.Dispose();
-                }
-                greedyHeadDecided = true;
-            }
-            return greedyHead;
-        }
-    }
+    public (Tensor Weight, Tensor? Bias) OutputHead => (head?.Weight ?? TargetEmbedding.Weight, head?.Bias);
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
-        {
-            inference?.Dispose();
-            greedyHead?.Dispose();
-        }
+        if (disposing) inference?.Dispose();
         base.Dispose(disposing);
     }
 

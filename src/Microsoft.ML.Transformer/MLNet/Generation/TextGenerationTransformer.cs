@@ -41,13 +41,17 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, INetwo
 
     internal GeneratorSettings Settings => _settings; // exported by a model folder (Interop.ModelFolder)
 
+    internal NetworkGenerator Generator => _generator; // shared with WithDecoding's transformers
+
+    // generator: given by WithDecoding, so that transformers sharing a network also share its greedy selector.
     internal TextGenerationTransformer(IHostEnvironment env, EncoderDecoderModel network, TextTokenizer tokenizer,
-        GeneratorSettings settings, DecodingOptions decoding) : base(env, nameof(TextGenerationTransformer))
+        GeneratorSettings settings, DecodingOptions decoding, NetworkGenerator? generator = null)
+        : base(env, nameof(TextGenerationTransformer))
     {
         (_network, _tokenizer, _settings) = (network, tokenizer, settings);
         _network.eval();
         _network.FreezeForInference(); // never trained again: products may use weight copies laid out for inference
-        _generator = new NetworkGenerator(network, tokenizer, settings.SourceMaxLength, settings.Truncation);
+        _generator = generator ?? new NetworkGenerator(network, tokenizer, settings.SourceMaxLength, settings.Truncation);
         _scorer = new GenerationScorer(_generator, decoding, settings);
         Decoding = decoding;
     }
@@ -88,7 +92,7 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, INetwo
     {
         Host.CheckValue(decoding, nameof(decoding));
         _generator.Validate(decoding);
-        return new TextGenerationTransformer(Host, _network, _tokenizer, _settings, decoding) { TrainingHistory = TrainingHistory };
+        return new TextGenerationTransformer(Host, _network, _tokenizer, _settings, decoding, _generator) { TrainingHistory = TrainingHistory };
     }
 
     /// <summary>

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Microsoft.ML.Transformer.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Transformer.Modeling;
+namespace Microsoft.ML.Transformer.Generation;
 
 /// <summary>
 /// Greedy decoding's next tokens for a frozen float32 network on the CPU, without its float32 output product. The

@@ -3,7 +3,7 @@ using Microsoft.ML.Transformer.Modeling;
 using static TorchSharp.torch;
 using static Microsoft.ML.Transformer.Tests.Modeling.TinyModels;
 
-namespace Microsoft.ML.Transformer.Tests.Modeling;
+namespace Microsoft.ML.Transformer.Tests.Generation;
 
 /// <summary>
 /// The screened greedy head must choose exactly the token that the float32 logits' argmax chooses: its bfloat16 screen
@@ -98,7 +98,7 @@ public sealed class GreedyHeadTests
         using var plain = Create(options);
         using var screened = Create(options);
         screened.FreezeForInference();
-        screened.ScreenGreedyHead = true;
+        using var greedy = new GreedySelector(screened) { Screen = true };
         using var noGrad = no_grad();
         using var plainCache = StartThreeRows(plain, 12);
         using var screenedCache = StartThreeRows(screened, 12);
@@ -107,7 +107,7 @@ public sealed class GreedyHeadTests
         for (int t = 0; t < 12; t++)
         {
             var expected = LogitsProcessing.Greedy(plain.Step(plainToken, plainCache)).data<long>().ToArray();
-            var actual = screened.StepGreedy(screenedToken, screenedCache);
+            var actual = greedy.Next(screened.StepHidden(screenedToken, screenedCache));
             CollectionAssert.AreEqual(expected, actual, $"step {t}");
             (plainToken, screenedToken) = (tensor(expected), tensor(actual));
         }
@@ -119,7 +119,8 @@ public sealed class GreedyHeadTests
         using var scope = NewDisposeScope();
         using var model = Create(Options());
         model.eval();
-        model.FreezeForInference();   // ScreenGreedyHead stays null: the first greedy step measures
+        model.FreezeForInference();
+        using var greedy = new GreedySelector(model);   // Screen stays null: the first greedy step measures
         var padding = Padding(5, 5, 3);
         var source = WithPads(Ids(2, 5, seed: 1), padding);
         using var noGrad = no_grad();
@@ -127,7 +128,7 @@ public sealed class GreedyHeadTests
         TorchSharp.torch.random.manual_seed(5);
         var expected = randn(8);
         TorchSharp.torch.random.manual_seed(5);
-        model.StepGreedy(full(2, 1L), cache);
+        greedy.Next(model.StepHidden(full(2, 1L), cache));
         Assert.AreEqual(0.0, MaxDiff(randn(8), expected), "the first greedy step drew from the global generator");
     }
 
