@@ -12,7 +12,7 @@ namespace Microsoft.ML.Transformer.Generation;
 /// logits are screened in bfloat16 — on CPUs with bfloat16 matrix units that product is several times faster than
 /// float32 — and every token that the screen's worst-case error leaves in the
 /// running is scored again in float32. The result is the argmax of the float32 logits (the lowest id on a tie), as
-/// <c>max(-1)</c> over them gives, up to the order in which float32 sums round.
+/// <see cref="LogitsProcessing.Greedy"/> over them gives, up to the order in which float32 sums round.
 /// </summary>
 /// <remarks>
 /// Why it is exact: with u = 2⁻⁸ (bfloat16's unit roundoff) and D the width, rounding x and w to bfloat16, summing in
@@ -158,8 +158,7 @@ internal sealed class GreedyHead : IDisposable
     private Tensor ScreenProduct(Tensor hidden) => hidden.to(ScalarType.BFloat16).mm(screenWeight.t());
 
     // The float32 product's argmax for every row of hidden [B, D]: the fallback, and what PaysOff times against.
-    private long[] Float32Tokens(Tensor hidden) =>
-        nn.functional.linear(hidden, weight, bias).max(-1).indexes.data<long>().ToArray();
+    private long[] Float32Tokens(Tensor hidden) => LogitsProcessing.GreedyTokens(nn.functional.linear(hidden, weight, bias));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // full JIT at once: PaysOff times it on first use
     private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

@@ -45,7 +45,7 @@ internal sealed class GreedySelector : IDisposable
     {
         if (ScreenedHead() is { } screened)
             return screened.Next(hidden);
-        return _model.Logits(hidden).max(-1).indexes.cpu().data<long>().ToArray();
+        return LogitsProcessing.GreedyTokens(_model.Logits(hidden));
     }
 
     private GreedyHead? ScreenedHead()

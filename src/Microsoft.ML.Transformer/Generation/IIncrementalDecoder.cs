@@ -27,7 +27,7 @@ internal interface IIncrementalDecoder
     /// would return, the lowest id on a tie. A decoder may find it without computing every logit.
     /// </summary>
     /// <param name="lastTokens">[B] int64, the most recent token of each row.</param>
-    long[] StepGreedy(torch.Tensor lastTokens) => LogitsProcessing.Greedy(Step(lastTokens)).data<long>().ToArray();
+    long[] StepGreedy(torch.Tensor lastTokens) => LogitsProcessing.GreedyTokens(Step(lastTokens));
 
     /// <summary>
     /// Replaces the rows by the given ones, in the given order: row i afterwards is row <c>batchIndices[i]</c> before.

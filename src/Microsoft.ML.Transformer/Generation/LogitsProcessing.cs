@@ -26,6 +26,9 @@ internal static class LogitsProcessing
     /// </summary>
     public static Tensor Greedy(Tensor logits) => logits.max(-1).indexes;
 
+    /// <summary><see cref="Greedy"/>'s choices as token ids on the CPU: [N, V] → N ids.</summary>
+    public static long[] GreedyTokens(Tensor logits) => Greedy(logits).cpu().data<long>().ToArray();
+
     /// <summary>Sampling only: temperature, then top-k, then top-p. Temperature must be &gt; 0 here.</summary>
     public static Tensor ApplySamplingFilters(Tensor logits, DecodingOptions options)
     {

@@ -85,7 +85,7 @@ internal sealed class ModelDecoder : IIncrementalDecoder, IDisposable
 
     public long[] StepGreedy(Tensor lastTokens) =>
         _greedy is null
-            ? LogitsProcessing.Greedy(Step(lastTokens)).data<long>().ToArray()
+            ? LogitsProcessing.GreedyTokens(Step(lastTokens))
             : _greedy.Next(_model.StepHidden(lastTokens.to(_model.Device), _cache));
 
     public void Reorder(Tensor batchIndices, bool sourcesUnchanged = false) => _cache.Reorder(batchIndices, sourcesUnchanged);
