@@ -86,7 +86,7 @@ internal sealed class GenerateBenchmark : IBenchmark
     {
         Threads(args);
         int reps = args.Int("reps", 5);
-        // bf16: products in bfloat16 on weights cast once (the model is frozen for inference, as a fitted generator is).
+        // bf16: products in bfloat16 on weights cast once (the model is prepared for inference, as a fitted generator's is).
         string label = args.String("precision", "fp32");
         using var model = NewModel(label switch
         {
@@ -95,7 +95,7 @@ internal sealed class GenerateBenchmark : IBenchmark
             _ => throw new ArgumentException($"--precision: expected fp32 or bf16, found '{label}'."),
         });
         model.eval();
-        model.FreezeForInference();
+        model.PrepareForInference();
         using var greedy = new GreedySelector(model);
         using var batch = new TrainingBatch(new Generator(0));
         using var noGrad = no_grad();
@@ -153,7 +153,7 @@ internal sealed class GenerateBenchmark : IBenchmark
         return ys;
     }
 
-    // One position per token with the key/value cache; the frozen model's greedy step may skip the float32 logits
+    // One position per token with the key/value cache; the prepared model's greedy step may skip the float32 logits
     // (GreedyHead). → [B, 1 + n]
     private static Tensor WithCache(EncoderDecoderModel model, GreedySelector greedy, TrainingBatch batch, int n)
     {

@@ -19,7 +19,7 @@ internal sealed class GreedySelector : IDisposable
     private bool? _screen;
 
     /// <param name="model">The network whose output head is read; its weights must not change once it is prepared
-    /// for inference (see <see cref="EncoderDecoderModel.FreezeForInference"/>).</param>
+    /// for inference (see <see cref="EncoderDecoderModel.PrepareForInference"/>).</param>
     public GreedySelector(EncoderDecoderModel model) => _model = model;
 
     /// <summary>
@@ -50,7 +50,7 @@ internal sealed class GreedySelector : IDisposable
 
     private GreedyHead? ScreenedHead()
     {
-        if (!_model.IsFrozenForInference || _model.Precision != Precision.Float32 || _model.Device.type != DeviceType.CPU
+        if (!_model.IsPreparedForInference || _model.Precision != Precision.Float32 || _model.Device.type != DeviceType.CPU
             || _screen == false)
             return null;
         lock (_lock)

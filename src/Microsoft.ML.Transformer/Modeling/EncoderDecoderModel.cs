@@ -21,8 +21,8 @@ internal sealed partial class EncoderDecoderModel : nn.Module
     private readonly Decoder? decoder;
     private readonly Projection? head;                // untied output head [D → V]; tied models reuse the embedding
     private Precision precision;
-    private bool frozen;
-    private InferenceWeights? inference; // the weights laid out for inference products once frozen
+    private bool prepared;
+    private InferenceWeights? inference; // the weights laid out for inference products once prepared
 
     /// <summary>Builds and initialises a model; <paramref name="device"/> defaults to the CPU.</summary>
     /// <exception cref="ArgumentException">The options are invalid (see <see cref="ModelOptions.Validate"/>).</exception>
@@ -81,27 +81,27 @@ internal sealed partial class EncoderDecoderModel : nn.Module
         get => precision;
         set
         {
-            if (frozen && value != precision)
-                throw new InvalidOperationException("The model is frozen for inference: its precision can no longer change.");
+            if (prepared && value != precision)
+                throw new InvalidOperationException("The model is prepared for inference: its precision can no longer change.");
             precision = value;
             foreach (var module in modules())
                 if (module is Projection projection) projection.Precision = value;
         }
     }
 
-    /// <summary>True once <see cref="FreezeForInference"/> was called: the weights must no longer change.</summary>
-    public bool IsFrozenForInference => frozen;
+    /// <summary>True once <see cref="PrepareForInference"/> was called: the weights must no longer change.</summary>
+    public bool IsPreparedForInference => prepared;
 
     /// <summary>
     /// Declares that the weights will not change again (a fitted ML.NET transformer's network): products without
     /// gradients then use copies of the weights laid out for inference (see <see cref="InferenceWeights"/>), made once
-    /// instead of cast or read transposed at every call. Results equal the unfrozen model's up to float rounding. The
-    /// copies double the weights' memory and are freed with the model. Training a frozen model is refused (see
+    /// instead of cast or read transposed at every call. Results equal the unprepared model's up to float rounding. The
+    /// copies double the weights' memory and are freed with the model. Training a prepared model is refused (see
     /// <see cref="Training.TrainingLoop"/>); move the model to its device before the first inference call.
     /// </summary>
-    public void FreezeForInference()
+    public void PrepareForInference()
     {
-        frozen = true;
+        prepared = true;
         if (inference is not null) return;
         inference = new InferenceWeights(ComputeType);
         foreach (var module in modules())

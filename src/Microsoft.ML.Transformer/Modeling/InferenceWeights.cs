@@ -3,12 +3,12 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Transformer.Modeling;
 
 /// <summary>
-/// Inference copies of a frozen model's weights, for products without gradients. Each matrix is kept once as
+/// Inference copies of the weights of a model prepared for inference, for products without gradients. Each matrix is kept once as
 /// Wᵀ [in, out], contiguous and in the compute type: a decoding step multiplies a few rows by every weight, and on CPU
 /// those products are faster on Wᵀ laid out this way than on W [out, in] read transposed (docs/RESULTS.md); with
 /// <see cref="Precision.BFloat16"/> the copy also saves casting the float32 master weight at every product. Made once
 /// per weight on first use, kept outside every dispose scope, freed by <see cref="Dispose"/>. Only for a network whose
-/// weights no longer change: see <see cref="EncoderDecoderModel.FreezeForInference"/>.
+/// weights no longer change: see <see cref="EncoderDecoderModel.PrepareForInference"/>.
 /// </summary>
 internal sealed class InferenceWeights : IDisposable
 {

@@ -34,7 +34,7 @@ internal sealed class Projection : nn.Module<Tensor, Tensor>
     /// <summary>The number format of the product; set for the whole model by <see cref="EncoderDecoderModel.Precision"/>.</summary>
     public Precision Precision { get; set; }
 
-    /// <summary>The frozen model's inference copies of the weights (see <see cref="InferenceWeights"/>), or null.</summary>
+    /// <summary>The prepared model's inference copies of the weights (see <see cref="InferenceWeights"/>), or null.</summary>
     internal InferenceWeights? Inference { get; set; }
 
     /// <inheritdoc/>
@@ -42,7 +42,7 @@ internal sealed class Projection : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// x Wᵀ + b in the given precision (shared with the tied output head): from the inference copies when the model is
-    /// frozen and no gradient is recorded, else from the parameters themselves.
+    /// prepared for inference and no gradient is recorded, else from the parameters themselves.
     /// </summary>
     public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias, Precision precision, InferenceWeights? inference)
     {

@@ -40,8 +40,8 @@ internal sealed class TrainingLoop : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (PrecisionScope.NetworksIn(model).Any(m => m.IsFrozenForInference))
-            throw new InvalidOperationException("The network was frozen for inference (a fitted transformer's network, " +
+        if (PrecisionScope.NetworksIn(model).Any(m => m.IsPreparedForInference))
+            throw new InvalidOperationException("The network was prepared for inference (a fitted transformer's network, " +
                 "whose inference copies of the weights would go stale); train a copy, or fine-tune from the fitted transformer as a base model.");
         (_model, _options, _log) = (model, options, log ?? (_ => { }));
         _fingerprint = options.Fingerprint() + "\n" + configFingerprint;

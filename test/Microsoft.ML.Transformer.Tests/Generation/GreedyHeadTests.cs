@@ -97,7 +97,7 @@ public sealed class GreedyHeadTests
         var options = Options(encoderLayers) with { TieEmbeddings = tied };
         using var plain = Create(options);
         using var screened = Create(options);
-        screened.FreezeForInference();
+        screened.PrepareForInference();
         using var greedy = new GreedySelector(screened) { Screen = true };
         using var noGrad = no_grad();
         using var plainCache = StartThreeRows(plain, 12);
@@ -119,7 +119,7 @@ public sealed class GreedyHeadTests
         using var scope = NewDisposeScope();
         using var model = Create(Options());
         model.eval();
-        model.FreezeForInference();
+        model.PrepareForInference();
         using var greedy = new GreedySelector(model);   // Screen stays null: the first greedy step measures
         var padding = Padding(5, 5, 3);
         var source = WithPads(Ids(2, 5, seed: 1), padding);

@@ -50,7 +50,7 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, INetwo
     {
         (_network, _tokenizer, _settings) = (network, tokenizer, settings);
         _network.eval();
-        _network.FreezeForInference(); // never trained again: products may use weight copies laid out for inference
+        _network.PrepareForInference(); // never trained again: products may use weight copies laid out for inference
         _generator = generator ?? new NetworkGenerator(network, tokenizer, settings.SourceMaxLength, settings.Truncation);
         _scorer = new GenerationScorer(_generator, decoding, settings);
         Decoding = decoding;

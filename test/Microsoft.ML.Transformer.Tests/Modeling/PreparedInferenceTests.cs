@@ -6,34 +6,34 @@ using static Microsoft.ML.Transformer.Tests.Modeling.TinyModels;
 namespace Microsoft.ML.Transformer.Tests.Modeling;
 
 /// <summary>
-/// A model frozen for inference computes its products on weight copies laid out once (transposed, and cast to bfloat16
+/// A model prepared for inference computes its products on weight copies laid out once (transposed, and cast to bfloat16
 /// in that precision): it must give the logits of the same model reading its parameters at every product, up to float
 /// rounding, and it must refuse what would make its copies stale.
 /// </summary>
 [TestClass]
-public sealed class FrozenInferenceTests
+public sealed class PreparedInferenceTests
 {
     [TestMethod]
     [DataRow(2, false)]
     [DataRow(0, true)] // decoder-only with the output head tied to the embedding
-    public void FrozenBFloat16DecodingEqualsCastingAtEveryProduct(int encoderLayers, bool tied)
+    public void PreparedBFloat16DecodingEqualsCastingAtEveryProduct(int encoderLayers, bool tied)
     {
         using var scope = NewDisposeScope();
         var options = Options(encoderLayers) with { TieEmbeddings = tied };
         using var casting = Create(options);
-        using var frozen = Create(options);
+        using var prepared = Create(options);
         casting.Precision = Precision.BFloat16;
-        frozen.Precision = Precision.BFloat16;
-        frozen.FreezeForInference();
+        prepared.Precision = Precision.BFloat16;
+        prepared.PrepareForInference();
 
         var target = Ids(3, 6, seed: 2);
         using var noGrad = no_grad();
         using var castingCache = StartThreeRows(casting, 6);
-        using var frozenCache = StartThreeRows(frozen, 6);
+        using var preparedCache = StartThreeRows(prepared, 6);
         for (int t = 0; t < 6; t++)
         {
             var expected = casting.Step(target[.., t], castingCache);
-            var actual = frozen.Step(target[.., t], frozenCache);
+            var actual = prepared.Step(target[.., t], preparedCache);
             // bf16 products round to 8 bits of mantissa: only the summation order differs, so the logits agree far
             // inside one bf16 step of the logits' size (~0.01 here); a stale or wrong copy would differ by far more.
             Assert.IsLessThan(2e-3, MaxDiff(expected, actual), $"step {t}");
@@ -42,27 +42,27 @@ public sealed class FrozenInferenceTests
     }
 
     [TestMethod]
-    public void FrozenFloat32ModelGivesTheSameOutputs()
+    public void PreparedFloat32ModelGivesTheSameOutputs()
     {
         using var scope = NewDisposeScope();
         using var plain = Create(Options());
-        using var frozen = Create(Options());
-        frozen.FreezeForInference();
+        using var prepared = Create(Options());
+        prepared.PrepareForInference();
         var padding = Padding(7, 7, 5);
         var ids = WithPads(Ids(2, 7, seed: 3), padding);
         using var noGrad = no_grad();
-        Assert.IsLessThan(1e-5, MaxDiff(plain.forward(ids, padding, ids, padding), frozen.forward(ids, padding, ids, padding)));
+        Assert.IsLessThan(1e-5, MaxDiff(plain.forward(ids, padding, ids, padding), prepared.forward(ids, padding, ids, padding)));
     }
 
     [TestMethod]
-    public void AFrozenModelRefusesTrainingAndAnotherPrecision()
+    public void APreparedModelRefusesTrainingAndAnotherPrecision()
     {
         using var model = Create(Options());
         model.Precision = Precision.BFloat16;
-        model.FreezeForInference();
+        model.PrepareForInference();
 
         var training = Assert.ThrowsExactly<InvalidOperationException>(() => new TrainingLoop(model, new TrainingOptions()));
-        StringAssert.Contains(training.Message, "frozen for inference");
+        StringAssert.Contains(training.Message, "prepared for inference");
         var precision = Assert.ThrowsExactly<InvalidOperationException>(() => model.Precision = Precision.Float32);
         StringAssert.Contains(precision.Message, "precision");
     }
