@@ -8,7 +8,8 @@ namespace Microsoft.ML.Transformer.Tests.Generation;
 
 /// <summary>
 /// The incremental decoder over a real (random, untrained) network: each cached step gives the logits of the full
-/// uncached pass, for an encoder-decoder and a decoder-only model, and a batch generates what each row alone does.
+/// uncached pass, for an encoder-decoder and a decoder-only model, and a batch generates what each row alone does, with
+/// or without the screened greedy head.
 /// </summary>
 [TestClass]
 public sealed class TextGeneratorDecoderTests
@@ -88,5 +89,27 @@ public sealed class TextGeneratorDecoderTests
         // The over-long source is cut to its first 15 tokens (KeepHead), then [EOS] or [SEP].
         var cut = generator.Generate(["the longest source of all, cut"[..15]], options)[0];
         CollectionAssert.AreEqual(cut.Tokens, together[3].Tokens);
+    }
+
+    [TestMethod]
+    [DataRow(2)]
+    [DataRow(0)]
+    public void TheScreenedGreedyHeadGeneratesTheSameTokensFromSeveralThreads(int encoderLayers)
+    {
+        using var plain = Network(encoderLayers);
+        using var screened = Network(encoderLayers);
+        screened.PrepareForInference();
+        var expected = new NetworkGenerator(plain, Bytes, sourceMaxLength: 16, TruncationSide.KeepHead);
+        var generator = new NetworkGenerator(screened, Bytes, sourceMaxLength: 16, TruncationSide.KeepHead);
+        generator.Greedy.Screen = true;   // one selector, one head, shared by every thread
+        var options = new DecodingOptions { MaxNewTokens = 10 };
+        string[] sources = ["a", "hello world", "", "xyz"];
+
+        var want = expected.Generate(sources, options, logProbabilities: false);
+        var got = new IReadOnlyList<GeneratedSequence>[4];
+        Parallel.For(0, got.Length, i => got[i] = generator.Generate(sources, options, logProbabilities: false));
+        for (int t = 0; t < got.Length; t++)
+            for (int i = 0; i < sources.Length; i++)
+                CollectionAssert.AreEqual(want[i].Tokens, got[t][i].Tokens, $"thread {t}, source '{sources[i]}'");
     }
 }
