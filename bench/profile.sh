@@ -7,6 +7,7 @@
 #   bench/profile.sh                      # fp32, 3 rounds, both peers
 #   PRECISION=bf16 ROUNDS=3 bench/profile.sh
 #   PEERS=1.13 bench/profile.sh
+#   PART=decode bench/profile.sh          # a cached greedy decoding step (fp32) instead of a training step
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,9 @@ ROUNDS=${ROUNDS:-3}
 STEPS=${STEPS:-10}
 REPS=${REPS:-5}
 PRECISION=${PRECISION:-fp32}
+PART=${PART:-train}
+case $PART in train|decode) ;; *) echo "PART: expected train or decode, found '$PART'" >&2; exit 2;; esac
+[ "$PART" = decode ] && PRECISION=fp32   # the decoding profile is fp32, as the peer's greedy_kv
 case $PRECISION in fp32|bf16) ;; *) echo "PRECISION: expected fp32 or bf16, found '$PRECISION'" >&2; exit 2;; esac
 source bench/peers.sh
 check_peers profile.sh
@@ -23,9 +27,9 @@ dotnet build -c Release src/Benchmarks -v quiet -nologo >/dev/null
 
 peer() {
     case $1 in
-        1.13) OPENBLAS_CORETYPE=SKYLAKEX /usr/bin/python3 bench/profile_peer.py "$SHARED_BENCH" "$STEPS" "$REPS" "$PRECISION" ;;
+        1.13) OPENBLAS_CORETYPE=SKYLAKEX /usr/bin/python3 bench/profile_peer.py "$SHARED_BENCH" "$STEPS" "$REPS" "$PRECISION" "$PART" ;;
         2.6)  bash "$SHARED_BENCH/pytorch26.sh" pytorch_reference.py mm 1 1 >/dev/null   # mounts /bench in the chroot
-              $SUDO env OPENBLAS_CORETYPE=SKYLAKEX chroot "$ROOT26" python3 - /bench "$STEPS" "$REPS" "$PRECISION" < bench/profile_peer.py ;;
+              $SUDO env OPENBLAS_CORETYPE=SKYLAKEX chroot "$ROOT26" python3 - /bench "$STEPS" "$REPS" "$PRECISION" "$PART" < bench/profile_peer.py ;;
     esac | sed -u "s/impl=pytorch /impl=pytorch-$1 /"
 }
 
@@ -36,7 +40,7 @@ for round in $(seq "$ROUNDS"); do
     echo "== round $round of $ROUNDS"
     for p in $PEERS; do
         peer "$p" | tee -a "$log" | grep -E '^RESULT|Name|aten::' || true
-        "$OURS" profile --steps "$STEPS" --reps "$REPS" --precision "$PRECISION" | tee -a "$log" | grep RESULT
+        "$OURS" profile --part "$PART" --steps "$STEPS" --reps "$REPS" --precision "$PRECISION" | tee -a "$log" | grep RESULT
     done
 done
 echo "load after: $(uptime)"
@@ -52,13 +56,16 @@ for line in open(sys.argv[1]):
     ms.setdefault((view, fields["part"], fields["impl"]), []).append(float(fields["ms_per_step"]))
 impls = sorted({k[2] for k in ms}, key=lambda i: (i != "torchsharp", i))
 print(f"\nmedian ms per step on {sys.argv[2]} (share of that implementation's step in brackets)")
-for view in ("profile_phases", "profile_kernels"):
+for view in ("profile_phases", "profile_kernels", "profile_decode"):
+    if not any(k[0] == view for k in ms):
+        continue
     print(f"\n{view:<22}" + "".join(f"{i:>24}" for i in impls))
-    step = {i: statistics.median(ms.get(("profile_phases", "step", i), [float("nan")])) for i in impls}
+    whole = "profile_decode" if view == "profile_decode" else "profile_phases"
+    step = {i: statistics.median(ms.get((whole, "step", i), [float("nan")])) for i in impls}
     for part in dict.fromkeys(k[1] for k in ms if k[0] == view):
         cells = []
         for i in impls:
             m = statistics.median(ms.get((view, part, i), [float("nan")]))
-            cells.append(f"{m:>14.1f} ({m / step[i]:5.1%})")
+            cells.append(f"{m:>14.{3 if view == 'profile_decode' else 1}f} ({m / step[i]:5.1%})")
         print(f"  {part:<20}" + "".join(f"{c:>24}" for c in cells))
 PY

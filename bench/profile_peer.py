@@ -3,7 +3,10 @@ benchmark prints for this library: the phases of a real step, then each kernel o
 shapes times how often a step runs it (the same list as src/Benchmarks/StepKernels.cs), then what the kernels do not
 explain ("other"), and torch.profiler's top operators for one step.
 
-    python3 bench/profile_peer.py [folder of pytorch_reference.py] [steps] [reps] [fp32|bf16]
+    python3 bench/profile_peer.py [folder of pytorch_reference.py] [steps] [reps] [fp32|bf16] [train|decode]
+
+With "decode", a cached greedy decoding step instead (the reference's greedy_kv loop, one position a step, fp32): the
+real step timed over whole generations, then the kernels of src/Benchmarks/DecodeProfile.cs at the step's shapes.
 """
 
 import statistics
@@ -20,6 +23,7 @@ import pytorch_reference as ref  # noqa: E402  (the peer's model, batch and conf
 STEPS = int(sys.argv[2]) if len(sys.argv) > 2 else 10
 REPS = int(sys.argv[3]) if len(sys.argv) > 3 else 5
 PRECISION = sys.argv[4] if len(sys.argv) > 4 else "fp32"
+PART = sys.argv[5] if len(sys.argv) > 5 else "train"
 P = 0.1
 B, S, T, D, H, FF, V, L = ref.B, ref.S, ref.T, ref.D, ref.H, ref.FF, ref.V, ref.NE
 DH = D // H
@@ -152,8 +156,83 @@ def timed(run: Callable[[], None]) -> float:
     return statistics.median(xs)
 
 
+NEW = 64  # new tokens a generation, as in the reference's greedy_kv
+
+
+def decode_step() -> float:
+    """Median ms of one step of the reference's cached greedy loop: whole generations (encoding included, as the
+    loop does it and as the benchmark's tokens/s count it) divided by their steps."""
+    m = ref.Seq2Seq().eval()
+    src, _, _, sp, _ = ref.make_batch()
+    xs = []
+    with torch.no_grad():
+        for r in range(REPS + 2):
+            t0 = time.perf_counter()
+            ref.greedy_kv(m, src, sp, NEW)
+            if r >= 2:
+                xs.append((time.perf_counter() - t0) * 1000 / NEW)
+    return statistics.median(xs)
+
+
+def decode_kernels():
+    """The kernels of one cached decoding step, forward only, at batch B and one position (DecodeProfile.cs)."""
+    def op(category: str, count: int, run: Callable[[], object]):
+        return category, count, run
+
+    def lin(n_in: int, n_out: int, count: int):
+        x, w, b = torch.randn(B, n_in), torch.randn(n_out, n_in) * 0.02, torch.zeros(n_out)
+        return op("matmul", count, lambda: F.linear(x, w, b))
+
+    def attn(tk: int, count: int):
+        q, k, v, mask = torch.randn(B, H, 1, DH), torch.randn(B, H, tk, DH), torch.randn(B, H, tk, DH), torch.zeros(B, 1, 1, tk)
+        return op("attention", count, lambda: torch.softmax((q * DH ** -0.5) @ k.transpose(-2, -1) + mask, -1) @ v)
+
+    cache, kv = torch.empty(B, H, NEW, DH), torch.randn(B, H, 1, DH)
+    xd, xf = torch.randn(B, D), torch.randn(B, FF)
+    table, pe, ids = torch.randn(V, D), torch.randn(512, D), torch.randint(0, V, (B,))
+    head_w, head_b = torch.randn(V, D) * 0.02, torch.zeros(V)
+    return [
+        lin(D, 3 * D, L), lin(D, D, L), lin(D, D, L), lin(D, D, L), lin(D, FF, L), lin(FF, D, L),
+        attn(NEW // 2, L), attn(S, L),
+        op("cache writes", 2 * L, lambda: cache[:, :, NEW // 2:NEW // 2 + 1].copy_(kv)),
+        op("norms", 3 * L + 1, lambda: F.layer_norm(xd, (D,))),
+        op("residual adds", 3 * L, lambda: xd + xd),
+        op("activations", L, lambda: F.relu(xf)),
+        op("embeddings", 1, lambda: table[ids] * 1.0 + pe[NEW // 2]),
+        op("output head", 1, lambda: F.linear(xd, head_w, head_b).argmax(-1)),
+    ]
+
+
+def decode_timed(run: Callable[[], object]) -> float:
+    for _ in range(20):
+        run()
+    xs = []
+    for _ in range(max(REPS, 5)):
+        t0 = time.perf_counter()
+        for _ in range(50):
+            run()
+        xs.append((time.perf_counter() - t0) * 1000 / 50)
+    return statistics.median(xs)
+
+
+def decode() -> None:
+    with torch.no_grad():
+        step = decode_step()
+        result("profile_decode", "step", step, 1.0)
+        by_part: Dict[str, float] = {}
+        for category, count, run in decode_kernels():
+            by_part[category] = by_part.get(category, 0.0) + count * decode_timed(run)
+    for category, ms in by_part.items():
+        result("profile_decode", category, ms, ms / step)
+    other = step - sum(by_part.values())
+    result("profile_decode", "other", other, other / step)
+
+
 def main() -> None:
     print(f"torch {torch.__version__} threads {torch.get_num_threads()}", flush=True)
+    if PART == "decode":
+        decode()
+        return
     step = phases()
     by_part: Dict[str, Tuple[float, float]] = {}
     for category, count, flops, run in kernels():

@@ -15,11 +15,16 @@ namespace Microsoft.ML.Transformer.Benchmarks;
 internal sealed class ProfileBenchmark : IBenchmark
 {
     public string Name => "profile";
-    public string Description => "reference training step: phases and per-kernel breakdown (--steps 10 --reps 5 --precision fp32|bf16)";
+    public string Description => "reference training step: phases and per-kernel breakdown (--steps 10 --reps 5 --precision fp32|bf16); --part decode: a cached greedy decoding step instead";
 
     public void Run(BenchmarkArgs args)
     {
         Threads(args);
+        if (args.String("part", "train") == "decode")
+        {
+            DecodeProfile.Run(args.Int("reps", 5));
+            return;
+        }
         int steps = args.Int("steps", 10), reps = args.Int("reps", 5);
         var precision = args.String("precision", "fp32") == "bf16" ? Precision.BFloat16 : Precision.Float32;
         string label = precision == Precision.BFloat16 ? "bf16" : "fp32";
