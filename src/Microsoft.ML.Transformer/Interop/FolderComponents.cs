@@ -49,8 +49,8 @@ internal static class FolderComponents
             _ => throw new ArgumentException($"Components of type {component.GetType().Name} cannot be exported to a model folder.", nameof(model)),
         };
 
-        static EncoderDecoderModel Network(INetworkSource source) => source.Network;
-        static TextTokenizer Tokenizer(INetworkSource source) => source.Tokenizer;
+        static EncoderDecoderModel Network(TextModelTransformerBase component) => component.Source!.Network;
+        static TextTokenizer Tokenizer(TextModelTransformerBase component) => component.Source!.Tokenizer;
     }
 
     /// <summary>An empty network of the component's shape, whose state the folder's tensors then fill.</summary>

@@ -9,7 +9,7 @@ namespace Microsoft.ML.Transformer.MLNet;
 internal static class PretrainedSource
 {
     /// <summary>The source in <paramref name="model"/> or in the zip at <paramref name="path"/>; null when neither is set.</summary>
-    public static INetworkSource? Resolve(IHostEnvironment env, ITransformer? model, string? path)
+    public static NetworkSource? Resolve(IHostEnvironment env, ITransformer? model, string? path)
     {
         if (model is null && path is null)
             return null;
@@ -23,15 +23,15 @@ internal static class PretrainedSource
             model = new MLContext().Model.Load(path, out _);
             torch.Generator.Default.set_state(state);
         }
-        return Find(model) ?? throw new ArgumentException(
+        return Find(model)?.Source ?? throw new ArgumentException(
             $"The base model ({model.GetType().Name}) holds no Transformer network of this library; pass a pretrained, " +
             "classification, generation or embedding transformer, or a chain that contains one.");
     }
 
     /// <summary>The component of <paramref name="model"/> that holds a network: itself, or the last one in a chain; null when none does.</summary>
-    internal static INetworkSource? Find(ITransformer model) => model switch
+    internal static TextModelTransformerBase? Find(ITransformer model) => model switch
     {
-        INetworkSource source => source,
+        TextModelTransformerBase { Source: not null } component => component,
         IEnumerable<ITransformer> chain => chain.Reverse().Select(Find).FirstOrDefault(s => s is not null),
         _ => null,
     };

@@ -6,19 +6,29 @@ namespace Microsoft.ML.Transformer.MLNet;
 
 /// <summary>
 /// What every ML.NET transformer of this library shares: a lazy, mini-batched <see cref="Transform"/>, a row mapper
-/// for <c>PredictionEngine</c>, and saving into a model zip. Each derived transformer supplies what it computes
-/// (a scorer) and how it saves itself.
+/// for <c>PredictionEngine</c>, saving into a model zip, and the network it scores with (in inference mode). Each
+/// derived transformer supplies what it computes (a scorer) and how it saves itself.
 /// </summary>
 public abstract class TextModelTransformerBase : ITransformer
 {
-    private protected TextModelTransformerBase(IHostEnvironment env, string name)
+    /// <param name="env">The host environment.</param>
+    /// <param name="name">The derived transformer's name, for its host.</param>
+    /// <param name="network">The network, tokenizer and input layout; null for a transformer without a network.</param>
+    /// <param name="scorer">Makes the scorer, once the network is in inference mode.</param>
+    private protected TextModelTransformerBase(IHostEnvironment env, string name, NetworkSource? network, Func<ITextBatchScorer> scorer)
     {
         Host = (env ?? throw new ArgumentNullException(nameof(env))).Register(name);
+        network?.Weights.eval(); // a fitted component only scores: no dropout
+        Source = network;
+        Scorer = scorer();
     }
 
     private protected IHost Host { get; }
 
-    private protected abstract ITextBatchScorer Scorer { get; }
+    private protected ITextBatchScorer Scorer { get; }
+
+    /// <summary>The network, tokenizer and input layout (what fine-tuning starts from); null for a transformer without a network.</summary>
+    internal NetworkSource? Source { get; }
 
     /// <summary>Always true: every row is mapped on its own, so <c>PredictionEngine</c> works.</summary>
     public bool IsRowToRowMapper => true;

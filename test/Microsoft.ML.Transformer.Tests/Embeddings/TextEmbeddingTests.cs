@@ -114,7 +114,7 @@ public sealed class TextEmbeddingTests
         // collection on another thread can run while libtorch still reads it (seen once in ~400 runs of this test).
         using (no_grad())
         using (var one = 1.0.ToScalar())
-            foreach (var p in ((INetworkSource)first).Network.parameters())
+            foreach (var p in first.Source!.Network.parameters())
                 p.add_(one);
         CollectionAssert.AreEqual(before, second.Embed(["lost my card"])[0], "changing the source's weights leaves the copy alone");
         Assert.AreNotEqual(before[0], first.Embed(["lost my card"])[0][0]);
@@ -142,7 +142,7 @@ public sealed class TextEmbeddingTests
     public void DecoderOnlyNetworkPoolsTheLastTokenOfEachRow()
     {
         var t = ClassifierFixture.Model;
-        var source = ((INetworkSource)Fit()).Tokenizer;
+        var source = Fit().Source!.Tokenizer;
         var options = new ModelOptions
         {
             VocabularySize = source.VocabularySize, ModelDimension = 32, Heads = 2, EncoderLayers = 0, DecoderLayers = 2,

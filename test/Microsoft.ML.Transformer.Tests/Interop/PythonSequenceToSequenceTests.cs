@@ -68,7 +68,7 @@ public sealed class PythonSequenceToSequenceTests
         var imported = TransformerModelFolder.Import(ml, trained);
         var view = ml.Data.LoadFromEnumerable(pairs.Select(p => new TextGeneratorFixture.Pair { Source = p.Source, Target = p.Target }));
         var generated = TextGeneratorFixture.Generate(ml, imported, view);
-        var source = (INetworkSource)imported;
+        var source = ((TextModelTransformerBase)imported).Source!;
         long[] ids = run.Ids["generated"];
         float[] logProbabilities = scores["log_probability"];
         double logProbabilityDifference = 0;
@@ -91,7 +91,7 @@ public sealed class PythonSequenceToSequenceTests
     private static float[] Losses(ITransformer imported, (string Source, string Target)[] pairs)
     {
         var generator = (TextGenerationTransformer)imported;
-        var source = (INetworkSource)generator;
+        var source = generator.Source!;
         var forcing = new TeacherForcing(source.Network, source.Tokenizer, generator.Settings);
         return [.. pairs.Select((p, i) => (float)forcing.Measure([new TextRow(i, p.Source, p.Target)], 1).Loss)];
     }

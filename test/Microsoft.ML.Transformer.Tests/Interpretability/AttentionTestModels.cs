@@ -23,8 +23,7 @@ internal static class AttentionTestModels
 
     public static ITransformer EncoderDecoder() => Wrap(encoderLayers: 2, decoderLayers: 2, BatchLayout.Seq2Seq);
 
-    public static INetworkSource Find(ITransformer model) => model as INetworkSource
-        ?? ((IEnumerable<ITransformer>)model).OfType<INetworkSource>().Last();
+    public static NetworkSource Find(ITransformer model) => PretrainedSource.Find(model)!.Source!;
 
     private static ITransformer Wrap(int encoderLayers, int decoderLayers, BatchLayout layout)
     {

@@ -32,9 +32,8 @@ public sealed class PredictionThreadsTests
         }
     }
 
-    private sealed class ThreadCountTransformer(IHostEnvironment env) : TextModelTransformerBase(env, "ThreadCount")
+    private sealed class ThreadCountTransformer(IHostEnvironment env) : TextModelTransformerBase(env, "ThreadCount", network: null, () => new ThreadCountScorer())
     {
-        private protected override ITextBatchScorer Scorer { get; } = new ThreadCountScorer();
         private protected override void SaveModel(ModelSaveContext ctx) => throw new NotSupportedException("test transformer");
     }
 

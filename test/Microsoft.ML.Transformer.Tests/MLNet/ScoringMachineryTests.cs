@@ -37,9 +37,8 @@ public sealed class ScoringMachineryTests
         }
     }
 
-    private sealed class CountingTransformer(IHostEnvironment env, CountingScorer scorer) : TextModelTransformerBase(env, "Counting")
+    private sealed class CountingTransformer(IHostEnvironment env, CountingScorer scorer) : TextModelTransformerBase(env, "Counting", network: null, () => scorer)
     {
-        private protected override ITextBatchScorer Scorer => scorer;
         private protected override void SaveModel(ModelSaveContext ctx) => throw new NotSupportedException("test transformer");
     }
 

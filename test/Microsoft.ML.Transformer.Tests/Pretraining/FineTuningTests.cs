@@ -25,7 +25,7 @@ public sealed class FineTuningTests
     private static IDataView Labelled(MLContext ml, int count, int seed) => ml.Data.LoadFromEnumerable(ClassifierFixture.Rows(count, seed));
 
     private static EncoderDecoderModel Body(ITransformer chain) =>
-        ((INetworkSource)((IEnumerable<ITransformer>)chain).OfType<TextClassificationTransformer>().Single()).Network;
+        ((IEnumerable<ITransformer>)chain).OfType<TextClassificationTransformer>().Single().Source!.Network;
 
     [TestMethod]
     public void ClassifierFineTunesFromThePretrainedObjectOrItsZipAlike()
@@ -46,9 +46,9 @@ public sealed class FineTuningTests
         var a = fromObject.Transform(test).GetColumn<float[]>("Score").Take(20).SelectMany(s => s).ToArray();
         var b = fromZip.Transform(test).GetColumn<float[]>("Score").Take(20).SelectMany(s => s).ToArray();
         CollectionAssert.AreEqual(a, b, "the zip holds the same weights and tokenizer as the object");
-        Assert.AreEqual(((INetworkSource)pretrained).Tokenizer.Fingerprint, ((INetworkSource)((IEnumerable<ITransformer>)fromObject)
-            .OfType<TextClassificationTransformer>().Single()).Tokenizer.Fingerprint, "the classifier keeps the pretrained tokenizer");
-        Assert.AreEqual(0, Differences(before, ((INetworkSource)pretrained).Network).Count, "fine-tuning leaves the pretrained model unchanged");
+        Assert.AreEqual(((TextModelTransformerBase)pretrained).Source!.Tokenizer.Fingerprint, ((IEnumerable<ITransformer>)fromObject)
+            .OfType<TextClassificationTransformer>().Single().Source!.Tokenizer.Fingerprint, "the classifier keeps the pretrained tokenizer");
+        Assert.AreEqual(0, Differences(before, ((TextModelTransformerBase)pretrained).Source!.Network).Count, "fine-tuning leaves the pretrained model unchanged");
     }
 
     [TestMethod]
@@ -60,7 +60,7 @@ public sealed class FineTuningTests
         options.FreezeLayers = 1;
         var body = Body(ClassifierFixture.Pipeline(ml, options).Fit(Labelled(ml, 300, seed: 62)));
 
-        var changed = Differences(((INetworkSource)pretrained).Network, body);
+        var changed = Differences(((TextModelTransformerBase)pretrained).Source!.Network, body);
         Console.WriteLine("changed: " + string.Join(", ", changed));
         Assert.IsFalse(changed.Any(n => n.StartsWith("embedding.", StringComparison.Ordinal) || n.StartsWith("sourcePositions.", StringComparison.Ordinal)),
             "token and position embeddings are frozen");
@@ -80,7 +80,7 @@ public sealed class FineTuningTests
         StringAssert.Contains(e.Message, "ModelOptions.VocabularySize is 50,264, the pretrained network embeds 607 ids");
     }
 
-    private static EncoderDecoderModel PretrainedCopy(ITransformer pretrained) => PretrainedSource.Copy(((INetworkSource)pretrained).Network, CPU);
+    private static EncoderDecoderModel PretrainedCopy(ITransformer pretrained) => PretrainedSource.Copy(((TextModelTransformerBase)pretrained).Source!.Network, CPU);
 
     /// <summary>Names of the parameters whose values differ between two networks of one shape.</summary>
     private static List<string> Differences(EncoderDecoderModel a, EncoderDecoderModel b)

@@ -17,21 +17,16 @@ namespace Microsoft.ML.Transformer.MLNet.Attention;
 /// <see cref="AttentionWeightsOptions"/>). Lazy and mini-batched in <c>Transform</c>, row by row in
 /// <c>PredictionEngine</c>; saves its own copy of the network and tokenizer into the model zip.
 /// </summary>
-public sealed class AttentionWeightsTransformer : TextModelTransformerBase, INetworkSource
+public sealed class AttentionWeightsTransformer : TextModelTransformerBase
 {
     internal const string LoaderSignature = "TxfAttentionWeights";
 
-    private readonly EncoderDecoderModel _network;
-    private readonly TextTokenizer _tokenizer;
     private readonly AttentionSettings _settings;
-    private readonly AttentionScorer _scorer;
 
     internal AttentionWeightsTransformer(IHostEnvironment env, EncoderDecoderModel network, TextTokenizer tokenizer, AttentionSettings settings)
-        : base(env, nameof(AttentionWeightsTransformer))
+        : base(env, nameof(AttentionWeightsTransformer), new(network, tokenizer, inputLayout: settings.Layout), () => new AttentionScorer(network, tokenizer, settings))
     {
-        (_network, _tokenizer, _settings) = (network, tokenizer, settings);
-        _network.eval();
-        _scorer = new AttentionScorer(network, tokenizer, settings);
+        _settings = settings;
     }
 
     /// <summary>The attention exported.</summary>
@@ -52,20 +47,12 @@ public sealed class AttentionWeightsTransformer : TextModelTransformerBase, INet
     /// <summary>The text column labelling the columns of each matrix.</summary>
     public string KeyTokensColumnName => _settings.KeyTokensColumn;
 
-    EncoderDecoderModel INetworkSource.Network => _network;
-
-    TextTokenizer INetworkSource.Tokenizer => _tokenizer;
-
-    BatchLayout INetworkSource.InputLayout => _settings.Layout;
-
-    private protected override ITextBatchScorer Scorer => _scorer;
-
     // Format 1.2: the sealed block holds the settings (columns, kind, layers, heads, rollout, layout, max length,
     // truncation, batch size, device); 1.1: the same, unsealed.
     private static readonly ComponentFormat Format = new("TXFATTNW", LoaderSignature, Written: SealedSettings.FirstVersion,
         ReadBack: 0x00010001, "the attention transform's settings");
 
-    private protected override void SaveModel(ModelSaveContext ctx) => Format.Save(ctx, _settings.Save, _network, _tokenizer);
+    private protected override void SaveModel(ModelSaveContext ctx) => Format.Save(ctx, _settings.Save, Source!);
 
     // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
     private static AttentionWeightsTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);

@@ -18,27 +18,24 @@ namespace Microsoft.ML.Transformer.MLNet.Classification;
 /// <c>Probability</c>) exactly as ML.NET's own classifiers do, so <c>Evaluate</c>, <c>CrossValidate</c> and
 /// <c>MapKeyToValue</c> work unchanged. Saves its network, tokenizer and class names into the model zip.
 /// </summary>
-public sealed class TextClassificationTransformer : TextModelTransformerBase, INetworkSource, ITrainedComponent
+public sealed class TextClassificationTransformer : TextModelTransformerBase, ITrainedComponent
 {
     internal const string LoaderSignature = "TxfTextClassifier";
 
-    private readonly ClassifierModel _model;
-    private readonly TextTokenizer _tokenizer;
     private readonly ClassLabels _labels;
     private readonly ClassifierSettings _settings;
-    private readonly ClassificationScorer _scorer;
 
     // What a model folder (Interop.ModelFolder) exports.
-    internal ClassifierModel Model => _model;
+    internal ClassifierModel Model => (ClassifierModel)Source!.Weights;
     internal ClassLabels Labels => _labels;
     internal ClassifierSettings Settings => _settings;
 
+    // A classifier reads [CLS] text [SEP] (a pair: [CLS] a [SEP] b [SEP]) whatever the shape of its body.
     internal TextClassificationTransformer(IHostEnvironment env, ClassifierModel model, TextTokenizer tokenizer, ClassLabels labels,
-        ClassifierSettings settings) : base(env, nameof(TextClassificationTransformer))
+        ClassifierSettings settings) : base(env, nameof(TextClassificationTransformer), new(model.Body, tokenizer, model, BatchLayout.Single),
+        () => new ClassificationScorer(model, tokenizer, labels, settings))
     {
-        (_model, _tokenizer, _labels, _settings) = (model, tokenizer, labels, settings);
-        _model.eval();
-        _scorer = new ClassificationScorer(model, tokenizer, labels, settings);
+        (_labels, _settings) = (labels, settings);
     }
 
     /// <summary>
@@ -52,15 +49,6 @@ public sealed class TextClassificationTransformer : TextModelTransformerBase, IN
 
     /// <summary>True for a binary classifier (Boolean label).</summary>
     public bool IsBinary => _labels.IsBinary;
-
-    EncoderDecoderModel INetworkSource.Network => _model.Body;
-
-    TextTokenizer INetworkSource.Tokenizer => _tokenizer;
-
-    // A classifier reads [CLS] text [SEP] (a pair: [CLS] a [SEP] b [SEP]) whatever the shape of its body.
-    BatchLayout INetworkSource.InputLayout => BatchLayout.Single;
-
-    private protected override ITextBatchScorer Scorer => _scorer;
 
     // Format 1.3: the sealed block holds the settings; binary flag, class count, class names; pooling; whether the head
     // reads n-grams, and if so their settings (the weights hold the n-grams' too). 1.2: the same without n-grams;
@@ -78,10 +66,10 @@ public sealed class TextClassificationTransformer : TextModelTransformerBase, IN
         writer.Write(_labels.Count);
         foreach (string name in _labels.Names)
             writer.Write(name);
-        writer.Write((int)_model.Pooling);
+        writer.Write((int)Model.Pooling);
         writer.Write(_settings.Ngrams is not null);
         _settings.Ngrams?.Save(writer);
-    }, _model.Body, _tokenizer, weights: _model);
+    }, Source!);
 
     // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
     private static TextClassificationTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);

@@ -17,27 +17,22 @@ namespace Microsoft.ML.Transformer.MLNet.Embeddings;
 /// any ML.NET trainer or transform downstream. Lazy and mini-batched in <c>Transform</c>, row by row in
 /// <c>PredictionEngine</c>; saves its own copy of the network and tokenizer into the model zip.
 /// </summary>
-public sealed class TextEmbeddingTransformer : TextModelTransformerBase, INetworkSource
+public sealed class TextEmbeddingTransformer : TextModelTransformerBase
 {
     internal const string LoaderSignature = "TxfTextEmbedding";
 
-    private readonly EncoderDecoderModel _network;
-    private readonly TextTokenizer _tokenizer;
     private readonly EmbeddingSettings _settings;
-    private readonly EmbeddingScorer _scorer;
 
     internal EmbeddingSettings Settings => _settings; // exported by a model folder (Interop.ModelFolder)
 
     internal TextEmbeddingTransformer(IHostEnvironment env, EncoderDecoderModel network, TextTokenizer tokenizer, EmbeddingSettings settings)
-        : base(env, nameof(TextEmbeddingTransformer))
+        : base(env, nameof(TextEmbeddingTransformer), new(network, tokenizer, inputLayout: settings.Layout), () => new EmbeddingScorer(network, tokenizer, settings))
     {
-        (_network, _tokenizer, _settings) = (network, tokenizer, settings);
-        _network.eval();
-        _scorer = new EmbeddingScorer(network, tokenizer, settings);
+        _settings = settings;
     }
 
     /// <summary>The length of each vector (the network's width).</summary>
-    public int Dimension => _scorer.Dimension;
+    public int Dimension => Embeddings.Dimension;
 
     /// <summary>The pooling in use (<see cref="Modeling.Pooling.LastToken"/> for a decoder-only network, whatever was asked).</summary>
     public Pooling Pooling => _settings.Pooling;
@@ -51,23 +46,17 @@ public sealed class TextEmbeddingTransformer : TextModelTransformerBase, INetwor
     /// <summary>The vector column added.</summary>
     public string OutputColumnName => _settings.OutputColumn;
 
-    EncoderDecoderModel INetworkSource.Network => _network;
-
-    TextTokenizer INetworkSource.Tokenizer => _tokenizer;
-
-    BatchLayout INetworkSource.InputLayout => _settings.Layout;
-
-    private protected override ITextBatchScorer Scorer => _scorer;
-
     /// <summary>Embeds texts directly, without a data view (the same vectors <c>Transform</c> gives).</summary>
-    internal float[][] Embed(IReadOnlyList<string> texts) => _scorer.Embed(texts);
+    internal float[][] Embed(IReadOnlyList<string> texts) => Embeddings.Embed(texts);
+
+    private EmbeddingScorer Embeddings => (EmbeddingScorer)Scorer;
 
     // Format 1.2: the sealed block holds the settings (input and output column, layout, max length, truncation, pooling,
     // normalize, batch size, device); 1.1: the same, unsealed.
     private static readonly ComponentFormat Format = new("TXFEMBED", LoaderSignature, Written: SealedSettings.FirstVersion,
         ReadBack: 0x00010001, "the embedding transform's settings");
 
-    private protected override void SaveModel(ModelSaveContext ctx) => Format.Save(ctx, _settings.Save, _network, _tokenizer);
+    private protected override void SaveModel(ModelSaveContext ctx) => Format.Save(ctx, _settings.Save, Source!);
 
     // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
     private static TextEmbeddingTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);

@@ -25,6 +25,9 @@ internal sealed class GenerationScorer : ITextBatchScorer
             : [new(settings.OutputColumn, TextDataViewType.Instance)];
     }
 
+    /// <summary>The generator of the network (shared with streaming generation and <c>WithDecoding</c>).</summary>
+    public NetworkGenerator Generator => _generator;
+
     public IReadOnlyList<string> InputColumns { get; }
 
     public IReadOnlyList<ScoreColumn> OutputColumns { get; }

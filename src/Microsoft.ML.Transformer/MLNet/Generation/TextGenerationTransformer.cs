@@ -23,7 +23,7 @@ namespace Microsoft.ML.Transformer.MLNet.Generation;
 /// <see cref="Decoding"/>, stored in the model; <see cref="WithDecoding"/> gives a transformer that decodes otherwise
 /// while sharing the network. Saves its network, tokenizer, settings and decoding options into the model zip.
 /// </summary>
-public sealed class TextGenerationTransformer : TextModelTransformerBase, INetworkSource, ITrainedComponent
+public sealed class TextGenerationTransformer : TextModelTransformerBase, ITrainedComponent
 {
     internal const string LoaderSignature = "TxfTextGenerator";
 
@@ -33,28 +33,27 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, INetwo
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
-    private readonly EncoderDecoderModel _network;
-    private readonly TextTokenizer _tokenizer;
     private readonly GeneratorSettings _settings;
-    private readonly NetworkGenerator _generator;
-    private readonly GenerationScorer _scorer;
 
     internal GeneratorSettings Settings => _settings; // exported by a model folder (Interop.ModelFolder)
-
-    internal NetworkGenerator Generator => _generator; // shared with WithDecoding's transformers
 
     // generator: given by WithDecoding, so that transformers sharing a network also share its greedy selector.
     internal TextGenerationTransformer(IHostEnvironment env, EncoderDecoderModel network, TextTokenizer tokenizer,
         GeneratorSettings settings, DecodingOptions decoding, NetworkGenerator? generator = null)
-        : base(env, nameof(TextGenerationTransformer))
+        : base(env, nameof(TextGenerationTransformer), new(network, tokenizer), () => Scoring(network, tokenizer, settings, decoding, generator))
     {
-        (_network, _tokenizer, _settings) = (network, tokenizer, settings);
-        _network.eval();
-        _network.PrepareForInference(); // never trained again: products may use weight copies laid out for inference
-        _generator = generator ?? new NetworkGenerator(network, tokenizer, settings.SourceMaxLength, settings.Truncation);
-        _scorer = new GenerationScorer(_generator, decoding, settings);
+        _settings = settings;
         Decoding = decoding;
     }
+
+    private static GenerationScorer Scoring(EncoderDecoderModel network, TextTokenizer tokenizer, GeneratorSettings settings,
+        DecodingOptions decoding, NetworkGenerator? generator)
+    {
+        network.PrepareForInference(); // never trained again: products may use weight copies laid out for inference
+        return new GenerationScorer(generator ?? new NetworkGenerator(network, tokenizer, settings.SourceMaxLength, settings.Truncation), decoding, settings);
+    }
+
+    internal NetworkGenerator Generator => ((GenerationScorer)Scorer).Generator; // shared with WithDecoding's transformers
 
     /// <summary>
     /// The training curve (loss, learning rate, validation token loss per step; <c>SaveCsv</c>, <c>SavePng</c>) of the
@@ -75,13 +74,7 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, INetwo
     public string? LogProbabilityColumnName => _settings.LogProbabilityColumn;
 
     /// <summary>True when the network has no encoder and continues its source as a prompt.</summary>
-    public bool IsDecoderOnly => _generator.IsDecoderOnly;
-
-    EncoderDecoderModel INetworkSource.Network => _network;
-
-    TextTokenizer INetworkSource.Tokenizer => _tokenizer;
-
-    private protected override ITextBatchScorer Scorer => _scorer;
+    public bool IsDecoderOnly => Generator.IsDecoderOnly;
 
     /// <summary>
     /// A transformer that generates with <paramref name="decoding"/> and shares this one's network (no copy is made);
@@ -91,8 +84,8 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, INetwo
     public TextGenerationTransformer WithDecoding(DecodingOptions decoding)
     {
         Host.CheckValue(decoding, nameof(decoding));
-        _generator.Validate(decoding);
-        return new TextGenerationTransformer(Host, _network, _tokenizer, _settings, decoding, _generator) { TrainingHistory = TrainingHistory };
+        Generator.Validate(decoding);
+        return new TextGenerationTransformer(Host, Source!.Network, Source.Tokenizer, _settings, decoding, Generator) { TrainingHistory = TrainingHistory };
     }
 
     /// <summary>
@@ -108,7 +101,7 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, INetwo
         CancellationToken cancellationToken = default)
     {
         Host.CheckValue(source, nameof(source));
-        return _generator.StreamAsync(source, options ?? Decoding, cancellationToken);
+        return Generator.StreamAsync(source, options ?? Decoding, cancellationToken);
     }
 
     /// <summary>
@@ -124,7 +117,7 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, INetwo
         Host.CheckValue(data, nameof(data));
         var source = GenerationColumns.Text(data.Schema, _settings.SourceColumn, "Source");
         var reference = GenerationColumns.TextOrTextVector(data.Schema, referenceColumnName ?? _settings.TargetColumn, "Reference");
-        var loss = new TeacherForcing(_network, _tokenizer, _settings).Measure(Pairs(data, source, reference), _settings.ScoringBatchSize);
+        var loss = new TeacherForcing(Source!.Network, Source.Tokenizer, _settings).Measure(Pairs(data, source, reference), _settings.ScoringBatchSize);
         if (loss.TokenCount == 0)
             throw new ArgumentException("The data holds no reference token to measure the loss on (no rows, or every reference empty).", nameof(data));
         return loss;
@@ -153,7 +146,7 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, INetwo
     {
         _settings.Save(writer);
         writer.Write(JsonSerializer.Serialize(Decoding, DecodingJson));
-    }, _network, _tokenizer);
+    }, Source!);
 
     // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
     private static TextGenerationTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);

@@ -1,7 +1,3 @@
-using Microsoft.ML.Transformer.Modeling;
-using Microsoft.ML.Transformer.Tokenization;
-using TorchSharp;
-
 namespace Microsoft.ML.Transformer.MLNet.Persistence;
 
 /// <summary>
@@ -24,15 +20,12 @@ internal sealed record ComponentFormat(string Signature, string LoaderSignature,
     /// <summary>Writes the header, the settings <paramref name="settings"/> writes as one sealed block, then the network entries.</summary>
     /// <param name="ctx">The component's save context.</param>
     /// <param name="settings">Writes the component's own fields.</param>
-    /// <param name="network">The network whose options are saved.</param>
-    /// <param name="tokenizer">Its tokenizer.</param>
-    /// <param name="weights">The module whose weights are saved: the network when null, or a model around it (with its head).</param>
-    public void Save(ModelSaveContext ctx, Action<BinaryWriter> settings, EncoderDecoderModel network, TextTokenizer tokenizer,
-        torch.nn.Module? weights = null)
+    /// <param name="network">The network whose options, tokenizer and weights are saved.</param>
+    public void Save(ModelSaveContext ctx, Action<BinaryWriter> settings, NetworkSource network)
     {
         ctx.SetVersionInfo(Version);
         SealedSettings.Write(ctx, settings);
-        NetworkEntries.SaveNetwork(ctx, network, tokenizer, weights);
+        NetworkEntries.SaveNetwork(ctx, network.Network, network.Tokenizer, network.Weights);
     }
 
     /// <summary>

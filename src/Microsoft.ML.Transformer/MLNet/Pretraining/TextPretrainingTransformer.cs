@@ -21,48 +21,44 @@ namespace Microsoft.ML.Transformer.MLNet.Pretraining;
 /// unlike the training corpus scores high. It saves into a model zip like every component, and the classification
 /// and text-generation trainers start from it (<c>BaseModel</c>, or <c>BaseModelPath</c> of its zip).
 /// </summary>
-public sealed class TextPretrainingTransformer : TextModelTransformerBase, INetworkSource, ITrainedComponent
+public sealed class TextPretrainingTransformer : TextModelTransformerBase, ITrainedComponent
 {
     internal const string LoaderSignature = "TxfTextPretraining";
 
-    private readonly EncoderDecoderModel _model;
-    private readonly TextTokenizer _tokenizer;
     private readonly PretrainingSettings _settings;
-    private readonly PretrainingScorer _scorer;
 
     internal PretrainingSettings Settings => _settings; // exported by a model folder (Interop.ModelFolder)
 
     internal TextPretrainingTransformer(IHostEnvironment env, EncoderDecoderModel model, TextTokenizer tokenizer, PretrainingSettings settings)
-        : base(env, nameof(TextPretrainingTransformer))
+        : base(env, nameof(TextPretrainingTransformer), new(model, tokenizer),
+            () => new PretrainingScorer(model, Training.Objectives.Objective.Create(tokenizer, settings.Objective), settings))
     {
-        (_model, _tokenizer, _settings) = (model, tokenizer, settings);
-        _model.eval();
-        _scorer = new PretrainingScorer(model, Training.Objectives.Objective.Create(tokenizer, settings.Objective), settings);
+        _settings = settings;
     }
 
     /// <summary>The objective the network was pretrained with.</summary>
     public PretrainingObjective Objective => _settings.Objective.Kind;
 
     /// <summary>The network's shape (its vocabulary size is the tokenizer's).</summary>
-    public ModelOptions ModelOptions => _model.Options;
+    public ModelOptions ModelOptions => Source!.Network.Options;
 
     /// <summary>
     /// The pretrained network itself (a TorchSharp module: parameters, <c>save</c>, <c>to(device)</c>). Changing it
     /// changes this transformer; fine-tuning through a trainer's <c>BaseModel</c> works on a copy.
     /// </summary>
-    public nn.Module Network => _model;
+    public nn.Module Network => Source!.Network;
 
     /// <summary>The number of token ids (special tokens first, then the tokenizer's ordinary ones).</summary>
-    public int VocabularySize => _tokenizer.VocabularySize;
+    public int VocabularySize => Source!.Tokenizer.VocabularySize;
 
     /// <summary>The most tokens of one model input the network was pretrained on (the block size of a causal LM).</summary>
     public int MaxLength => _settings.Objective.MaxLength;
 
     /// <summary>Text → the token ids the network reads (no special tokens added).</summary>
-    public int[] Encode(string text) => _tokenizer.Encode(text);
+    public int[] Encode(string text) => Source!.Tokenizer.Encode(text);
 
     /// <summary>Token ids → text; special ids (padding, end, sentinels...) are left out.</summary>
-    public string Decode(ReadOnlySpan<int> ids) => _tokenizer.Decode(ids);
+    public string Decode(ReadOnlySpan<int> ids) => Source!.Tokenizer.Decode(ids);
 
     /// <summary>
     /// The training curve (loss, learning rate, validation loss per step; <c>SaveCsv</c>, <c>SavePng</c>) of the
@@ -80,20 +76,14 @@ public sealed class TextPretrainingTransformer : TextModelTransformerBase, INetw
     {
         Host.CheckValue(data, nameof(data));
         var reader = new RowReader(data, textColumnName ?? _settings.TextColumn);
-        return _scorer.Evaluate(reader.Read().Select(r => r.Text));
+        return ((PretrainingScorer)Scorer).Evaluate(reader.Read().Select(r => r.Text));
     }
-
-    EncoderDecoderModel INetworkSource.Network => _model;
-
-    TextTokenizer INetworkSource.Tokenizer => _tokenizer;
-
-    private protected override ITextBatchScorer Scorer => _scorer;
 
     // Format 1.2: the sealed block holds the settings (1.1: the same, unsealed).
     private static readonly ComponentFormat Format = new("TXFPRETR", LoaderSignature, Written: SealedSettings.FirstVersion,
         ReadBack: 0x00010001, "the pretrained model's settings");
 
-    private protected override void SaveModel(ModelSaveContext ctx) => Format.Save(ctx, _settings.Save, _model, _tokenizer);
+    private protected override void SaveModel(ModelSaveContext ctx) => Format.Save(ctx, _settings.Save, Source!);
 
     // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
     private static TextPretrainingTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);

@@ -18,41 +18,29 @@ namespace Microsoft.ML.Transformer.MLNet.QuestionAnswering;
 /// and score, and the top answers (see <see cref="AnswerColumns"/>). Saves its network, tokenizer and settings into the
 /// model zip.
 /// </summary>
-public sealed class QuestionAnsweringTransformer : TextModelTransformerBase, INetworkSource, ITrainedComponent
+public sealed class QuestionAnsweringTransformer : TextModelTransformerBase, ITrainedComponent
 {
     internal const string LoaderSignature = "TxfQuestionAnswerer";
 
-    private readonly TokenTaggerModel _model;
-    private readonly TextTokenizer _tokenizer;
     private readonly QaSettings _settings;
-    private readonly AnswerScorer _scorer;
 
+    // Each window is read as [CLS] question [SEP] context [SEP].
     internal QuestionAnsweringTransformer(IHostEnvironment env, TokenTaggerModel model, TextTokenizer tokenizer, QaSettings settings)
-        : base(env, nameof(QuestionAnsweringTransformer))
+        : base(env, nameof(QuestionAnsweringTransformer), new(model.Body, tokenizer, model, BatchLayout.Pair),
+            () => new AnswerScorer(model, tokenizer, settings))
     {
-        (_model, _tokenizer, _settings) = (model, tokenizer, settings);
-        _model.eval();
-        _scorer = new AnswerScorer(model, tokenizer, settings);
+        _settings = settings;
     }
 
     /// <summary>The training curve of the <c>Fit</c> that made this transformer; null for one loaded from a zip.</summary>
     public TrainingHistory? TrainingHistory { get; internal init; }
-
-    EncoderDecoderModel INetworkSource.Network => _model.Body;
-
-    TextTokenizer INetworkSource.Tokenizer => _tokenizer;
-
-    // Each window is read as [CLS] question [SEP] context [SEP].
-    BatchLayout INetworkSource.InputLayout => BatchLayout.Pair;
-
-    private protected override ITextBatchScorer Scorer => _scorer;
 
     // Format 1.2 (the first): the sealed block holds the settings (columns, window length, stride, longest answer,
     // top K, scoring batch).
     private static readonly ComponentFormat Format = new("TXFQANSW", LoaderSignature, Written: SealedSettings.FirstVersion,
         ReadBack: SealedSettings.FirstVersion, "the question answerer's settings");
 
-    private protected override void SaveModel(ModelSaveContext ctx) => Format.Save(ctx, _settings.Save, _model.Body, _tokenizer, weights: _model);
+    private protected override void SaveModel(ModelSaveContext ctx) => Format.Save(ctx, _settings.Save, Source!);
 
     // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
     private static QuestionAnsweringTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);

@@ -18,25 +18,23 @@ namespace Microsoft.ML.Transformer.MLNet.Regression;
 /// A fitted Transformer text regressor: adds a <c>Score</c> column (Single) as ML.NET's regression trainers do, so
 /// <c>Regression.Evaluate</c> works unchanged. Saves its network, tokenizer and label scale into the model zip.
 /// </summary>
-public sealed class TextRegressionTransformer : TextModelTransformerBase, INetworkSource, ITrainedComponent
+public sealed class TextRegressionTransformer : TextModelTransformerBase, ITrainedComponent
 {
     internal const string LoaderSignature = "TxfTextRegressor";
 
-    private readonly ClassifierModel _model;
-    private readonly TextTokenizer _tokenizer;
     private readonly ClassifierSettings _settings;
     private readonly (double Mean, double Scale) _label;
-    private readonly RegressionScorer _scorer;
 
+    // Like the classifier, a regressor reads [CLS] text [SEP] (a pair: [CLS] a [SEP] b [SEP]).
     internal TextRegressionTransformer(IHostEnvironment env, ClassifierModel model, TextTokenizer tokenizer,
-        ClassifierSettings settings, (double Mean, double Scale) label) : base(env, nameof(TextRegressionTransformer))
+        ClassifierSettings settings, (double Mean, double Scale) label)
+        : base(env, nameof(TextRegressionTransformer), new(model.Body, tokenizer, model, BatchLayout.Single),
+            () => new RegressionScorer(model, tokenizer, settings, label))
     {
-        (_model, _tokenizer, _settings, _label) = (model, tokenizer, settings, label);
-        _model.eval();
-        _scorer = new RegressionScorer(model, tokenizer, settings, label);
+        (_settings, _label) = (settings, label);
     }
 
-    internal ClassifierModel Model => _model;
+    internal ClassifierModel Model => (ClassifierModel)Source!.Weights;
 
     internal ClassifierSettings Settings => _settings;
 
@@ -44,15 +42,6 @@ public sealed class TextRegressionTransformer : TextModelTransformerBase, INetwo
 
     /// <summary>The training curve of the <c>Fit</c> that made this transformer; null for one loaded from a zip.</summary>
     public TrainingHistory? TrainingHistory { get; internal init; }
-
-    EncoderDecoderModel INetworkSource.Network => _model.Body;
-
-    TextTokenizer INetworkSource.Tokenizer => _tokenizer;
-
-    // Like the classifier, a regressor reads [CLS] text [SEP] (a pair: [CLS] a [SEP] b [SEP]).
-    BatchLayout INetworkSource.InputLayout => BatchLayout.Single;
-
-    private protected override ITextBatchScorer Scorer => _scorer;
 
     // Format 1.2: the sealed block holds the settings, the label mean and scale, the pooling (1.1: the same fields, unsealed).
     private static readonly ComponentFormat Format = new("TXFREGRS", LoaderSignature, Written: SealedSettings.FirstVersion,
@@ -63,8 +52,8 @@ public sealed class TextRegressionTransformer : TextModelTransformerBase, INetwo
         _settings.Save(writer);
         writer.Write(_label.Mean);
         writer.Write(_label.Scale);
-        writer.Write((int)_model.Pooling);
-    }, _model.Body, _tokenizer, weights: _model);
+        writer.Write((int)Model.Pooling);
+    }, Source!);
 
     // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
     private static TextRegressionTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);

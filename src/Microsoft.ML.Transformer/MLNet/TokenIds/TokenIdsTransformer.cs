@@ -23,13 +23,11 @@ public sealed class TokenIdsTransformer : TextModelTransformerBase
 
     private readonly TextTokenizer _tokenizer;
     private readonly TokenIdsSettings _settings;
-    private readonly TokenIdsScorer _scorer;
 
     internal TokenIdsTransformer(IHostEnvironment env, TextTokenizer tokenizer, TokenIdsSettings settings)
-        : base(env, nameof(TokenIdsTransformer))
+        : base(env, nameof(TokenIdsTransformer), network: null, () => new TokenIdsScorer(tokenizer, settings))
     {
         (_tokenizer, _settings) = (tokenizer, settings);
-        _scorer = new TokenIdsScorer(tokenizer, settings);
     }
 
     /// <summary>The text columns read, in order (two for a sentence-pair classifier).</summary>
@@ -40,8 +38,6 @@ public sealed class TokenIdsTransformer : TextModelTransformerBase
 
     /// <summary>The most ids per row, special tokens included (the exported component's).</summary>
     public int MaxLength => _settings.MaxLength;
-
-    private protected override ITextBatchScorer Scorer => _scorer;
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "TXFTOKID",
