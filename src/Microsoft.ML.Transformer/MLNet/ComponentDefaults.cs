@@ -1,3 +1,4 @@
+using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Training;
 
 namespace Microsoft.ML.Transformer.MLNet;
@@ -14,6 +15,12 @@ internal static class ComponentDefaults
     /// <see cref="TrainingOptions"/>' own.
     /// </summary>
     public static TrainingOptions Training() => new() { Epochs = 10, LearningRate = 5e-4 };
+
+    /// <summary>Where every component computes (<see cref="IDeviceOptions.Device"/>).</summary>
+    public const ComputeDevice Device = ComputeDevice.Cpu;
+
+    /// <summary>Whether a missing CUDA falls back to the CPU (<see cref="IDeviceOptions.AllowCpuFallback"/>).</summary>
+    public const bool AllowCpuFallback = true;
 
     /// <summary>Rows one <c>Transform</c> forward pass scores, for the components that score a row in one pass.</summary>
     public const int ScoringBatchSize = 64;

@@ -11,7 +11,7 @@ namespace Microsoft.ML.Transformer.MLNet;
 /// trainer adds its own options, says what its label column holds, and overrides a default only where it chooses from
 /// the data (the classifier's network and training).
 /// </summary>
-public abstract class EncoderHeadOptions
+public abstract class EncoderHeadOptions : IDeviceOptions
 {
     private protected EncoderHeadOptions()
     {
@@ -68,11 +68,11 @@ public abstract class EncoderHeadOptions
     /// </summary>
     public IDataView? ValidationSet { get; set; }
 
-    /// <summary>Where to train and score. Default <see cref="ComputeDevice.Cpu"/>.</summary>
-    public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;
+    /// <inheritdoc/>
+    public ComputeDevice Device { get; set; } = ComponentDefaults.Device;
 
-    /// <summary>When CUDA is asked for but unavailable: fall back to the CPU with a warning (true) or throw (false). Default true.</summary>
-    public bool AllowCpuFallback { get; set; } = true;
+    /// <inheritdoc/>
+    public bool AllowCpuFallback { get; set; } = ComponentDefaults.AllowCpuFallback;
 
     /// <summary>Rows scored per forward pass by <c>Transform</c>. Default 64, at most 65,536.</summary>
     public int ScoringBatchSize { get; set; } = ComponentDefaults.ScoringBatchSize;

@@ -46,7 +46,7 @@ internal sealed record EncoderStart(Device Device, EncoderDecoderModel Body, Tex
         Choices? choices = null)
     {
         Action<string> log = channel.Info;
-        var device = TorchDevice.Resolve(options.Device, options.AllowCpuFallback, channel.Warning, log);
+        var device = NetworkStart.Resolve(options, channel);
         torch.manual_seed(options.Training.Seed); // the initial weights, like everything else, follow the seed
         var (body, tokenizer, maxLength) = Network(host, options, texts, device, log, choices ?? Choices.AsGiven(options));
         if (options.FreezeEmbeddings) body.FreezeEmbeddings();

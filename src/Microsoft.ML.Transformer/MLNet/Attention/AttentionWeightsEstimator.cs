@@ -46,7 +46,7 @@ public sealed class AttentionWeightsEstimator : TextEstimatorBase<AttentionWeigh
         int[] heads = Check(Options.Heads, source.Network.Options.Heads, "Heads", "head");
 
         using var channel = Host.Start("Attention");
-        var device = TorchDevice.Resolve(Options.Device, Options.AllowCpuFallback, channel.Warning, channel.Info);
+        var device = NetworkStart.Resolve(Options, channel);
         var network = PretrainedSource.Copy(source.Network, device);
         var settings = new AttentionSettings(Options.InputColumnName, Options.TargetColumnName, Options.OutputColumnName, kind, layers, heads,
             Options.Rollout, source.InputLayout == BatchLayout.Seq2Seq ? BatchLayout.Seq2Seq : BatchLayout.Single,

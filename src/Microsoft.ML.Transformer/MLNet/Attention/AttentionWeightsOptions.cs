@@ -11,7 +11,7 @@ namespace Microsoft.ML.Transformer.MLNet.Attention;
 /// rows and the columns. With Q query and K key tokens, the weight of layer l, head h, query q, key k is at index
 /// ((l · heads + h) · Q + q) · K + k, where l and h count the selected layers and heads.
 /// </summary>
-public sealed class AttentionWeightsOptions
+public sealed class AttentionWeightsOptions : IDeviceOptions
 {
     /// <summary>The text column the network reads (its encoder, or a decoder-only network). Default "Text".</summary>
     public string InputColumnName { get; set; } = "Text";
@@ -55,11 +55,11 @@ public sealed class AttentionWeightsOptions
     /// <summary>Rows run per forward pass by <c>Transform</c>. Default 16, at most 65,536 (the weights of a batch are all kept at once).</summary>
     public int BatchSize { get; set; } = 16;
 
-    /// <summary>Where to compute. Default <see cref="ComputeDevice.Cpu"/>.</summary>
-    public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;
+    /// <inheritdoc/>
+    public ComputeDevice Device { get; set; } = ComponentDefaults.Device;
 
-    /// <summary>When CUDA is asked for but unavailable: fall back to the CPU with a warning (true) or throw (false). Default true.</summary>
-    public bool AllowCpuFallback { get; set; } = true;
+    /// <inheritdoc/>
+    public bool AllowCpuFallback { get; set; } = ComponentDefaults.AllowCpuFallback;
 
     internal void Validate()
     {

@@ -30,7 +30,7 @@ public sealed class TextEmbeddingEstimator : TextEstimatorBase<TextEmbeddingOpti
         ScoringSchema.CheckTextColumn(input.Schema, Options.InputColumnName);
         var source = PretrainedSource.Resolve(Host, Options.BaseModel, Options.BaseModelPath)!;
         using var channel = Host.Start("Embeddings");
-        var device = TorchDevice.Resolve(Options.Device, Options.AllowCpuFallback, channel.Warning, channel.Info);
+        var device = NetworkStart.Resolve(Options, channel);
         var network = PretrainedSource.Copy(source.Network, device);
         var layout = source.InputLayout == BatchLayout.Seq2Seq ? BatchLayout.Seq2Seq : BatchLayout.Single;
         var settings = new EmbeddingSettings(Options.InputColumnName, Options.OutputColumnName, layout,

@@ -7,7 +7,7 @@ namespace Microsoft.ML.Transformer.MLNet.Embeddings;
 /// Everything the Transformer embedding transform can be told. The simple catalog overload sets the columns and the
 /// base model; this class holds every option, each default defined here, once.
 /// </summary>
-public sealed class TextEmbeddingOptions
+public sealed class TextEmbeddingOptions : IDeviceOptions
 {
     /// <summary>The text column to embed. Default "Text".</summary>
     public string InputColumnName { get; set; } = "Text";
@@ -44,11 +44,11 @@ public sealed class TextEmbeddingOptions
     /// <summary>Rows embedded per forward pass by <c>Transform</c>. Default 64, at most 65,536.</summary>
     public int BatchSize { get; set; } = ComponentDefaults.ScoringBatchSize;
 
-    /// <summary>Where to compute. Default <see cref="ComputeDevice.Cpu"/>. Saved with the model; a loaded model falls back to the CPU when CUDA is missing.</summary>
-    public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;
+    /// <inheritdoc/>
+    public ComputeDevice Device { get; set; } = ComponentDefaults.Device;
 
-    /// <summary>When CUDA is asked for but unavailable: fall back to the CPU with a warning (true) or throw (false). Default true.</summary>
-    public bool AllowCpuFallback { get; set; } = true;
+    /// <inheritdoc/>
+    public bool AllowCpuFallback { get; set; } = ComponentDefaults.AllowCpuFallback;
 
     internal void Validate()
     {

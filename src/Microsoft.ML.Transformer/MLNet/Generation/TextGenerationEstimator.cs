@@ -37,7 +37,7 @@ public sealed class TextGenerationEstimator : TextEstimatorBase<TextGeneratorOpt
     {
         using var channel = Host.Start("Training");
         Action<string> log = channel.Info;
-        var device = TorchDevice.Resolve(Options.Device, Options.AllowCpuFallback, channel.Warning, channel.Info);
+        var device = NetworkStart.Resolve(Options, channel);
 
         var reader = new RowReader(input, Options.SourceColumnName, Options.TargetColumnName, emptyText: Options.Tokenizer.EmptyText, log: log);
         var validation = Options.ValidationSet is { } v

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Transformer.MLNet.Generation;
 /// options people change most; this class holds every option, each default defined here or in the nested option
 /// classes, once.
 /// </summary>
-public sealed class TextGeneratorOptions
+public sealed class TextGeneratorOptions : IDeviceOptions
 {
     /// <summary>The text to generate from (the encoder's input, or a decoder-only model's prompt). Default "Source".</summary>
     public string SourceColumnName { get; set; } = "Source";
@@ -71,11 +71,11 @@ public sealed class TextGeneratorOptions
     /// </summary>
     public IDataView? ValidationSet { get; set; }
 
-    /// <summary>Where to train and generate. Default <see cref="ComputeDevice.Cpu"/>.</summary>
-    public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;
+    /// <inheritdoc/>
+    public ComputeDevice Device { get; set; } = ComponentDefaults.Device;
 
-    /// <summary>When CUDA is asked for but unavailable: fall back to the CPU with a warning (true) or throw (false). Default true.</summary>
-    public bool AllowCpuFallback { get; set; } = true;
+    /// <inheritdoc/>
+    public bool AllowCpuFallback { get; set; } = ComponentDefaults.AllowCpuFallback;
 
     /// <summary>Sources generated together by <c>Transform</c>. Default 32, at most 65,536.</summary>
     public int ScoringBatchSize { get; set; } = 32;

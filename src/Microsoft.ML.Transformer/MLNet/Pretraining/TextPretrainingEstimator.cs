@@ -42,7 +42,7 @@ public sealed class TextPretrainingEstimator : TextEstimatorBase<TransformerPret
     {
         using var channel = Host.Start("Pretraining");
         Action<string> log = channel.Info;
-        var device = TorchDevice.Resolve(Options.Device, Options.AllowCpuFallback, channel.Warning, channel.Info);
+        var device = NetworkStart.Resolve(Options, channel);
         var tokenizerOptions = Options.Tokenizer;
         var reader = new RowReader(input, Options.TextColumnName, emptyText: tokenizerOptions.EmptyText, log: log);
 

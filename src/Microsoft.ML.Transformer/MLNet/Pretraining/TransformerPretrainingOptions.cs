@@ -10,7 +10,7 @@ namespace Microsoft.ML.Transformer.MLNet.Pretraining;
 /// the length of the run; this class holds every option, each default defined here or in the nested option classes,
 /// once.
 /// </summary>
-public sealed class TransformerPretrainingOptions
+public sealed class TransformerPretrainingOptions : IDeviceOptions
 {
     /// <summary>The column of unlabelled text to learn from. Default "Text".</summary>
     public string TextColumnName { get; set; } = "Text";
@@ -69,11 +69,11 @@ public sealed class TransformerPretrainingOptions
     /// <summary>Name of the per-row perplexity column, exp(loss). Default "Perplexity".</summary>
     public string PerplexityColumnName { get; set; } = "Perplexity";
 
-    /// <summary>Where to train and score. Default <see cref="ComputeDevice.Cpu"/>.</summary>
-    public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;
+    /// <inheritdoc/>
+    public ComputeDevice Device { get; set; } = ComponentDefaults.Device;
 
-    /// <summary>When CUDA is asked for but unavailable: fall back to the CPU with a warning (true) or throw (false). Default true.</summary>
-    public bool AllowCpuFallback { get; set; } = true;
+    /// <inheritdoc/>
+    public bool AllowCpuFallback { get; set; } = ComponentDefaults.AllowCpuFallback;
 
     /// <summary>Rows scored per forward pass by <c>Transform</c>. Default 64, at most 65,536.</summary>
     public int ScoringBatchSize { get; set; } = ComponentDefaults.ScoringBatchSize;
