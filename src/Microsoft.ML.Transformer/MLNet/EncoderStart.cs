@@ -46,11 +46,9 @@ internal sealed record EncoderStart(Device Device, EncoderDecoderModel Body, Tex
         Choices? choices = null)
     {
         Action<string> log = channel.Info;
-        var device = NetworkStart.Resolve(options, channel);
-        torch.manual_seed(options.Training.Seed); // the initial weights, like everything else, follow the seed
+        var device = NetworkStart.Begin(options, options.Training, channel);
         var (body, tokenizer, maxLength) = Network(host, options, texts, device, log, choices ?? Choices.AsGiven(options));
-        if (options.FreezeEmbeddings) body.FreezeEmbeddings();
-        if (options.FreezeLayers > 0) body.FreezeLowestLayers(options.FreezeLayers);
+        NetworkStart.Freeze(body, options.FreezeEmbeddings, options.FreezeLayers);
         return new EncoderStart(device, body, tokenizer, Math.Min(maxLength, body.Options.MaxLength), log);
     }
 

@@ -65,8 +65,18 @@ internal sealed class HeadTraining : IDisposable
     /// <summary>Weight decay on a body's 2-D projection weights and on a head's weight (any model whose head is named "head").</summary>
     public static Func<string, Parameter, bool> Decays(EncoderDecoderModel body)
     {
-        var decays = body.ParameterGroups().Where(g => g.Decay).Select(g => g.Parameter.Handle).ToHashSet();
-        return (name, p) => decays.Contains(p.Handle) || (name.StartsWith("head.", StringComparison.Ordinal) && p.dim() == 2);
+        var network = NetworkDecays(body);
+        return (name, p) => network(name, p) || (name.StartsWith("head.", StringComparison.Ordinal) && p.dim() == 2);
+    }
+
+    /// <summary>
+    /// Weight decay on a network's 2-D projection weights only, never on biases, norms or embeddings (a tied output head
+    /// included): the generator's and the pretraining's rule, and the body's part of <see cref="Decays"/>.
+    /// </summary>
+    public static Func<string, Parameter, bool> NetworkDecays(EncoderDecoderModel network)
+    {
+        var decays = network.ParameterGroups().Where(g => g.Decay).Select(g => g.Parameter.Handle).ToHashSet();
+        return (_, p) => decays.Contains(p.Handle);
     }
 
     /// <summary>The indices 0..<paramref name="count"/>-1 in a seeded random order, cut into batches.</summary>

@@ -1,10 +1,15 @@
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Transformer.MLNet;
 
-/// <summary>What every estimator that runs a network does before it builds or copies one: it resolves the device.</summary>
+/// <summary>
+/// What every estimator that runs a network does before it builds or copies one: it resolves the device; a trainer
+/// also seeds the initial weights and, fine-tuning, freezes what must not change.
+/// </summary>
 internal static class NetworkStart
 {
     /// <summary>
@@ -13,4 +18,19 @@ internal static class NetworkStart
     /// </summary>
     public static Device Resolve(IDeviceOptions options, IChannel channel) =>
         TorchDevice.Resolve(options.Device, options.AllowCpuFallback, channel.Warning, channel.Info);
+
+    /// <summary>Resolves the device (see <see cref="Resolve"/>), then seeds torch: the initial weights, like everything else, follow the seed.</summary>
+    public static Device Begin(IDeviceOptions options, TrainingOptions training, IChannel channel)
+    {
+        var device = Resolve(options, channel);
+        torch.manual_seed(training.Seed);
+        return device;
+    }
+
+    /// <summary>Keeps the token and position embeddings (when <paramref name="embeddings"/>) and the lowest <paramref name="layers"/> layers fixed while training.</summary>
+    public static void Freeze(EncoderDecoderModel network, bool embeddings, int layers)
+    {
+        if (embeddings) network.FreezeEmbeddings();
+        if (layers > 0) network.FreezeLowestLayers(layers);
+    }
 }

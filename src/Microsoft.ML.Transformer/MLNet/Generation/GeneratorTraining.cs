@@ -18,7 +18,7 @@ internal sealed class GeneratorTraining(EncoderDecoderModel model, TextTokenizer
     public TrainingResult Run(RowReader train, RowReader? validation)
     {
         var training = options.Training;
-        using var loop = new TrainingLoop(model, training, Decays(), Fingerprint(), log);
+        using var loop = new TrainingLoop(model, training, HeadTraining.NetworkDecays(model), Fingerprint(), log);
         var result = loop.Run(
             epoch => _teacher.Batches(train.Read(), training.BatchSize, shuffle: true, seed: training.Seed + epoch,
                 training.MaxTokensPerBatch ?? 0, epoch == 0 ? log : null),
@@ -37,17 +37,7 @@ internal sealed class GeneratorTraining(EncoderDecoderModel model, TextTokenizer
         return loss.Loss;
     }
 
-    /// <summary>Weight decay on the network's 2-D projection weights only; never on biases, norms or embeddings.</summary>
-    private Func<string, TorchSharp.Modules.Parameter, bool> Decays()
-    {
-        var decays = model.ParameterGroups().Where(g => g.Decay).Select(g => g.Parameter.Handle).ToHashSet();
-        return (_, p) => decays.Contains(p.Handle);
-    }
-
-    private string Fingerprint() => string.Join("\n",
-        "component=generator",
-        "model=" + model.Options.ToJson().ReplaceLineEndings(" "),
-        "tokenizer=" + tokenizer.Fingerprint,
+    private string Fingerprint() => HeadTraining.Fingerprint("generator", model, tokenizer,
         "columns=" + settings.SourceColumn + "," + settings.TargetColumn,
         "sourceMaxLength=" + settings.SourceMaxLength,
         "targetMaxLength=" + settings.TargetMaxLength,

@@ -37,7 +37,7 @@ public sealed class TextGenerationEstimator : TextEstimatorBase<TextGeneratorOpt
     {
         using var channel = Host.Start("Training");
         Action<string> log = channel.Info;
-        var device = NetworkStart.Resolve(Options, channel);
+        var device = NetworkStart.Begin(Options, Options.Training, channel);
 
         var reader = new RowReader(input, Options.SourceColumnName, Options.TargetColumnName, emptyText: Options.Tokenizer.EmptyText, log: log);
         var validation = Options.ValidationSet is { } v
@@ -46,8 +46,7 @@ public sealed class TextGenerationEstimator : TextEstimatorBase<TextGeneratorOpt
         var (network, tokenizer) = StartingNetwork(reader, device, log);
         var settings = Settings(network.Options);
         new NetworkGenerator(network, tokenizer, settings.SourceMaxLength, settings.Truncation).Validate(Options.Decoding);
-        if (Options.FreezeEmbeddings) network.FreezeEmbeddings();
-        if (Options.FreezeLayers > 0) network.FreezeLowestLayers(Options.FreezeLayers);
+        NetworkStart.Freeze(network, Options.FreezeEmbeddings, Options.FreezeLayers);
 
         log($"Training a {(network.HasEncoder ? "encoder-decoder" : "decoder-only")} Transformer text generator: " +
             $"{network.ParameterCount:N0} parameters, vocabulary {tokenizer.VocabularySize:N0}, on {device.type}.");
@@ -79,13 +78,11 @@ public sealed class TextGenerationEstimator : TextEstimatorBase<TextGeneratorOpt
                 throw new ArgumentException("The base model's network has no decoder (DecoderLayers is 0): it cannot generate text. " +
                     "Start from an encoder-decoder or decoder-only model.", nameof(Options.BaseModel));
             log($"Starting from a pretrained network ({source.Network.ParameterCount:N0} parameters).");
-            torch.manual_seed(Options.Training.Seed);
             return (PretrainedSource.Copy(source.Network, device), source.Tokenizer);
         }
         var texts = reader.Read().SelectMany(r => new[] { r.Text, r.Second! });
         var tokenizer = TextTokenizer.Create(Options.Tokenizer, texts);
         var modelOptions = Options.Model with { VocabularySize = tokenizer.VocabularySize, MaxLength = ScratchMaxLength(Options) };
-        torch.manual_seed(Options.Training.Seed);
         return (new EncoderDecoderModel(modelOptions, device), tokenizer);
     }
 

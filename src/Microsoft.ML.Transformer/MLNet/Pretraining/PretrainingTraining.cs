@@ -21,7 +21,7 @@ internal sealed class PretrainingTraining(EncoderDecoderModel model, Objective o
     public (TrainingResult Result, PretrainingMetrics? Validation) Run(RowReader train, RowReader? validation)
     {
         var training = options.Training;
-        using var loop = new TrainingLoop(model, training, Decays(), Fingerprint(), log);
+        using var loop = new TrainingLoop(model, training, HeadTraining.NetworkDecays(model), Fingerprint(), log);
         loop.History.ValidationMetricName = "validation loss";
         var result = loop.Run(
             epoch => objective.TrainingBatches(Texts(train), training.BatchSize, training.MaxTokensPerBatch ?? 0,
@@ -45,13 +45,6 @@ internal sealed class PretrainingTraining(EncoderDecoderModel model, Objective o
     }
 
     private static IEnumerable<string> Texts(RowReader reader) => reader.Read().Select(r => r.Text);
-
-    /// <summary>Weight decay on the 2-D projection weights only; never on biases, norms or embeddings (a tied head included).</summary>
-    private Func<string, TorchSharp.Modules.Parameter, bool> Decays()
-    {
-        var decays = model.ParameterGroups().Where(g => g.Decay).Select(g => g.Parameter.Handle).ToHashSet();
-        return (_, p) => decays.Contains(p.Handle);
-    }
 
     /// <summary>
     /// Everything a checkpoint depends on besides the training options, one "name=value" line each, so that a refused

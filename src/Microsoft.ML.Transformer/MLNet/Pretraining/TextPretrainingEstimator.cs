@@ -42,7 +42,7 @@ public sealed class TextPretrainingEstimator : TextEstimatorBase<TransformerPret
     {
         using var channel = Host.Start("Pretraining");
         Action<string> log = channel.Info;
-        var device = NetworkStart.Resolve(Options, channel);
+        var device = NetworkStart.Begin(Options, Options.Training, channel);
         var tokenizerOptions = Options.Tokenizer;
         var reader = new RowReader(input, Options.TextColumnName, emptyText: tokenizerOptions.EmptyText, log: log);
 
@@ -53,7 +53,6 @@ public sealed class TextPretrainingEstimator : TextEstimatorBase<TransformerPret
         var objective = Training.Objectives.Objective.Create(tokenizer, settings.Objective);
         var corpus = CorpusSurvey.Take(reader, Options.TextColumnName, objective, log);
 
-        torch.manual_seed(Options.Training.Seed); // the initial weights, like everything else, follow the seed
         var model = new EncoderDecoderModel(_shape with
         {
             VocabularySize = tokenizer.VocabularySize,
