@@ -1,9 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Transformer.Batching;
 using Microsoft.ML.Transformer.MLNet.Attention;
 using Microsoft.ML.Transformer.MLNet.Persistence;
-using Microsoft.ML.Transformer.MLNet.Scoring;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
 

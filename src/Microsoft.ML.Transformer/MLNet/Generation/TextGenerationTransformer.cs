@@ -7,7 +7,6 @@ using Microsoft.ML.Transformer.Evaluation;
 using Microsoft.ML.Transformer.Generation;
 using Microsoft.ML.Transformer.MLNet.Generation;
 using Microsoft.ML.Transformer.MLNet.Persistence;
-using Microsoft.ML.Transformer.MLNet.Scoring;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
 using Microsoft.ML.Transformer.Training;

@@ -3,7 +3,6 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Batching;
 using Microsoft.ML.Transformer.MLNet.Persistence;
 using Microsoft.ML.Transformer.MLNet.QuestionAnswering;
-using Microsoft.ML.Transformer.MLNet.Scoring;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
 using Microsoft.ML.Transformer.Training;

@@ -2,7 +2,6 @@ using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Batching;
 using Microsoft.ML.Transformer.MLNet.Persistence;
-using Microsoft.ML.Transformer.MLNet.Scoring;
 using Microsoft.ML.Transformer.MLNet.Tagging;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;

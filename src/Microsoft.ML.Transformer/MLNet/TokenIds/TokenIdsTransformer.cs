@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.MLNet.Persistence;
-using Microsoft.ML.Transformer.MLNet.Scoring;
 using Microsoft.ML.Transformer.MLNet.TokenIds;
 using Microsoft.ML.Transformer.Tokenization;
 
