@@ -53,6 +53,8 @@ for line in open(sys.argv[1]):
         continue
     parts = line.split()
     view, fields = parts[1], dict(p.split("=", 1) for p in parts[2:] if "=" in p)
+    if "part" not in fields:   # profile_managed: allocation figures, printed above
+        continue
     ms.setdefault((view, fields["part"], fields["impl"]), []).append(float(fields["ms_per_step"]))
 impls = sorted({k[2] for k in ms}, key=lambda i: (i != "torchsharp", i))
 print(f"\nmedian ms per step on {sys.argv[2]} (share of that implementation's step in brackets)")

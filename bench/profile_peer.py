@@ -194,12 +194,12 @@ def decode_kernels():
     return [
         lin(D, 3 * D, L), lin(D, D, L), lin(D, D, L), lin(D, D, L), lin(D, FF, L), lin(FF, D, L),
         attn(NEW // 2, L), attn(S, L),
-        op("cache writes", 2 * L, lambda: cache[:, :, NEW // 2:NEW // 2 + 1].copy_(kv)),
+        op("cache_writes", 2 * L, lambda: cache[:, :, NEW // 2:NEW // 2 + 1].copy_(kv)),
         op("norms", 3 * L + 1, lambda: F.layer_norm(xd, (D,))),
-        op("residual adds", 3 * L, lambda: xd + xd),
+        op("residual_adds", 3 * L, lambda: xd + xd),
         op("activations", L, lambda: F.relu(xf)),
         op("embeddings", 1, lambda: table[ids] * 1.0 + pe[NEW // 2]),
-        op("output head", 1, lambda: F.linear(xd, head_w, head_b).argmax(-1)),
+        op("output_head", 1, lambda: F.linear(xd, head_w, head_b).argmax(-1)),
     ]
 
 

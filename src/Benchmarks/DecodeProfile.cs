@@ -78,7 +78,7 @@ internal static class DecodeProfile
             Attention(SourceLength, Layers),                // cross-attention over the encoder's output
             CacheWrite(NewTokens, 2 * Layers),              // this position's key and value into the cache
             Elementwise("norms", [Batch, Dimension], 3 * Layers + 1, x => nn.functional.layer_norm(x, [Dimension])),
-            Elementwise("residual adds", [Batch, Dimension], 3 * Layers, x => x.add(x)),
+            Elementwise("residual_adds", [Batch, Dimension], 3 * Layers, x => x.add(x)),
             Elementwise("activations", [Batch, Ff], Layers, x => nn.functional.relu(x)),
             Embedding(),
             Head(greedy),
@@ -111,7 +111,7 @@ internal static class DecodeProfile
     {
         var cache = empty(Batch, Heads, capacity, Dh);
         var k = randn(Batch, Heads, 1, Dh);
-        return new("cache writes", count, () => { using var s = NewDisposeScope(); cache.narrow(2, capacity / 2, 1).copy_(k); });
+        return new("cache_writes", count, () => { using var s = NewDisposeScope(); cache.narrow(2, capacity / 2, 1).copy_(k); });
     }
 
     private static Kernel Elementwise(string category, long[] shape, int count, Func<Tensor, Tensor> op)
@@ -132,7 +132,7 @@ internal static class DecodeProfile
     private static Kernel Head(GreedySelector greedy)
     {
         var hidden = nn.functional.layer_norm(randn(Batch, Dimension), [Dimension]); // like the final norm's output
-        return new("output head", 1, () => greedy.Next(hidden));
+        return new("output_head", 1, () => greedy.Next(hidden));
     }
 
     private static double Time(Action run, int reps)
