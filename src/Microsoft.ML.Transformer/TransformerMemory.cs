@@ -3,17 +3,19 @@ using Microsoft.ML.Transformer.Memory;
 namespace Microsoft.ML.Transformer;
 
 /// <summary>
-/// What the library does so that long training and scoring runs keep a flat resident set without environment
-/// variables, and the switch that turns it off. Two things, both on by default:
+/// What the library does so that training and scoring neither pay for fresh memory pages at every step nor let the
+/// resident set creep up over a long run, without environment variables, and the switch that turns it off. Two things,
+/// both on by default:
 /// <list type="bullet">
-/// <item><description>On Linux with glibc: when the first network of the process is built, <c>mallopt(M_MMAP_THRESHOLD,
-/// 8 MiB)</c> (what <c>MALLOC_MMAP_THRESHOLD_=8388608</c> in the environment does), and after every
-/// <see cref="TrimEverySteps"/>-th training step or scored mini-batch, <c>malloc_trim(0)</c>. Tensor buffers up to 8 MiB
-/// are then reused from glibc's heap within a step, and the trim hands the heap's free pages back to the system, so the
-/// resident set does not ratchet up by GBs as glibc's heap otherwise does over a long run. A lower threshold would also
-/// keep memory flat, but every tensor above it then becomes a fresh mapping zeroed page by page, which made training
-/// markedly slower. The threshold is skipped when <c>MALLOC_MMAP_THRESHOLD_</c> is already set; both are skipped when the C
-/// library is not glibc.</description></item>
+/// <item><description>On Linux with glibc: when the first network of the process is built, <c>mallopt</c> sets the mmap
+/// threshold to <see cref="MmapThresholdBytes"/> (<see cref="FallbackMmapThresholdBytes"/> where glibc refuses that) and
+/// turns off the automatic trim threshold, so freed tensor buffers stay in glibc's heap and the next step reuses them.
+/// Fresh pages are zeroed by the kernel one fault at a time, and a step that maps and unmaps its large buffers spends
+/// most of its time there. Instead, <c>malloc_trim(0)</c> hands free pages back when a training run ends, and after a
+/// step or scored batch whose resident set is more than <see cref="ResidentGrowthBeforeTrim"/> above the level of the
+/// first <see cref="StepsToLearnResidentLevel"/> steps since the start or the last trim. Skipped when
+/// <c>MALLOC_MMAP_THRESHOLD_</c>, <c>MALLOC_TRIM_THRESHOLD_</c> or <c>GLIBC_TUNABLES</c> is set, and when the C library
+/// is not glibc.</description></item>
 /// <item><description>After each training step and each scored mini-batch: a generation-0 garbage collection when more than
 /// <see cref="ManagedBudgetBytes"/> of managed memory was allocated since the last one. Every step leaves small
 /// managed objects behind (tensor handles, dispose scopes); the runtime sizes its first generation from the CPU's
@@ -29,11 +31,17 @@ public static class TransformerMemory
     /// </summary>
     public const string SwitchName = "Microsoft.ML.Transformer.ManageMemory";
 
-    /// <summary>The glibc mmap threshold set, in bytes (8 MiB).</summary>
-    public const int MmapThresholdBytes = 8 * 1024 * 1024;
+    /// <summary>The glibc mmap threshold set, in bytes (1 GiB): buffers up to this size are reused from glibc's heap.</summary>
+    public const int MmapThresholdBytes = 1024 * 1024 * 1024;
 
-    /// <summary>Every how many training steps or scored mini-batches glibc's heap is trimmed (<c>malloc_trim</c>).</summary>
-    public const int TrimEverySteps = 5;
+    /// <summary>The mmap threshold set where glibc refuses <see cref="MmapThresholdBytes"/> (older versions cap it at 32 MiB).</summary>
+    public const int FallbackMmapThresholdBytes = 32 * 1024 * 1024;
+
+    /// <summary>How far, as a fraction, the resident set may rise above its learnt level before glibc's heap is trimmed (0.1 = 10%).</summary>
+    public const double ResidentGrowthBeforeTrim = 0.1;
+
+    /// <summary>The training steps or scored mini-batches, after the start or a trim, whose highest resident set is the level compared with.</summary>
+    public const int StepsToLearnResidentLevel = 10;
 
     /// <summary>The managed allocation, in bytes, after which a training step or scored batch runs a generation-0 collection (16 MB).</summary>
     public const long ManagedBudgetBytes = 16L * 1024 * 1024;
@@ -41,7 +49,7 @@ public static class TransformerMemory
     private static readonly Lock Gate = new();
     private static bool configured;
     private static bool trims;
-    private static int steps;
+    private static readonly ResidentGuard Guard = new(StepsToLearnResidentLevel, ResidentGrowthBeforeTrim);
 
     /// <summary>
     /// Whether the library manages memory as described above. Defaults to the <see cref="SwitchName"/> AppContext switch
@@ -60,15 +68,20 @@ public static class TransformerMemory
         {
             if (configured) return;
             configured = true;
-            Volatile.Write(ref trims, Enabled && GlibcAllocator.CanTrim());
-            Description = !Enabled
-                ? $"Memory management is off ({nameof(TransformerMemory)}.{nameof(Enabled)} or the AppContext switch {SwitchName})."
-                : GlibcAllocator.FixMmapThreshold(MmapThresholdBytes)
-                    + (trims
-                        ? $" glibc's heap trimmed (malloc_trim) every {TrimEverySteps} training steps or scored batches."
-                        : "")
-                    + $" Generation-0 collections after a training step or scored batch that allocated over {ManagedBudgetBytes / (1024 * 1024)} MB "
-                    + $"(opt out: AppContext switch {SwitchName}=false).";
+            if (!Enabled)
+            {
+                Description = $"Memory management is off ({nameof(TransformerMemory)}.{nameof(Enabled)} or the AppContext switch {SwitchName}).";
+                return;
+            }
+            string native = GlibcAllocator.KeepFreedMemory(MmapThresholdBytes, FallbackMmapThresholdBytes, out bool applied);
+            Volatile.Write(ref trims, applied);
+            Description = native
+                + (applied
+                    ? $" glibc's heap trimmed (malloc_trim) when a training run ends and when the resident set rises over {ResidentGrowthBeforeTrim * 100:0}% "
+                        + $"above its level over {StepsToLearnResidentLevel} steps or scored batches."
+                    : "")
+                + $" Generation-0 collections after a training step or scored batch that allocated over {ManagedBudgetBytes / (1024 * 1024)} MB "
+                + $"(opt out: AppContext switch {SwitchName}=false).";
         }
     }
 
@@ -79,12 +92,26 @@ public static class TransformerMemory
         log?.Invoke(Description!);
     }
 
-    /// <summary>The point after a training step or a scored batch where short-lived managed garbage is collected.</summary>
+    /// <summary>The point after a training step or a scored batch: short-lived managed garbage is collected, and glibc's heap trimmed if the resident set crept up.</summary>
     internal static void AfterStep()
     {
         if (!Enabled) return;
         ManagedGarbage.CollectIfOver(ManagedBudgetBytes);
-        if (Volatile.Read(ref trims) && Interlocked.Increment(ref steps) % TrimEverySteps == 0)
+        if (!Volatile.Read(ref trims)) return;
+        long resident = Environment.WorkingSet;
+        lock (Gate)
+            if (Guard.TrimAfter(resident))
+                GlibcAllocator.Trim();
+    }
+
+    /// <summary>The end of a training run: what it freed goes back to the system.</summary>
+    internal static void AfterTraining()
+    {
+        if (!Enabled || !Volatile.Read(ref trims)) return;
+        lock (Gate)
+        {
             GlibcAllocator.Trim();
+            Guard.Restart();
+        }
     }
 }

@@ -5,27 +5,37 @@ namespace Microsoft.ML.Transformer.Memory;
 /// <summary>glibc's malloc tuning, called through P/Invoke; a no-op with a reason anywhere else.</summary>
 internal static partial class GlibcAllocator
 {
-    private const int MmapThresholdParameter = -3;   // M_MMAP_THRESHOLD in glibc's malloc.h
-    private const string EnvironmentVariable = "MALLOC_MMAP_THRESHOLD_";
+    private const int TrimThresholdParameter = -1;   // M_TRIM_THRESHOLD in glibc's malloc.h
+    private const int MmapThresholdParameter = -3;   // M_MMAP_THRESHOLD
 
-    /// <summary>Fixes the mmap threshold at <paramref name="bytes"/> when that is possible and not already chosen; says what happened.</summary>
-    public static string FixMmapThreshold(int bytes)
+    // Any of these in the environment means the user tuned malloc themselves.
+    private static readonly string[] UserSettings = ["MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES"];
+
+    /// <summary>
+    /// Makes glibc keep freed memory for the next allocation: buffers up to <paramref name="mmapThreshold"/> bytes (or
+    /// <paramref name="fallbackMmapThreshold"/> where this glibc refuses that much) come from its heap instead of fresh
+    /// mappings, and freeing never shrinks the heap by itself. Says what happened.
+    /// </summary>
+    public static string KeepFreedMemory(int mmapThreshold, int fallbackMmapThreshold, out bool applied)
     {
+        applied = false;
         if (!OperatingSystem.IsLinux())
             return "Native memory: left alone (not Linux).";
-        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } value)
-            return $"Native memory: left alone ({EnvironmentVariable}={value} is set in the environment).";
+        if (UserSettings.FirstOrDefault(v => Environment.GetEnvironmentVariable(v) is { Length: > 0 }) is string chosen)
+            return $"Native memory: left alone ({chosen}={Environment.GetEnvironmentVariable(chosen)} is set in the environment).";
         if (!IsGlibc())
             return "Native memory: left alone (the C library is not glibc).";
-        return mallopt(MmapThresholdParameter, bytes) == 1
-            ? $"Native memory: glibc mmap threshold fixed at {bytes / 1024} KiB for this process (mallopt M_MMAP_THRESHOLD), so larger tensor buffers are mapped and unmapped directly."
-            : "Native memory: left alone (glibc refused mallopt M_MMAP_THRESHOLD).";
+        int threshold = mallopt(MmapThresholdParameter, mmapThreshold) == 1 ? mmapThreshold
+            : mallopt(MmapThresholdParameter, fallbackMmapThreshold) == 1 ? fallbackMmapThreshold
+            : 0;
+        if (threshold == 0 || mallopt(TrimThresholdParameter, int.MaxValue) != 1)
+            return "Native memory: left alone (glibc refused mallopt M_MMAP_THRESHOLD or M_TRIM_THRESHOLD).";
+        applied = true;
+        return $"Native memory: glibc keeps freed tensor memory for reuse (mallopt M_MMAP_THRESHOLD {threshold / (1024 * 1024)} MiB, "
+            + "M_TRIM_THRESHOLD off), so a step does not pay for fresh pages again.";
     }
 
-    /// <summary>Whether <see cref="Trim"/> does anything here: Linux with glibc.</summary>
-    public static bool CanTrim() => OperatingSystem.IsLinux() && IsGlibc();
-
-    /// <summary>Hands the free pages of every glibc arena back to the system; the caller checked <see cref="CanTrim"/>.</summary>
+    /// <summary>Hands the free pages of every glibc arena back to the system; call only after <see cref="KeepFreedMemory"/> applied.</summary>
     public static void Trim() => malloc_trim(0);
 
     // musl and other C libraries have no gnu_get_libc_version; their mallopt, if any, means something else or nothing.

@@ -164,6 +164,7 @@ internal sealed class TrainingLoop : IDisposable
         stop ??= TrainingStopReason.Completed;
 
         SaveCheckpoint(run);
+        TransformerMemory.AfterTraining();
         _model.eval();
         bool restored = _options.RestoreBestWeights && _state.BestStep != _state.Step && _best.Restore(_model);
         _log($"Training stopped ({stop}) after {_state.Step} steps in {TrainingProgress.Format(run.Total)}"

@@ -21,10 +21,33 @@ public sealed class TransformerMemoryTests
         Assert.IsTrue(lines.Any(l => l.Contains(description, StringComparison.Ordinal)), "the MLContext log carries TransformerMemory.Description");
         if (!OperatingSystem.IsLinux() || !TransformerMemory.Enabled)
             return;
-        string? chosen = Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_");
-        StringAssert.Contains(description, string.IsNullOrEmpty(chosen) ? "glibc mmap threshold fixed at 8192 KiB" : "left alone (MALLOC_MMAP_THRESHOLD_=");
-        StringAssert.Contains(description, "malloc_trim", "the log says the heap is trimmed");
+        string? chosen = new[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES" }
+            .FirstOrDefault(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
+        if (chosen is not null)
+            StringAssert.Contains(description, $"left alone ({chosen}=");
+        else
+        {
+            StringAssert.Contains(description, "glibc keeps freed tensor memory for reuse");
+            StringAssert.Contains(description, "malloc_trim", "the log says when the heap is trimmed");
+        }
         StringAssert.Contains(description, TransformerMemory.SwitchName, "the log says how to opt out");
+    }
+
+    [TestMethod]
+    public void HeapIsTrimmedOnlyWhenTheResidentSetRisesAboveTheLearntLevel()
+    {
+        const long mb = 1024 * 1024;
+        var guard = new ResidentGuard(stepsToLearn: 3, allowedGrowth: 0.1);
+        Assert.IsFalse(guard.TrimAfter(500 * mb) || guard.TrimAfter(900 * mb) || guard.TrimAfter(1000 * mb), "never while learning the level");
+        Assert.IsFalse(guard.TrimAfter(1100 * mb), "10% above the highest learnt (1000 MB) is allowed");
+        Assert.IsFalse(guard.TrimAfter(700 * mb), "falling is fine");
+        Assert.IsTrue(guard.TrimAfter(1101 * mb), "more than 10% above: trim");
+        Assert.IsFalse(guard.TrimAfter(2000 * mb) || guard.TrimAfter(300 * mb) || guard.TrimAfter(400 * mb), "the level is learnt again after a trim");
+        Assert.IsFalse(guard.TrimAfter(2200 * mb));
+        Assert.IsTrue(guard.TrimAfter(2201 * mb), "the new level is the highest of the new learning steps");
+        guard.Restart();
+        Assert.IsFalse(guard.TrimAfter(10 * mb) || guard.TrimAfter(10 * mb) || guard.TrimAfter(10 * mb), "a restart learns again");
+        Assert.IsTrue(guard.TrimAfter(12 * mb));
     }
 
     [TestMethod]
