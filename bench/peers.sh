@@ -16,9 +16,11 @@ check_peers() {
         echo "$name: PyTorch 2.6 is not set up; run 'bash $SHARED_BENCH/pytorch26.sh setup' once, or PEERS=1.13" >&2; exit 1
     fi
     # pytorch26.sh bind-mounts its own folder at $ROOT26/bench and reuses a mount that is already there; one left over
-    # from a ../shared that has since been deleted is empty, and the peer then fails with "/bench/... not found".
+    # from a ../shared that has since been replaced shows an empty folder, and the peer then fails with "/bench/... not
+    # found". Nothing else uses that mount point, so a stale one is removed and pytorch26.sh mounts the current one.
     if [[ " $PEERS " == *" 2.6 "* ]] && mountpoint -q "$ROOT26/bench" && ! [ -f "$ROOT26/bench/pytorch_reference.py" ]; then
-        echo "$name: $ROOT26/bench is a stale mount (no pytorch_reference.py in it); run '${SUDO:+sudo }umount $ROOT26/bench' once" >&2; exit 1
+        echo "$name: $ROOT26/bench was a stale mount (no pytorch_reference.py in it): unmounting it" >&2
+        $SUDO umount "$ROOT26/bench" || { echo "$name: could not unmount $ROOT26/bench; run '${SUDO:+sudo }umount $ROOT26/bench' once" >&2; exit 1; }
     fi
     # Without OpenBLAS, Debian's torch falls back to the reference BLAS (tens of times slower): no fair peer.
     if [[ " $PEERS " == *" 1.13 "* ]] && ! ls /usr/lib/x86_64-linux-gnu/libopenblas.so.0 >/dev/null 2>&1; then
