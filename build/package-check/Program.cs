@@ -28,7 +28,7 @@ ITransformer classifier, generator;
 if (args[0] == "train")
 {
     classifier = ml.Transforms.Conversion.MapValueToKey("Label", "Intent")
-        .Append(ml.MulticlassClassification.Trainers.TransformerClassifier(new TransformerClassifierOptions
+        .Append(ml.MulticlassClassification.Trainers.TransformerClassifier(new TextClassificationOptions
         {
             Model = Tiny(encoderLayers: 1, decoderLayers: 0),
             Tokenizer = new TokenizerOptions { VocabularySize = 300, MaxLength = 24 },
@@ -38,7 +38,7 @@ if (args[0] == "train")
         .Fit(ml.Data.LoadFromEnumerable(Requests(240, seed: 1)));
     ml.Model.Save(classifier, requests.Schema, classifierZip);
 
-    generator = ml.Transforms.Text.TransformerTextGenerator(new TextGeneratorOptions
+    generator = ml.Transforms.Text.TransformerTextGenerator(new TextGenerationOptions
     {
         OutputColumnName = "Output",
         LogProbabilityColumnName = "LogProbability",

@@ -65,7 +65,7 @@ internal sealed class ClassificationBenchmarks : IBenchmark
     private static IDataView Subsample(MLContext ml, IDataView train, int rows) => rows <= 0 ? train
         : ml.Data.TakeRows(ml.Data.ShuffleRows(train, seed: 1), rows);
 
-    internal static TransformerClassifierOptions Options(BenchmarkArgs args, int epochs) => new()
+    internal static TextClassificationOptions Options(BenchmarkArgs args, int epochs) => new()
     {
         TextColumnName = "Text",
         LabelColumnName = "Label",
@@ -145,7 +145,7 @@ internal sealed class ClassificationBenchmarks : IBenchmark
 
         public ITransformer Fit(IDataView input)
         {
-            var pretrained = ml.Transforms.Text.PretrainTransformer(new TransformerPretrainingOptions
+            var pretrained = ml.Transforms.Text.PretrainTransformer(new TextPretrainingOptions
             {
                 Objective = Training.Objectives.PretrainingObjective.MaskedLanguageModel,
                 Model = new ModelOptions
@@ -160,7 +160,7 @@ internal sealed class ClassificationBenchmarks : IBenchmark
 
         private IEstimator<ITransformer> Trainer(ITransformer? baseModel)
         {
-            var options = new TransformerClassifierOptions { TextColumnName = "Text", LabelColumnName = "Label", BaseModel = baseModel };
+            var options = new TextClassificationOptions { TextColumnName = "Text", LabelColumnName = "Label", BaseModel = baseModel };
             return binary ? ml.BinaryClassification.Trainers.TransformerClassifier(options) : ml.MulticlassClassification.Trainers.TransformerClassifier(options);
         }
     }

@@ -72,10 +72,10 @@ internal sealed class E2eBenchmark : IBenchmark
     /// Span-corruption pretraining of the same encoder-decoder on the training set's texts as unlabelled rows (each
     /// meaning representation and each reference on its own, pairing unseen): the "pretrained" start.
     /// </summary>
-    private static ITransformer Pretrain(MLContext ml, BenchmarkArgs args, TextGeneratorOptions generator, E2eData.Pair[] train)
+    private static ITransformer Pretrain(MLContext ml, BenchmarkArgs args, TextGenerationOptions generator, E2eData.Pair[] train)
     {
         var texts = train.Select(p => p.Source).Distinct().Concat(train.Select(p => p.Target)).Select(t => new E2eData.Pair { Source = t }).ToArray();
-        var options = new TransformerPretrainingOptions
+        var options = new TextPretrainingOptions
         {
             TextColumnName = nameof(E2eData.Pair.Source),
             Objective = PretrainingObjective.SpanCorruption,
@@ -96,7 +96,7 @@ internal sealed class E2eBenchmark : IBenchmark
         return model;
     }
 
-    private static TextGeneratorOptions Options(BenchmarkArgs args, string? basePath) => new()
+    private static TextGenerationOptions Options(BenchmarkArgs args, string? basePath) => new()
     {
         SourceColumnName = "Source",
         TargetColumnName = "Target",

@@ -97,7 +97,7 @@ internal sealed class EmbeddingBenchmarks : IBenchmark
 
     /// <summary>Masked-LM pretraining of an encoder on the training texts alone (the categories are never read).</summary>
     private static ITransformer Pretrain(MLContext ml, IDataView train, BenchmarkArgs args) =>
-        ml.Transforms.Text.PretrainTransformer(new TransformerPretrainingOptions
+        ml.Transforms.Text.PretrainTransformer(new TextPretrainingOptions
         {
             TextColumnName = "Text",
             Objective = PretrainingObjective.MaskedLanguageModel,
@@ -110,7 +110,7 @@ internal sealed class EmbeddingBenchmarks : IBenchmark
     private static ITransformer Classifier(MLContext ml, IDataView train, IDataView test, BenchmarkArgs args)
     {
         var classifier = ml.Transforms.Conversion.MapValueToKey("Label", "Category")
-            .Append(ml.MulticlassClassification.Trainers.TransformerClassifier(new TransformerClassifierOptions
+            .Append(ml.MulticlassClassification.Trainers.TransformerClassifier(new TextClassificationOptions
             {
                 TextColumnName = "Text",
                 LabelColumnName = "Label",

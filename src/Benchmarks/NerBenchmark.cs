@@ -51,7 +51,7 @@ internal sealed class NerBenchmark : IBenchmark
         if (pretrainEpochs > 0)
         {
             sw.Restart();
-            var pretrained = ml.Transforms.Text.PretrainTransformer(new TransformerPretrainingOptions
+            var pretrained = ml.Transforms.Text.PretrainTransformer(new TextPretrainingOptions
             {
                 Objective = PretrainingObjective.MaskedLanguageModel,
                 Model = Network(args) with { DecoderLayers = 0 },
@@ -62,7 +62,7 @@ internal sealed class NerBenchmark : IBenchmark
         }
     }
 
-    private static void Tagger(string name, string split, MLContext ml, TransformerEntityTaggerOptions options, IDataView train, IDataView test, double pretrainSeconds)
+    private static void Tagger(string name, string split, MLContext ml, EntityTaggingOptions options, IDataView train, IDataView test, double pretrainSeconds)
     {
         var sw = Stopwatch.StartNew();
         var tagger = ml.MulticlassClassification.Trainers.TransformerEntityTagger(options).Fit(train);
@@ -111,7 +111,7 @@ internal sealed class NerBenchmark : IBenchmark
         LogEveryNSteps = 500,
     };
 
-    private static TransformerEntityTaggerOptions Options(BenchmarkArgs args, ITransformer? baseModel) => new()
+    private static EntityTaggingOptions Options(BenchmarkArgs args, ITransformer? baseModel) => new()
     {
         Model = Network(args),
         // A fine-tuned tagger keeps its base model's tokenizer, whose vocabulary can be smaller than the size asked for.

@@ -85,7 +85,7 @@ internal sealed class PretrainingPaysBenchmark : IBenchmark
 
     private static TokenizerOptions Tokenizer(BenchmarkArgs args) => new() { VocabularySize = args.Int("vocab", 2000), MaxLength = 64 };
 
-    private static TransformerPretrainingOptions Pretraining(BenchmarkArgs args, int seed) => new()
+    private static TextPretrainingOptions Pretraining(BenchmarkArgs args, int seed) => new()
     {
         Objective = PretrainingObjective.MaskedLanguageModel,
         Model = Network(args),
@@ -97,7 +97,7 @@ internal sealed class PretrainingPaysBenchmark : IBenchmark
         },
     };
 
-    private static TransformerClassifierOptions Classifier(BenchmarkArgs args, int seed, ITransformer? baseModel) => new()
+    private static TextClassificationOptions Classifier(BenchmarkArgs args, int seed, ITransformer? baseModel) => new()
     {
         Model = Network(args),
         Tokenizer = Tokenizer(args),
@@ -115,7 +115,7 @@ internal sealed class PretrainingPaysBenchmark : IBenchmark
     private static double LearningRate(BenchmarkArgs args, bool pretrained) =>
         pretrained ? args.Double("lr", 5e-4) : args.Double("scratch-lr", args.Double("lr", 5e-4));
 
-    private static double Accuracy(MLContext ml, TransformerClassifierOptions options, Row[] labelled, IDataView test)
+    private static double Accuracy(MLContext ml, TextClassificationOptions options, Row[] labelled, IDataView test)
     {
         var watch = Stopwatch.StartNew();
         var model = ml.Transforms.Conversion.MapValueToKey("Label", nameof(Row.Category))

@@ -26,7 +26,7 @@ internal sealed class QaBenchmark : IBenchmark
         var test = allTest.OrderBy(_ => rng.Next()).Take(args.Int("test-rows", int.MaxValue)).ToArray();
         Console.WriteLine($"derived: {allTrain.Length} training questions ({train.Length} used), {allTest.Length} test questions ({test.Length} used)");
 
-        var options = new TransformerQuestionAnswererOptions
+        var options = new QuestionAnsweringOptions
         {
             Model = NerBenchmark.Network(args),
             Tokenizer = NerBenchmark.Tokenizer(args),

@@ -42,7 +42,7 @@ internal sealed class ServingSoakBenchmark : IBenchmark
         var ml = new MLContext(1);
         var rows = Rows(2000, new Random(1));
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
-            .Append(ml.MulticlassClassification.Trainers.TransformerClassifier(new TransformerClassifierOptions
+            .Append(ml.MulticlassClassification.Trainers.TransformerClassifier(new TextClassificationOptions
             {
                 Model = new ModelOptions { ModelDimension = 64, Heads = 4, EncoderLayers = 2, DecoderLayers = 0, FeedForwardDimension = 256, MaxLength = 64 },
                 Tokenizer = new TokenizerOptions { VocabularySize = 1000, MaxLength = 48 },

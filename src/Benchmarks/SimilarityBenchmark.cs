@@ -70,7 +70,7 @@ internal sealed class SimilarityBenchmark : IBenchmark
         return union == 0 ? 0 : 5f * x.Intersect(y).Count() / union;
     }
 
-    private static TransformerRegressorOptions Options(BenchmarkArgs args) => new()
+    private static TextRegressionOptions Options(BenchmarkArgs args) => new()
     {
         TextColumnName = "First",
         SecondTextColumnName = "Second",

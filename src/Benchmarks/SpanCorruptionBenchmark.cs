@@ -96,7 +96,7 @@ internal sealed class SpanCorruptionBenchmark : IBenchmark
         {
             if (e.Kind >= Runtime.ChannelMessageKind.Info && e.Source.Contains("Pretraining", StringComparison.Ordinal)) Console.WriteLine(e.Message);
         };
-        var options = new TransformerPretrainingOptions
+        var options = new TextPretrainingOptions
         {
             Objective = PretrainingObjective.SpanCorruption,
             Model = new ModelOptions

@@ -4,8 +4,8 @@ namespace Microsoft.ML.Transformer.MLNet;
 
 /// <summary>
 /// Where a component computes, shared by the options of every component that runs a network (the four trainers of
-/// <see cref="EncoderHeadOptions"/>, <see cref="Generation.TextGeneratorOptions"/>,
-/// <see cref="Pretraining.TransformerPretrainingOptions"/>, <see cref="Embeddings.TextEmbeddingOptions"/>,
+/// <see cref="EncoderHeadOptions"/>, <see cref="Generation.TextGenerationOptions"/>,
+/// <see cref="Pretraining.TextPretrainingOptions"/>, <see cref="Embeddings.TextEmbeddingOptions"/>,
 /// <see cref="Attention.AttentionWeightsOptions"/>).
 /// </summary>
 public interface IDeviceOptions

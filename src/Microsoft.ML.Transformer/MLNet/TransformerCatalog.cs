@@ -25,7 +25,7 @@ public static class TransformerCatalog
     /// <param name="catalog">The multiclass trainers catalog.</param>
     /// <param name="options">Columns, network, tokenizer, training, fine-tuning and device options.</param>
     public static TextClassificationEstimator TransformerClassifier(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        TransformerClassifierOptions options) =>
+        TextClassificationOptions options) =>
         new(Environment(catalog), options, binary: false);
 
     /// <summary>
@@ -45,12 +45,12 @@ public static class TransformerCatalog
     /// <param name="catalog">The binary trainers catalog.</param>
     /// <param name="options">Columns, network, tokenizer, training, fine-tuning and device options.</param>
     public static TextClassificationEstimator TransformerClassifier(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
-        TransformerClassifierOptions options) =>
+        TextClassificationOptions options) =>
         new(Environment(catalog), options, binary: true);
 
-    private static TransformerClassifierOptions SimpleClassifierOptions(string label, string text, int? epochs, int? maxLength)
+    private static TextClassificationOptions SimpleClassifierOptions(string label, string text, int? epochs, int? maxLength)
     {
-        var options = new TransformerClassifierOptions { LabelColumnName = label, TextColumnName = text };
+        var options = new TextClassificationOptions { LabelColumnName = label, TextColumnName = text };
         if (epochs is { } e) options.Training.Epochs = e;
         if (maxLength is { } m) options.Tokenizer.MaxLength = m;
         return options;

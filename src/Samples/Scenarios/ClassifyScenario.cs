@@ -117,9 +117,9 @@ public static class ClassifyScenario
     }
 
     /// <summary>The library's defaults (chosen in Fit from the data), except on --tiny, which the tests use to stay fast.</summary>
-    private static TransformerClassifierOptions Options(SampleSettings settings, ITransformer? baseModel)
+    private static TextClassificationOptions Options(SampleSettings settings, ITransformer? baseModel)
     {
-        var options = new TransformerClassifierOptions { BaseModel = baseModel, Device = settings.Device };
+        var options = new TextClassificationOptions { BaseModel = baseModel, Device = settings.Device };
         options.Training.LogEveryNSteps = 1000;
         if (settings.Epochs > 0)
             options.Training.Epochs = settings.Epochs;

@@ -161,7 +161,7 @@ public static class GenerateScenario
     /// fresh generated rows leave nothing to overfit; 8 heads, and a learning rate of 1e-3, which learned markedly
     /// better than 4 heads or 2e-3.
     /// </summary>
-    private static TextGeneratorOptions Options(SampleSettings settings)
+    private static TextGenerationOptions Options(SampleSettings settings)
     {
         bool dates = settings.DataPath is null;
         var model = new ModelOptions
@@ -177,7 +177,7 @@ public static class GenerateScenario
         };
         if (dates)
             model = model with { EmbeddingDropout = 0, AttentionDropout = 0, ResidualDropout = 0, FeedForwardDropout = 0 };
-        return new TextGeneratorOptions
+        return new TextGenerationOptions
         {
             Device = settings.Device,
             // Dates are short and their digits are copied one by one: one token per byte suits them. Other text gets a

@@ -69,7 +69,7 @@ public static class NerScenario
         return zip;
     }
 
-    private static TransformerEntityTaggerOptions Options(SampleSettings settings) => new()
+    private static EntityTaggingOptions Options(SampleSettings settings) => new()
     {
         Device = settings.Device,
         Tokenizer = new TokenizerOptions { VocabularySize = 1000, MaxLength = 64 },

@@ -32,7 +32,7 @@ public static class PretrainScenario
         if (settings.DataPath is not null && settings.TextColumn != "Text")
             corpus = ml.Transforms.CopyColumns("Text", settings.TextColumn).Fit(corpus).Transform(corpus);
 
-        var options = new TransformerPretrainingOptions
+        var options = new TextPretrainingOptions
         {
             TextColumnName = "Text",
             Objective = PretrainingObjective.MaskedLanguageModel,

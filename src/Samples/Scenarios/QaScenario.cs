@@ -63,7 +63,7 @@ public static class QaScenario
         return zip;
     }
 
-    private static TransformerQuestionAnswererOptions Options(SampleSettings settings) => new()
+    private static QuestionAnsweringOptions Options(SampleSettings settings) => new()
     {
         Device = settings.Device,
         Tokenizer = new TokenizerOptions { VocabularySize = 1000, MaxLength = 80 },

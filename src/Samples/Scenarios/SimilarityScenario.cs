@@ -61,7 +61,7 @@ public static class SimilarityScenario
         return zip;
     }
 
-    private static TransformerRegressorOptions Options(SampleSettings settings) => new()
+    private static TextRegressionOptions Options(SampleSettings settings) => new()
     {
         TextColumnName = nameof(SimilarPair.First),
         SecondTextColumnName = nameof(SimilarPair.Second),

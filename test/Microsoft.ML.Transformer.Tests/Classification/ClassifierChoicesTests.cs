@@ -59,7 +59,7 @@ public sealed class ClassifierChoicesTests
         Assert.AreEqual(2, truncation.Distinct().Count(), Dump(lines));
     }
 
-    private static List<string> Fit(TransformerClassifierOptions options, int rows = 400)
+    private static List<string> Fit(TextClassificationOptions options, int rows = 400)
     {
         var ml = new MLContext(3);
         var lines = new List<string>();

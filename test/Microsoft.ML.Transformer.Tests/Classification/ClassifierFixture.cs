@@ -30,7 +30,7 @@ internal static class ClassifierFixture
 
     public sealed record Trained(MLContext Ml, ITransformer Model, IDataView Train, IDataView Test, Row[] TestRows);
 
-    public static TransformerClassifierOptions TinyOptions(int seed, int epochs = 4) => new()
+    public static TextClassificationOptions TinyOptions(int seed, int epochs = 4) => new()
     {
         TextColumnName = "Text",
         LabelColumnName = "Label",
@@ -56,7 +56,7 @@ internal static class ClassifierFixture
     public static Row[] Rows(int count, int seed) =>
         SupportRequests.Generate(count, TestSeed.Shift(seed)).Select(r => new Row { Text = r.Text, Intent = r.Intent }).ToArray();
 
-    public static IEstimator<ITransformer> Pipeline(MLContext ml, TransformerClassifierOptions options) =>
+    public static IEstimator<ITransformer> Pipeline(MLContext ml, TextClassificationOptions options) =>
         ml.Transforms.Conversion.MapValueToKey("Label", "Intent")
             .Append(ml.MulticlassClassification.Trainers.TransformerClassifier(options))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedIntent", "PredictedLabel"));

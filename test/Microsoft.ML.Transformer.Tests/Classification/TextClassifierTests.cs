@@ -111,7 +111,7 @@ public sealed class TextClassifierTests
         StringAssert.Contains(e4.Message, "single class ('lost_card')");
 
         var e5 = Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.TransformerClassifier(
-            new TransformerClassifierOptions { ScoringBatchSize = 0 }));
+            new TextClassificationOptions { ScoringBatchSize = 0 }));
         StringAssert.Contains(e5.Message, "ScoringBatchSize");
     }
 }

@@ -34,14 +34,14 @@ public sealed class WideAndDeepTests
             CollectionAssert.AreEqual(before[i].Score, after[i].Score, $"row {i}: the loaded model computes the same n-grams");
     }
 
-    private static TransformerClassifierOptions Options(bool ngrams)
+    private static TextClassificationOptions Options(bool ngrams)
     {
         var options = ClassifierFixture.TinyOptions(seed: 5, epochs: 4);
         options.Ngrams = new NgramOptions { Enabled = ngrams };
         return options;
     }
 
-    private static double Accuracy(MLContext ml, TransformerClassifierOptions options, IDataView train, IDataView test, out ITransformer model)
+    private static double Accuracy(MLContext ml, TextClassificationOptions options, IDataView train, IDataView test, out ITransformer model)
     {
         model = ClassifierFixture.Pipeline(ml, options).Fit(train);
         return ml.MulticlassClassification.Evaluate(model.Transform(test)).MicroAccuracy;

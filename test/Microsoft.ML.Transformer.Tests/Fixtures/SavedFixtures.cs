@@ -88,7 +88,7 @@ internal static class SavedFixtures
 
     private static ITransformer Classifier(MLContext ml, bool binary)
     {
-        var options = new TransformerClassifierOptions
+        var options = new TextClassificationOptions
         {
             TextColumnName = "Text", LabelColumnName = "Label", Model = Tiny(1, 0, 32),
             Tokenizer = new TokenizerOptions { VocabularySize = 300, MaxLength = 24 },
@@ -110,7 +110,7 @@ internal static class SavedFixtures
 
     private static ITransformer Regressor(MLContext ml)
     {
-        var options = new TransformerRegressorOptions
+        var options = new TextRegressionOptions
         {
             TextColumnName = "First", SecondTextColumnName = "Second", LabelColumnName = "Label", Model = Tiny(1, 0, 48),
             Tokenizer = new TokenizerOptions { VocabularySize = 300, MaxLength = 40 },
@@ -124,7 +124,7 @@ internal static class SavedFixtures
     /// <summary>The tagger alone (a served text has no training labels), then its keys as label text.</summary>
     private static ITransformer Tagger(MLContext ml)
     {
-        var options = new TransformerEntityTaggerOptions
+        var options = new EntityTaggingOptions
         {
             Model = Tiny(1, 0, 32), Tokenizer = new TokenizerOptions { VocabularySize = 300, MaxLength = 32 },
             Training = new TrainingOptions { Epochs = 8, BatchSize = 16, LearningRate = 3e-3, WarmupSteps = 4, Seed = 1, LogEveryNSteps = 1000 },
@@ -140,7 +140,7 @@ internal static class SavedFixtures
 
     private static ITransformer QuestionAnswerer(MLContext ml)
     {
-        var options = new TransformerQuestionAnswererOptions
+        var options = new QuestionAnsweringOptions
         {
             Model = Tiny(1, 0, 40), Tokenizer = new TokenizerOptions { VocabularySize = 300, MaxLength = 40 }, Stride = 12,
             Training = new TrainingOptions { Epochs = 8, BatchSize = 16, LearningRate = 3e-3, WarmupSteps = 4, Seed = 1, LogEveryNSteps = 1000 },
@@ -151,7 +151,7 @@ internal static class SavedFixtures
 
     private static ITransformer Generator(MLContext ml)
     {
-        var options = new TextGeneratorOptions
+        var options = new TextGenerationOptions
         {
             SourceColumnName = "Source", TargetColumnName = "Target", OutputColumnName = "Output", LogProbabilityColumnName = "LogProbability",
             Model = Tiny(1, 1, 16), Tokenizer = TextGeneratorFixture.LetterTokenizer(),
@@ -164,7 +164,7 @@ internal static class SavedFixtures
 
     private static ITransformer Pretraining(MLContext ml)
     {
-        var options = new TransformerPretrainingOptions
+        var options = new TextPretrainingOptions
         {
             TextColumnName = "Text", Objective = PretrainingObjective.CausalLanguageModel, Model = Tiny(0, 1, 48),
             Tokenizer = new TokenizerOptions { Kind = TokenizerKind.Bytes, MaxLength = 48 },

@@ -12,7 +12,7 @@ public sealed class DecodingOptionsTests
         Assert.AreEqual(DecodingStrategy.Greedy, defaults.Strategy);
         Assert.AreEqual(64, defaults.MaxNewTokens);
         Assert.IsEmpty(defaults.StopSequences);
-        defaults.Validate(maxModelLength: new Microsoft.ML.Transformer.MLNet.Generation.TextGeneratorOptions().Model.MaxLength);
+        defaults.Validate(maxModelLength: new Microsoft.ML.Transformer.MLNet.Generation.TextGenerationOptions().Model.MaxLength);
     }
 
     public static IEnumerable<object[]> InvalidOptions =>

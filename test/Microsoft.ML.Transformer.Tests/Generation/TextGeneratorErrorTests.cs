@@ -83,7 +83,7 @@ public sealed class TextGeneratorErrorTests
         var missingReference = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => model.EvaluateLoss(unnamed, "Reference"));
         StringAssert.Contains(missingReference.Message, "'Reference'");
 
-        var estimator = ml.Transforms.Text.TransformerTextGenerator(new TextGeneratorOptions { SourceColumnName = "Question", TargetColumnName = "Answer" });
+        var estimator = ml.Transforms.Text.TransformerTextGenerator(new TextGenerationOptions { SourceColumnName = "Question", TargetColumnName = "Answer" });
         var fit = Assert.ThrowsExactly<ArgumentException>(() => estimator.Fit(unnamed));
         StringAssert.Contains(fit.Message, "'Question'");
     }

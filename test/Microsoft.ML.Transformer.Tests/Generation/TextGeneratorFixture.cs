@@ -61,7 +61,7 @@ internal static class TextGeneratorFixture
     }
 
     /// <summary>A tiny network, one token per letter, no dropout: learns the reversals in well under a minute on two cores.</summary>
-    public static TextGeneratorOptions TinyOptions(int encoderLayers, int seed, int epochs) => new()
+    public static TextGenerationOptions TinyOptions(int encoderLayers, int seed, int epochs) => new()
     {
         OutputColumnName = "Output",
         LogProbabilityColumnName = "LogProbability",

@@ -13,10 +13,10 @@ public sealed class ComponentDefaultsTests
 {
     private static IEnumerable<(string Name, Func<TrainingOptions> Training)> TaskTrainers() =>
     [
-        ("regressor", () => new TransformerRegressorOptions().Training),
-        ("entity tagger", () => new TransformerEntityTaggerOptions().Training),
-        ("question answerer", () => new TransformerQuestionAnswererOptions().Training),
-        ("text generator", () => new TextGeneratorOptions().Training),
+        ("regressor", () => new TextRegressionOptions().Training),
+        ("entity tagger", () => new EntityTaggingOptions().Training),
+        ("question answerer", () => new QuestionAnsweringOptions().Training),
+        ("text generator", () => new TextGenerationOptions().Training),
     ];
 
     [TestMethod]
@@ -46,8 +46,8 @@ public sealed class ComponentDefaultsTests
     [TestMethod]
     public void TheClassifierChoosesFromTheDataWhatTheOtherHeadsTakeAsGiven()
     {
-        var classifier = new TransformerClassifierOptions();
-        var regressor = new TransformerRegressorOptions();
+        var classifier = new TextClassificationOptions();
+        var regressor = new TextRegressionOptions();
         Assert.IsNull(classifier.Model, "the classifier's network is chosen from the data");
         Assert.IsNotNull(regressor.Model);
         Assert.IsFalse(classifier.Training.EpochsIsSet || classifier.Training.LearningRateIsSet);

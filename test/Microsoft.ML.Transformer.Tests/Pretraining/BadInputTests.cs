@@ -12,7 +12,7 @@ public sealed class BadInputTests
     private static IDataView Texts(MLContext ml, params string[] texts) =>
         ml.Data.LoadFromEnumerable(texts.Select(t => new PretrainingFixture.Row { Text = t }).ToArray());
 
-    private static TextPretrainingTransformer Fit(MLContext ml, TransformerPretrainingOptions options, IDataView data) =>
+    private static TextPretrainingTransformer Fit(MLContext ml, TextPretrainingOptions options, IDataView data) =>
         ml.Transforms.Text.PretrainTransformer(options).Fit(data);
 
     [TestMethod]
@@ -75,7 +75,7 @@ public sealed class BadInputTests
         var sentinels = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Text.PretrainTransformer(spans));
         StringAssert.Contains(sentinels.Message, "TokenizerOptions.SentinelCount (1) is too small");
 
-        var density = new TransformerPretrainingOptions { NoiseDensity = 1.5 };
+        var density = new TextPretrainingOptions { NoiseDensity = 1.5 };
         StringAssert.Contains(Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Text.PretrainTransformer(density)).Message, "NoiseDensity (1.5)");
     }
 }

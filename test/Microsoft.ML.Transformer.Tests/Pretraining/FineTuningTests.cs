@@ -12,7 +12,7 @@ namespace Microsoft.ML.Transformer.Tests.Pretraining;
 [TestClass]
 public sealed class FineTuningTests
 {
-    private static TransformerClassifierOptions Options(ITransformer? baseModel = null, string? baseModelPath = null, int epochs = 4)
+    private static TextClassificationOptions Options(ITransformer? baseModel = null, string? baseModelPath = null, int epochs = 4)
     {
         var options = ClassifierFixture.TinyOptions(seed: 5, epochs);
         options.Training.WarmupSteps = 5;

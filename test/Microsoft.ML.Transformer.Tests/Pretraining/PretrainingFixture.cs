@@ -25,7 +25,7 @@ internal static class PretrainingFixture
     public static Row[] Rows(int count, int seed) => SupportRequests.Unlabelled(count, TestSeed.Shift(seed)).Select(t => new Row { Text = t }).ToArray();
 
     /// <summary>A byte-level model of width 48 without dropout, shaped for <paramref name="objective"/>.</summary>
-    public static TransformerPretrainingOptions Tiny(PretrainingObjective objective, long steps, int seed = 1) => new()
+    public static TextPretrainingOptions Tiny(PretrainingObjective objective, long steps, int seed = 1) => new()
     {
         Objective = objective,
         Model = new ModelOptions

@@ -29,7 +29,7 @@ internal static class QaFixture
 
     public sealed record Trained(MLContext Ml, QuestionAnsweringTransformer Model, IDataView Test, AnsweredQuestion[] TestRows);
 
-    public static TransformerQuestionAnswererOptions TinyOptions(int seed, int epochs = 12) => new()
+    public static QuestionAnsweringOptions TinyOptions(int seed, int epochs = 12) => new()
     {
         Model = new ModelOptions
         {

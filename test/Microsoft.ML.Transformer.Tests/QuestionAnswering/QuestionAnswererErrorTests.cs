@@ -7,7 +7,7 @@ namespace Microsoft.ML.Transformer.Tests.QuestionAnswering;
 [TestClass]
 public sealed class QuestionAnswererErrorTests
 {
-    private static Exception FitFails(AnsweredQuestion[] rows, TransformerQuestionAnswererOptions? options = null)
+    private static Exception FitFails(AnsweredQuestion[] rows, QuestionAnsweringOptions? options = null)
     {
         var ml = new MLContext(1);
         return Assert.Throws<Exception>(() => ml.MulticlassClassification.Trainers.TransformerQuestionAnswerer(options ?? QaFixture.TinyOptions(1, 1))
@@ -98,7 +98,7 @@ public sealed class QuestionAnswererErrorTests
     public void OptionsOutOfRangeAreRefusedByName()
     {
         var ml = new MLContext(1);
-        foreach (var (set, name) in new (Action<TransformerQuestionAnswererOptions>, string)[]
+        foreach (var (set, name) in new (Action<QuestionAnsweringOptions>, string)[]
                  {
                      (o => o.TopK = 0, "TopK"), (o => o.MaxAnswerWords = 0, "MaxAnswerWords"), (o => o.Stride = -1, "Stride"),
                      (o => o.Tokenizer.MaxLength = 5, "Tokenizer.MaxLength"), (o => o.QuestionColumnName = " ", "QuestionColumnName"),

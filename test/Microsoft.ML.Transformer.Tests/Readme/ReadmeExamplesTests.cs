@@ -150,7 +150,7 @@ public sealed class ReadmeExamplesTests
         var ml = new MLContext(seed: 1);
         IDataView unlabelled = ReadmeData.Unlabelled(ml, 160, seed: 3);   // not in the README
 
-        var pretrained = ml.Transforms.Text.PretrainTransformer(new TransformerPretrainingOptions
+        var pretrained = ml.Transforms.Text.PretrainTransformer(new TextPretrainingOptions
         {
             Model = Tiny.Network(encoderLayers: 1, decoderLayers: 0), Tokenizer = Tiny.LearnedBpe, Training = Tiny.Training(epochs: 2),   // not in the README
             TextColumnName = "Text",
@@ -159,7 +159,7 @@ public sealed class ReadmeExamplesTests
 
         var scored = pretrained.Transform(unlabelled);
 
-        var classifier = ml.MulticlassClassification.Trainers.TransformerClassifier(new TransformerClassifierOptions
+        var classifier = ml.MulticlassClassification.Trainers.TransformerClassifier(new TextClassificationOptions
         {
             Training = Tiny.Training(epochs: 1),   // not in the README
             BaseModel = pretrained, FreezeEmbeddings = false, FreezeLayers = 0,
@@ -188,7 +188,7 @@ public sealed class ReadmeExamplesTests
         var ml = new MLContext(seed: 1);
         IDataView pairs = ReadmeData.Dates(ml, 160, seed: 6), test = ReadmeData.Dates(ml, 6, seed: 7);   // not in the README
 
-        var generator = ml.Transforms.Text.TransformerTextGenerator(new TextGeneratorOptions
+        var generator = ml.Transforms.Text.TransformerTextGenerator(new TextGenerationOptions
         {
             Model = Tiny.Network(encoderLayers: 1, decoderLayers: 1), Tokenizer = Tiny.Bytes, Training = Tiny.Training(epochs: 1),   // not in the README
             SourceColumnName = "Source", TargetColumnName = "Target",

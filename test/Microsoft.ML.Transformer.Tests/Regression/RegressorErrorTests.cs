@@ -13,7 +13,7 @@ public sealed class RegressorErrorTests
         public int Label { get; set; }
     }
 
-    private static Exception FitFails(IDataView data, Action<Microsoft.ML.Transformer.MLNet.Regression.TransformerRegressorOptions>? change = null)
+    private static Exception FitFails(IDataView data, Action<Microsoft.ML.Transformer.MLNet.Regression.TextRegressionOptions>? change = null)
     {
         var ml = new MLContext(1);
         var options = RegressorFixture.TinyOptions(seed: 1, epochs: 1);
@@ -76,9 +76,9 @@ public sealed class RegressorErrorTests
     {
         var ml = new MLContext();
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Regression.Trainers.TransformerRegressor(
-            new Microsoft.ML.Transformer.MLNet.Regression.TransformerRegressorOptions { HeadDropout = 1.5 }));
+            new Microsoft.ML.Transformer.MLNet.Regression.TextRegressionOptions { HeadDropout = 1.5 }));
         StringAssert.Contains(e.Message, "HeadDropout");
         Assert.Throws<ArgumentException>(() => ml.Regression.Trainers.TransformerRegressor(
-            new Microsoft.ML.Transformer.MLNet.Regression.TransformerRegressorOptions { SecondTextColumnName = " " }));
+            new Microsoft.ML.Transformer.MLNet.Regression.TextRegressionOptions { SecondTextColumnName = " " }));
     }
 }

@@ -29,7 +29,7 @@ internal static class RegressorFixture
 
     public sealed record Trained(MLContext Ml, TextRegressionTransformer Model, IDataView Train, IDataView Test, Row[] TestRows);
 
-    public static TransformerRegressorOptions TinyOptions(int seed, int epochs = 8) => new()
+    public static TextRegressionOptions TinyOptions(int seed, int epochs = 8) => new()
     {
         TextColumnName = "First",
         SecondTextColumnName = "Second",

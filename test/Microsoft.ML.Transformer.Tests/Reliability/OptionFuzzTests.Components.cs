@@ -86,22 +86,22 @@ public sealed partial class OptionFuzzTests
 
         private static Component Classifier()
         {
-            static TransformerClassifierOptions Fresh() => new()
+            static TextClassificationOptions Fresh() => new()
             {
                 TextColumnName = "Text", LabelColumnName = "Label", Model = Tiny(1, 0), Tokenizer = Bytes(), Training = OneStep(), HeadDropout = 0,
                 ValidationFraction = 0,
             };
             return new("classifier", Fresh,
-                (ml, o) => ml.MulticlassClassification.Trainers.TransformerClassifier((TransformerClassifierOptions)o),
+                (ml, o) => ml.MulticlassClassification.Trainers.TransformerClassifier((TextClassificationOptions)o),
                 (ml, o) =>
                 {
                     var rows = Rows(ml);
                     var model = ml.Transforms.Conversion.MapValueToKey("Label", "Intent")
-                        .Append(ml.MulticlassClassification.Trainers.TransformerClassifier((TransformerClassifierOptions)o)).Fit(rows);
+                        .Append(ml.MulticlassClassification.Trainers.TransformerClassifier((TextClassificationOptions)o)).Fit(rows);
                     Finite(model.Transform(rows), "classifier");
                 },
-                [.. Nested<TransformerClassifierOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training),
-                 new("NgramOptions", typeof(NgramOptions), o => ((TransformerClassifierOptions)o).Ngrams)]);
+                [.. Nested<TextClassificationOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training),
+                 new("NgramOptions", typeof(NgramOptions), o => ((TextClassificationOptions)o).Ngrams)]);
         }
 
         private sealed class Tagged
@@ -112,12 +112,12 @@ public sealed partial class OptionFuzzTests
 
         private static Component Tagger()
         {
-            static TransformerEntityTaggerOptions Fresh() => new()
+            static EntityTaggingOptions Fresh() => new()
             {
                 Model = Tiny(1, 0), Tokenizer = Bytes(), Training = OneStep(), HeadDropout = 0,
             };
             return new("tagger", Fresh,
-                (ml, o) => ml.MulticlassClassification.Trainers.TransformerEntityTagger((TransformerEntityTaggerOptions)o),
+                (ml, o) => ml.MulticlassClassification.Trainers.TransformerEntityTagger((EntityTaggingOptions)o),
                 (ml, o) =>
                 {
                     var rows = ml.Data.LoadFromEnumerable(Texts.Select(t => new Tagged
@@ -125,10 +125,10 @@ public sealed partial class OptionFuzzTests
                         Text = t, Tags = EntityWords.Split(t).Select((_, i) => i == 0 ? "B-x" : "O").ToArray(),
                     }));
                     var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", nameof(Tagged.Tags))
-                        .Append(ml.MulticlassClassification.Trainers.TransformerEntityTagger((TransformerEntityTaggerOptions)o));
+                        .Append(ml.MulticlassClassification.Trainers.TransformerEntityTagger((EntityTaggingOptions)o));
                     Finite(pipeline.Fit(rows).Transform(rows), "tagger");
                 },
-                Nested<TransformerEntityTaggerOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training));
+                Nested<EntityTaggingOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training));
         }
 
         private sealed class Answered
@@ -141,79 +141,79 @@ public sealed partial class OptionFuzzTests
 
         private static Component QuestionAnswerer()
         {
-            static TransformerQuestionAnswererOptions Fresh() => new()
+            static QuestionAnsweringOptions Fresh() => new()
             {
                 Model = Tiny(1, 0), Tokenizer = Bytes(), Training = OneStep(), HeadDropout = 0,
             };
             return new("question-answerer", Fresh,
-                (ml, o) => ml.MulticlassClassification.Trainers.TransformerQuestionAnswerer((TransformerQuestionAnswererOptions)o),
+                (ml, o) => ml.MulticlassClassification.Trainers.TransformerQuestionAnswerer((QuestionAnsweringOptions)o),
                 (ml, o) =>
                 {
                     var rows = ml.Data.LoadFromEnumerable(Texts.Select(t => new Answered
                     {
                         Context = t, Question = "which word?", Answer = t.Split(' ')[1], AnswerStart = t.IndexOf(' ', StringComparison.Ordinal) + 1,
                     }));
-                    Finite(ml.MulticlassClassification.Trainers.TransformerQuestionAnswerer((TransformerQuestionAnswererOptions)o).Fit(rows).Transform(rows), "question-answerer");
+                    Finite(ml.MulticlassClassification.Trainers.TransformerQuestionAnswerer((QuestionAnsweringOptions)o).Fit(rows).Transform(rows), "question-answerer");
                 },
-                Nested<TransformerQuestionAnswererOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training));
+                Nested<QuestionAnsweringOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training));
         }
 
         private static Component Regressor()
         {
-            static TransformerRegressorOptions Fresh() => new()
+            static TextRegressionOptions Fresh() => new()
             {
                 TextColumnName = "Text", SecondTextColumnName = "Second", LabelColumnName = "Similarity", Model = Tiny(1, 0), Tokenizer = Bytes(),
                 Training = OneStep(), HeadDropout = 0,
             };
             return new("regressor", Fresh,
-                (ml, o) => ml.Regression.Trainers.TransformerRegressor((TransformerRegressorOptions)o),
+                (ml, o) => ml.Regression.Trainers.TransformerRegressor((TextRegressionOptions)o),
                 (ml, o) =>
                 {
                     var rows = Rows(ml);
-                    Finite(ml.Regression.Trainers.TransformerRegressor((TransformerRegressorOptions)o).Fit(rows).Transform(rows), "regressor");
+                    Finite(ml.Regression.Trainers.TransformerRegressor((TextRegressionOptions)o).Fit(rows).Transform(rows), "regressor");
                 },
-                Nested<TransformerRegressorOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training));
+                Nested<TextRegressionOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training));
         }
 
         private static Component Generator()
         {
-            static TextGeneratorOptions Fresh() => new()
+            static TextGenerationOptions Fresh() => new()
             {
                 SourceColumnName = "Text", TargetColumnName = "Second", OutputColumnName = "Output", LogProbabilityColumnName = "LogProbability",
                 Model = Tiny(1, 1), Tokenizer = Bytes(), Training = OneStep(), Decoding = new DecodingOptions { MaxNewTokens = 4, BeamWidth = 1 },
                 ScoringBatchSize = 4,
             };
-            var parts = Nested<TextGeneratorOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training).Append(
+            var parts = Nested<TextGenerationOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training).Append(
                 new Part("DecodingOptions", typeof(DecodingOptions), o =>
                 {
-                    var g = (TextGeneratorOptions)o;
+                    var g = (TextGenerationOptions)o;
                     g.Decoding = g.Decoding with { };
                     return g.Decoding;
                 })).ToArray();
             return new("generator", Fresh,
-                (ml, o) => ml.Transforms.Text.TransformerTextGenerator((TextGeneratorOptions)o),
+                (ml, o) => ml.Transforms.Text.TransformerTextGenerator((TextGenerationOptions)o),
                 (ml, o) =>
                 {
                     var rows = Rows(ml);
-                    Finite(ml.Transforms.Text.TransformerTextGenerator((TextGeneratorOptions)o).Fit(rows).Transform(ml.Data.TakeRows(rows, 2)), "generator");
+                    Finite(ml.Transforms.Text.TransformerTextGenerator((TextGenerationOptions)o).Fit(rows).Transform(ml.Data.TakeRows(rows, 2)), "generator");
                 },
                 parts);
         }
 
         private static Component Pretraining()
         {
-            static TransformerPretrainingOptions Fresh() => new()
+            static TextPretrainingOptions Fresh() => new()
             {
                 TextColumnName = "Text", Model = Tiny(0, 1), Tokenizer = Bytes(), Training = OneStep(), ScoringBatchSize = 4,
             };
             return new("pretraining", Fresh,
-                (ml, o) => ml.Transforms.Text.PretrainTransformer((TransformerPretrainingOptions)o),
+                (ml, o) => ml.Transforms.Text.PretrainTransformer((TextPretrainingOptions)o),
                 (ml, o) =>
                 {
                     var rows = Rows(ml);
-                    Finite(ml.Transforms.Text.PretrainTransformer((TransformerPretrainingOptions)o).Fit(rows).Transform(rows), "pretraining");
+                    Finite(ml.Transforms.Text.PretrainTransformer((TextPretrainingOptions)o).Fit(rows).Transform(rows), "pretraining");
                 },
-                Nested<TransformerPretrainingOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training));
+                Nested<TextPretrainingOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training));
         }
 
         private static readonly Lazy<ITransformer> BaseModel = new(() =>

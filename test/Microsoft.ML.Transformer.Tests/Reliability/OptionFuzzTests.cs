@@ -156,7 +156,7 @@ public sealed partial class OptionFuzzTests
     [TestMethod]
     public void AnImpossibleVocabularySizeIsRefusedWithItsMaximum()
     {
-        var options = (TransformerClassifierOptions)TinyComponents.All.Single(c => c.Name == "classifier").Fresh();
+        var options = (TextClassificationOptions)TinyComponents.All.Single(c => c.Name == "classifier").Fresh();
         options.Tokenizer = new TokenizerOptions { VocabularySize = int.MaxValue };
         var e = Assert.Throws<ArgumentException>(() => new MLContext(1).MulticlassClassification.Trainers.TransformerClassifier(options));
         Assert.AreEqual("VocabularySize", e.ParamName);

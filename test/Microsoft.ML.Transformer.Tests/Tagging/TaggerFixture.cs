@@ -28,7 +28,7 @@ internal static class TaggerFixture
 
     public sealed record Trained(MLContext Ml, ITransformer Model, IDataView Train, IDataView Test, TaggedSentence[] TestRows);
 
-    public static TransformerEntityTaggerOptions TinyOptions(int seed, int epochs = 10) => new()
+    public static EntityTaggingOptions TinyOptions(int seed, int epochs = 10) => new()
     {
         Model = new ModelOptions
         {
@@ -49,7 +49,7 @@ internal static class TaggerFixture
     };
 
     /// <summary>Text → Label (keys from the Tags text), then the tagger.</summary>
-    public static IEstimator<ITransformer> Pipeline(MLContext ml, TransformerEntityTaggerOptions options) =>
+    public static IEstimator<ITransformer> Pipeline(MLContext ml, EntityTaggingOptions options) =>
         ml.Transforms.Conversion.MapValueToKey("Label", nameof(TaggedSentence.Tags))
             .Append(ml.MulticlassClassification.Trainers.TransformerEntityTagger(options));
 

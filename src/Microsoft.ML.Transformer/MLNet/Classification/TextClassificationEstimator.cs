@@ -14,11 +14,11 @@ namespace Microsoft.ML.Transformer.MLNet.Classification;
 /// pretrained model. Created through <c>MulticlassClassification.Trainers.TransformerClassifier</c> or
 /// <c>BinaryClassification.Trainers.TransformerClassifier</c>.
 /// </summary>
-public sealed class TextClassificationEstimator : TextEstimatorBase<TransformerClassifierOptions, TextClassificationTransformer>
+public sealed class TextClassificationEstimator : TextEstimatorBase<TextClassificationOptions, TextClassificationTransformer>
 {
     private readonly bool _binary;
 
-    internal TextClassificationEstimator(IHostEnvironment env, TransformerClassifierOptions options, bool binary)
+    internal TextClassificationEstimator(IHostEnvironment env, TextClassificationOptions options, bool binary)
         : base(env, options, Validate)
     {
         _binary = binary;
@@ -166,7 +166,7 @@ public sealed class TextClassificationEstimator : TextEstimatorBase<TransformerC
         return shape;
     }
 
-    private static void Validate(TransformerClassifierOptions options)
+    private static void Validate(TextClassificationOptions options)
     {
         EncoderStart.Validate(options);
         if (!(options.ValidationFraction >= 0 && options.ValidationFraction < 1))

@@ -11,7 +11,7 @@ namespace Microsoft.ML.Transformer.MLNet.Generation;
 /// validation set is given.
 /// </summary>
 internal sealed class GeneratorTraining(EncoderDecoderModel model, TextTokenizer tokenizer, GeneratorSettings settings,
-    TextGeneratorOptions options, Action<string> log)
+    TextGenerationOptions options, Action<string> log)
 {
     private readonly TeacherForcing _teacher = new(model, tokenizer, settings);
 

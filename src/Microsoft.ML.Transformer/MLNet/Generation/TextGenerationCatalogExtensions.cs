@@ -29,7 +29,7 @@ public static class TextGenerationCatalogExtensions
         string outputColumnName = "Generated", string sourceColumnName = "Source", string targetColumnName = "Target",
         int? epochs = null, int? maxNewTokens = null)
     {
-        var options = new TextGeneratorOptions
+        var options = new TextGenerationOptions
         {
             OutputColumnName = outputColumnName,
             SourceColumnName = sourceColumnName,
@@ -42,8 +42,8 @@ public static class TextGenerationCatalogExtensions
 
     /// <summary>A Transformer text generator with every option: columns, network, tokenizer, training, decoding, base model, device.</summary>
     /// <param name="catalog">The text transforms catalog.</param>
-    /// <param name="options">The options; see <see cref="TextGeneratorOptions"/>.</param>
-    public static TextGenerationEstimator TransformerTextGenerator(this TransformsCatalog.TextTransforms catalog, TextGeneratorOptions options)
+    /// <param name="options">The options; see <see cref="TextGenerationOptions"/>.</param>
+    public static TextGenerationEstimator TransformerTextGenerator(this TransformsCatalog.TextTransforms catalog, TextGenerationOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new TextGenerationEstimator(Environment(catalog), options);

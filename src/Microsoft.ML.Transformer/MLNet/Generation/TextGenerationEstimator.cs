@@ -14,9 +14,9 @@ namespace Microsoft.ML.Transformer.MLNet.Generation;
 /// Trains a Transformer text generator on (source, target) text pairs, from scratch or from a model of this library.
 /// Created through <c>mlContext.Transforms.Text.TransformerTextGenerator</c>.
 /// </summary>
-public sealed class TextGenerationEstimator : TextEstimatorBase<TextGeneratorOptions, TextGenerationTransformer>
+public sealed class TextGenerationEstimator : TextEstimatorBase<TextGenerationOptions, TextGenerationTransformer>
 {
-    internal TextGenerationEstimator(IHostEnvironment env, TextGeneratorOptions options)
+    internal TextGenerationEstimator(IHostEnvironment env, TextGenerationOptions options)
         : base(env, options, Validate)
     {
     }
@@ -86,7 +86,7 @@ public sealed class TextGenerationEstimator : TextEstimatorBase<TextGeneratorOpt
         return (new EncoderDecoderModel(modelOptions, device), tokenizer);
     }
 
-    private static void Validate(TextGeneratorOptions options)
+    private static void Validate(TextGenerationOptions options)
     {
         OptionChecks.NotNull(("Model", options.Model), ("Tokenizer", options.Tokenizer), ("Training", options.Training), ("Decoding", options.Decoding));
         foreach (var (name, value) in new[] { ("SourceColumnName", options.SourceColumnName), ("TargetColumnName", options.TargetColumnName),
@@ -120,7 +120,7 @@ public sealed class TextGenerationEstimator : TextEstimatorBase<TextGeneratorOpt
     }
 
     /// <summary>A new network's MaxLength: the model option, raised to hold the longest source and target (both, in a decoder-only model).</summary>
-    private static int ScratchMaxLength(TextGeneratorOptions options)
+    private static int ScratchMaxLength(TextGenerationOptions options)
     {
         int source = options.Tokenizer.MaxLength, target = options.TargetMaxLength ?? source;
         return Math.Max(options.Model.MaxLength, options.Model.EncoderLayers > 0 ? Math.Max(source, target) : source + target);

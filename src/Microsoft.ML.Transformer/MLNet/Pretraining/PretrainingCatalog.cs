@@ -25,7 +25,7 @@ public static class PretrainingCatalog
     public static TextPretrainingEstimator PretrainTransformer(this TransformsCatalog.TextTransforms catalog,
         string textColumnName = "Text", PretrainingObjective objective = PretrainingObjective.Auto, long? maxSteps = null, int? maxLength = null)
     {
-        var options = new TransformerPretrainingOptions { TextColumnName = textColumnName, Objective = objective };
+        var options = new TextPretrainingOptions { TextColumnName = textColumnName, Objective = objective };
         if (maxSteps is { } steps) options.Training.MaxSteps = steps;
         if (maxLength is { } length) options.Tokenizer.MaxLength = length;
         return PretrainTransformer(catalog, options);
@@ -35,6 +35,6 @@ public static class PretrainingCatalog
     /// <param name="catalog">The text transforms catalog (<c>mlContext.Transforms.Text</c>).</param>
     /// <param name="options">Column, objective, network, tokenizer, training, validation and device options.</param>
     public static TextPretrainingEstimator PretrainTransformer(this TransformsCatalog.TextTransforms catalog,
-        TransformerPretrainingOptions options) =>
+        TextPretrainingOptions options) =>
         new(MLNetVersionGuard.Environment(catalog), options);
 }

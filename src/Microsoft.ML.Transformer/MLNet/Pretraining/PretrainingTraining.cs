@@ -15,7 +15,7 @@ namespace Microsoft.ML.Transformer.MLNet.Pretraining;
 /// held-out loss as the validation metric.
 /// </summary>
 internal sealed class PretrainingTraining(EncoderDecoderModel model, Objective objective, PretrainingScorer scorer,
-    TransformerPretrainingOptions options, CorpusSurvey corpus, Action<string> log)
+    TextPretrainingOptions options, CorpusSurvey corpus, Action<string> log)
 {
     /// <summary>Trains; returns the run and, with a validation set, the metrics of the weights the model ends with.</summary>
     public (TrainingResult Result, PretrainingMetrics? Validation) Run(RowReader train, RowReader? validation)

@@ -14,12 +14,12 @@ namespace Microsoft.ML.Transformer.MLNet.Pretraining;
 /// modelling for a decoder-only model, masked language modelling for an encoder-only one. Created through
 /// <c>mlContext.Transforms.Text.PretrainTransformer</c>.
 /// </summary>
-public sealed class TextPretrainingEstimator : TextEstimatorBase<TransformerPretrainingOptions, TextPretrainingTransformer>
+public sealed class TextPretrainingEstimator : TextEstimatorBase<TextPretrainingOptions, TextPretrainingTransformer>
 {
     private readonly PretrainingObjective _objective;
     private readonly ModelOptions _shape;
 
-    internal TextPretrainingEstimator(IHostEnvironment env, TransformerPretrainingOptions options)
+    internal TextPretrainingEstimator(IHostEnvironment env, TextPretrainingOptions options)
         : base(env, options, Validate)
     {
         (_objective, _shape) = Resolve(options);
@@ -85,13 +85,13 @@ public sealed class TextPretrainingEstimator : TextEstimatorBase<TransformerPret
     }
 
     /// <summary>The objective and the network shape: Auto follows the model's shape; an explicit objective must fit it.</summary>
-    private static (PretrainingObjective, ModelOptions) Resolve(TransformerPretrainingOptions options)
+    private static (PretrainingObjective, ModelOptions) Resolve(TextPretrainingOptions options)
     {
         var requested = options.Objective;
         if (options.Model is null)
         {
             var kind = requested == PretrainingObjective.Auto ? PretrainingObjective.SpanCorruption : requested;
-            return (kind, TransformerPretrainingOptions.DefaultModel(kind));
+            return (kind, TextPretrainingOptions.DefaultModel(kind));
         }
         var model = options.Model;
         var natural = model switch
@@ -115,7 +115,7 @@ public sealed class TextPretrainingEstimator : TextEstimatorBase<TransformerPret
         _ => "an encoder-only model (DecoderLayers 0)",
     };
 
-    private static void Validate(TransformerPretrainingOptions options)
+    private static void Validate(TextPretrainingOptions options)
     {
         OptionChecks.NotNull(("Tokenizer", options.Tokenizer), ("Training", options.Training));
         Require(!string.IsNullOrWhiteSpace(options.TextColumnName), "TextColumnName must name a text column.");
@@ -135,6 +135,6 @@ public sealed class TextPretrainingEstimator : TextEstimatorBase<TransformerPret
 
     private static void Require(bool ok, string message)
     {
-        if (!ok) throw new ArgumentOutOfRangeException(nameof(TransformerPretrainingOptions), message);
+        if (!ok) throw new ArgumentOutOfRangeException(nameof(TextPretrainingOptions), message);
     }
 }

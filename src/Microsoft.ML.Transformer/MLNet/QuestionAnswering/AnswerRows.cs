@@ -14,7 +14,7 @@ internal sealed record AnswerRow(string Context, EntityWord[] Words, string Ques
 internal static class AnswerRows
 {
     /// <summary>The rows of <paramref name="data"/>; throws naming the column (and row) of the first bad value.</summary>
-    public static List<AnswerRow> Read(IDataView data, TransformerQuestionAnswererOptions options)
+    public static List<AnswerRow> Read(IDataView data, QuestionAnsweringOptions options)
     {
         var context = ScoringSchema.CheckTextColumn(data.Schema, options.TextColumnName);
         var question = ScoringSchema.CheckTextColumn(data.Schema, options.QuestionColumnName);
@@ -51,7 +51,7 @@ internal static class AnswerRows
                 $"Answer start column '{name}' must hold the index of the answer's first character (Int32, Int64, UInt32, Single or Double); found {type}.");
     }
 
-    private static AnswerRow Row(long position, string context, string question, string answer, double start, TransformerQuestionAnswererOptions options)
+    private static AnswerRow Row(long position, string context, string question, string answer, double start, QuestionAnsweringOptions options)
     {
         string where = $"Row {position} (0-based): ";
         if (string.IsNullOrWhiteSpace(question))

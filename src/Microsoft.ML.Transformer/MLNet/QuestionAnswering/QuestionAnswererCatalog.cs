@@ -19,12 +19,12 @@ public static class QuestionAnswererCatalog
     /// <param name="answerStartColumnName">The index of the answer's first character in the context, in training rows.</param>
     /// <param name="epochs">Passes over the training data; null keeps the default of <see cref="EncoderHeadOptions.Training"/>.</param>
     /// <param name="maxLength">The tokens of one window, question included; null keeps the default of <see cref="EncoderHeadOptions.Tokenizer"/>.</param>
-    /// <param name="topK">How many answers the top-answer columns hold; null keeps the default of <see cref="TransformerQuestionAnswererOptions.TopK"/>.</param>
+    /// <param name="topK">How many answers the top-answer columns hold; null keeps the default of <see cref="QuestionAnsweringOptions.TopK"/>.</param>
     public static QuestionAnsweringEstimator TransformerQuestionAnswerer(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string contextColumnName = "Context", string questionColumnName = "Question", string answerColumnName = "Answer",
         string answerStartColumnName = "AnswerStart", int? epochs = null, int? maxLength = null, int? topK = null)
     {
-        var options = new TransformerQuestionAnswererOptions
+        var options = new QuestionAnsweringOptions
         {
             TextColumnName = contextColumnName,
             QuestionColumnName = questionColumnName,
@@ -41,6 +41,6 @@ public static class QuestionAnswererCatalog
     /// <param name="catalog">The multiclass classification trainers catalog.</param>
     /// <param name="options">Columns, network, tokenizer, windows, training, fine-tuning and device options.</param>
     public static QuestionAnsweringEstimator TransformerQuestionAnswerer(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        TransformerQuestionAnswererOptions options) =>
+        QuestionAnsweringOptions options) =>
         new(MLNetVersionGuard.Environment(catalog), options);
 }

@@ -10,14 +10,14 @@ namespace Microsoft.ML.Transformer.MLNet.QuestionAnswering;
 /// Trains a Transformer question answerer on contexts, questions and answer spans, from scratch or from a pretrained
 /// model. Created through <c>MulticlassClassification.Trainers.TransformerQuestionAnswerer</c>.
 /// </summary>
-public sealed class QuestionAnsweringEstimator : TextEstimatorBase<TransformerQuestionAnswererOptions, QuestionAnsweringTransformer>
+public sealed class QuestionAnsweringEstimator : TextEstimatorBase<QuestionAnsweringOptions, QuestionAnsweringTransformer>
 {
-    internal QuestionAnsweringEstimator(IHostEnvironment env, TransformerQuestionAnswererOptions options)
+    internal QuestionAnsweringEstimator(IHostEnvironment env, QuestionAnsweringOptions options)
         : base(env, options, Validate)
     {
     }
 
-    private static void Validate(TransformerQuestionAnswererOptions options)
+    private static void Validate(QuestionAnsweringOptions options)
     {
         EncoderStart.Validate(options);
         if (string.IsNullOrWhiteSpace(options.QuestionColumnName))

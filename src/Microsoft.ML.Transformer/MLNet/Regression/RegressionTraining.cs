@@ -13,7 +13,7 @@ namespace Microsoft.ML.Transformer.MLNet.Regression;
 /// rows, the mean squared error against the standardized labels as the loss and, with a validation set, as the metric.
 /// </summary>
 internal sealed class RegressionTraining(ClassifierModel model, TextTokenizer tokenizer, ClassifierSettings settings,
-    TransformerRegressorOptions options, Action<string> log)
+    TextRegressionOptions options, Action<string> log)
 {
     private readonly Action<string> _truncationLog = Batcher.Once(log);
 

@@ -23,7 +23,7 @@ public static class RegressorCatalog
         string labelColumnName = "Label", string textColumnName = "Text", string? secondTextColumnName = null,
         int? epochs = null, int? maxLength = null)
     {
-        var options = new TransformerRegressorOptions
+        var options = new TextRegressionOptions
         {
             LabelColumnName = labelColumnName,
             TextColumnName = textColumnName,
@@ -38,6 +38,6 @@ public static class RegressorCatalog
     /// <param name="catalog">The regression trainers catalog.</param>
     /// <param name="options">Columns, network, tokenizer, training, fine-tuning and device options.</param>
     public static TextRegressionEstimator TransformerRegressor(this Microsoft.ML.RegressionCatalog.RegressionTrainers catalog,
-        TransformerRegressorOptions options) =>
+        TextRegressionOptions options) =>
         new(MLNetVersionGuard.Environment(catalog), options);
 }

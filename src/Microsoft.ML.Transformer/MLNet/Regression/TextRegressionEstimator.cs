@@ -12,14 +12,14 @@ namespace Microsoft.ML.Transformer.MLNet.Regression;
 /// Trains a Transformer text regressor on one text or a pair of texts and a Single label, from scratch or from a
 /// pretrained model. Created through <c>Regression.Trainers.TransformerRegressor</c>.
 /// </summary>
-public sealed class TextRegressionEstimator : TextEstimatorBase<TransformerRegressorOptions, TextRegressionTransformer>
+public sealed class TextRegressionEstimator : TextEstimatorBase<TextRegressionOptions, TextRegressionTransformer>
 {
-    internal TextRegressionEstimator(IHostEnvironment env, TransformerRegressorOptions options)
+    internal TextRegressionEstimator(IHostEnvironment env, TextRegressionOptions options)
         : base(env, options, Validate)
     {
     }
 
-    private static void Validate(TransformerRegressorOptions options)
+    private static void Validate(TextRegressionOptions options)
     {
         EncoderStart.Validate(options);
         if (options.SecondTextColumnName is { } second && string.IsNullOrWhiteSpace(second))

@@ -19,7 +19,7 @@ public static class EntityTaggerCatalog
     public static EntityTaggingEstimator TransformerEntityTagger(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string textColumnName = "Text", int? epochs = null, int? maxLength = null)
     {
-        var options = new TransformerEntityTaggerOptions { LabelColumnName = labelColumnName, TextColumnName = textColumnName };
+        var options = new EntityTaggingOptions { LabelColumnName = labelColumnName, TextColumnName = textColumnName };
         if (epochs is { } e) options.Training.Epochs = e;
         if (maxLength is { } m) options.Tokenizer.MaxLength = m;
         return TransformerEntityTagger(catalog, options);
@@ -29,6 +29,6 @@ public static class EntityTaggerCatalog
     /// <param name="catalog">The multiclass classification trainers catalog.</param>
     /// <param name="options">Columns, network, tokenizer, training, fine-tuning and device options.</param>
     public static EntityTaggingEstimator TransformerEntityTagger(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        TransformerEntityTaggerOptions options) =>
+        EntityTaggingOptions options) =>
         new(MLNetVersionGuard.Environment(catalog), options);
 }

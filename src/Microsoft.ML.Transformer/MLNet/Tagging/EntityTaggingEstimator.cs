@@ -10,14 +10,14 @@ namespace Microsoft.ML.Transformer.MLNet.Tagging;
 /// Trains a Transformer entity tagger on a text column and one label per word, from scratch or from a pretrained
 /// model. Created through <c>MulticlassClassification.Trainers.TransformerEntityTagger</c>.
 /// </summary>
-public sealed class EntityTaggingEstimator : TextEstimatorBase<TransformerEntityTaggerOptions, EntityTaggingTransformer>
+public sealed class EntityTaggingEstimator : TextEstimatorBase<EntityTaggingOptions, EntityTaggingTransformer>
 {
-    internal EntityTaggingEstimator(IHostEnvironment env, TransformerEntityTaggerOptions options)
+    internal EntityTaggingEstimator(IHostEnvironment env, EntityTaggingOptions options)
         : base(env, options, Validate)
     {
     }
 
-    private static void Validate(TransformerEntityTaggerOptions options)
+    private static void Validate(EntityTaggingOptions options)
     {
         EncoderStart.Validate(options);
         if (options.Tokenizer.MaxLength < 3)

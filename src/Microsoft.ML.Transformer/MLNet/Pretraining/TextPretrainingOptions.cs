@@ -10,7 +10,7 @@ namespace Microsoft.ML.Transformer.MLNet.Pretraining;
 /// the length of the run; this class holds every option, each default defined here or in the nested option classes,
 /// once.
 /// </summary>
-public sealed class TransformerPretrainingOptions : IDeviceOptions
+public sealed class TextPretrainingOptions : IDeviceOptions
 {
     /// <summary>The column of unlabelled text to learn from. Default "Text".</summary>
     public string TextColumnName { get; set; } = "Text";

@@ -8,6 +8,6 @@ namespace Microsoft.ML.Transformer.MLNet.Tagging;
 /// a longer text is read in several windows of whole words, never cut. The validation metric is entity F1. The
 /// options it shares with the other heads on an encoder, and their defaults, are <see cref="EncoderHeadOptions"/>'s.
 /// </summary>
-public sealed class TransformerEntityTaggerOptions : EncoderHeadOptions
+public sealed class EntityTaggingOptions : EncoderHeadOptions
 {
 }

@@ -13,7 +13,7 @@ namespace Microsoft.ML.Transformer.MLNet.Classification;
 /// names and the few options people change most; the options it shares with the other heads on an encoder, and their
 /// defaults, are <see cref="EncoderHeadOptions"/>'s.
 /// </summary>
-public sealed class TransformerClassifierOptions : EncoderHeadOptions
+public sealed class TextClassificationOptions : EncoderHeadOptions
 {
     /// <summary>
     /// An optional second text column, for sentence-pair tasks (question/answer, claim/evidence); the two texts are

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Transformer.MLNet.Generation;
 /// options people change most; this class holds every option, each default defined here or in the nested option
 /// classes, once.
 /// </summary>
-public sealed class TextGeneratorOptions : IDeviceOptions
+public sealed class TextGenerationOptions : IDeviceOptions
 {
     /// <summary>The text to generate from (the encoder's input, or a decoder-only model's prompt). Default "Source".</summary>
     public string SourceColumnName { get; set; } = "Source";

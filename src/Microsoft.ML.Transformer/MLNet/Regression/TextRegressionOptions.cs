@@ -8,7 +8,7 @@ namespace Microsoft.ML.Transformer.MLNet.Regression;
 /// metric is the mean squared error. The options it shares with the other heads on an encoder, and their defaults,
 /// are <see cref="EncoderHeadOptions"/>'s.
 /// </summary>
-public sealed class TransformerRegressorOptions : EncoderHeadOptions
+public sealed class TextRegressionOptions : EncoderHeadOptions
 {
     /// <summary>
     /// An optional second text column: the two texts are read as one pair, <c>[CLS] a [SEP] b [SEP]</c>, as the

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Transformer.MLNet.QuestionAnswering;
 /// validation metric is token F1 (see <see cref="Evaluation.QuestionAnsweringMetrics"/>). The options it shares with the
 /// other heads on an encoder, and their defaults, are <see cref="EncoderHeadOptions"/>'s.
 /// </summary>
-public sealed class TransformerQuestionAnswererOptions : EncoderHeadOptions
+public sealed class QuestionAnsweringOptions : EncoderHeadOptions
 {
     /// <summary>The context column: the text answers are spans of. Default "Context".</summary>
     public override string TextColumnName { get; set; } = "Context";
