@@ -51,7 +51,7 @@ internal static class LongAttention
 /// <summary>
 /// Time and peak memory of one training step versus sequence length, per attention variant, on the same model.
 /// Peak memory is the rise of the process's peak resident set during the step: the kernel's high-water mark is reset
-/// first (writing 5 to /proc/self/clear_refs). The library's own glibc setting (<see cref="TransformerMemory"/>) makes
+/// first (writing 5 to /proc/self/clear_refs). The library's own glibc setting (<see cref="MemoryManagement"/>) makes
 /// glibc return freed tensors to the system; otherwise memory kept from an earlier, longer step would hide a later step's peak.
 /// </summary>
 internal sealed class LongAttentionBenchmark : IBenchmark
@@ -66,7 +66,7 @@ internal sealed class LongAttentionBenchmark : IBenchmark
         var lengths = args.String("lengths", "256,512,1024,2048,4096").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         int reps = args.Int("reps", 2), window = args.Int("window", 128), batch = args.Int("batch", 1);
         TorchDevice.EnsureBackend();
-        Console.WriteLine($"memory: {TransformerMemory.Description}  load {LongAttention.Load()}");
+        Console.WriteLine($"memory: {MemoryManagement.Description}  load {LongAttention.Load()}");
         var times = new Dictionary<(AttentionVariant, int), double>();
         var peaks = new Dictionary<(AttentionVariant, int), double>();
         foreach (var variant in LongAttention.Variants)

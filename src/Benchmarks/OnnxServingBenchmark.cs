@@ -45,7 +45,7 @@ internal sealed class OnnxServingBenchmark : IBenchmark
         string folder = Path.Combine(root, "model"), onnx = Path.Combine(root, "model.onnx");
         try
         {
-            TransformerModelFolder.Export(torchModel, folder);
+            ModelFolder.Export(torchModel, folder);
             Export(folder, onnx);
             var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(i => new Row { Text = texts[i % texts.Length] }).ToArray());
             var tokenIds = ml.Transforms.Text.TransformerTokenIds(folder);

@@ -59,12 +59,12 @@ internal sealed class TrainBenchmark : IBenchmark
         using var batch = new TrainingBatch(new Generator(0));
         float loss = 0;
         // Each step ends as the library's training loop ends it, memory upkeep included.
-        for (int i = 0; i < 3; i++) { loss = TrainStep(model, optimizer, batch); TransformerMemory.AfterStep(); } // warm-up
+        for (int i = 0; i < 3; i++) { loss = TrainStep(model, optimizer, batch); MemoryManagement.AfterStep(); } // warm-up
         var tokensPerSecond = new List<double>();
         for (int r = 0; r < reps; r++)
         {
             var clock = Stopwatch.StartNew();
-            for (int i = 0; i < steps; i++) { loss = TrainStep(model, optimizer, batch); TransformerMemory.AfterStep(); }
+            for (int i = 0; i < steps; i++) { loss = TrainStep(model, optimizer, batch); MemoryManagement.AfterStep(); }
             tokensPerSecond.Add(steps * Batch * TargetLength / clock.Elapsed.TotalSeconds);
         }
         var (min, median, max) = Stats(tokensPerSecond);
@@ -168,7 +168,7 @@ internal sealed class GenerateBenchmark : IBenchmark
 
 /// <summary>
 /// Resident memory over a long fp32 training run: flat after warm-up means no leak. Run without environment variables:
-/// the library's own memory settings (<see cref="TransformerMemory"/>) are what is measured; the loop ends each step
+/// the library's own memory settings (<see cref="MemoryManagement"/>) are what is measured; the loop ends each step
 /// as the library's training loop does.
 /// </summary>
 internal sealed class MemoryBenchmark : IBenchmark
@@ -184,12 +184,12 @@ internal sealed class MemoryBenchmark : IBenchmark
         using var model = NewModel(Precision.Float32);
         using var optimizer = Optimizer(model);
         using var batch = new TrainingBatch(new Generator(0));
-        Console.WriteLine(TransformerMemory.Description);
+        Console.WriteLine(MemoryManagement.Description);
         var clock = Stopwatch.StartNew();
         for (int step = 1; step <= total; step++)
         {
             TrainStep(model, optimizer, batch);
-            TransformerMemory.AfterStep();
+            MemoryManagement.AfterStep();
             // The managed heap beside RSS: growth there is the .NET GC's, not LibTorch's or glibc's.
             if (step % 10 == 0)
                 Console.WriteLine($"step {step}  rss {ResidentMegabytes():F0} MiB  peak {PeakResidentMegabytes():F0} MiB  managed heap {GC.GetTotalMemory(false) / 1048576.0:F1} MiB  " +

@@ -34,7 +34,7 @@ internal sealed class ScoringBenchmarks : IBenchmark
         var (texts, model, tokenizer, settings, transformer) = Classifier(ml, args);
         var data = ml.Data.LoadFromEnumerable(texts.Select(t => new Row { Text = t }).ToArray());
 
-        Console.WriteLine(TransformerMemory.Description);
+        Console.WriteLine(MemoryManagement.Description);
         if (repeats > 0)
             Overhead(model, tokenizer, settings, texts, transformer, data, repeats);
         Memory(ml, transformer, texts, args.Int("rows", 100_000));

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Transformer.Benchmarks;
 /// Serving soak: a small classifier is trained on generated texts, saved, loaded once; then --threads threads, each
 /// with its own PredictionEngine, make --predictions predictions each. Prints throughput, p50/p99 latency and the
 /// resident set before and after, and libtorch's intra-op thread count. --policy on|off sets the serving thread policy
-/// (<see cref="TransformerServing"/>; the library's default when not given), so that the two can be compared run against run.
+/// (<see cref="ServingThreads"/>; the library's default when not given), so that the two can be compared run against run.
 /// </summary>
 internal sealed class ServingSoakBenchmark : IBenchmark
 {
@@ -32,8 +32,8 @@ internal sealed class ServingSoakBenchmark : IBenchmark
     public void Run(BenchmarkArgs args)
     {
         int threads = args.Int("threads", 8), predictions = args.Int("predictions", 10_000);
-        string policy = args.String("policy", TransformerServing.OneThreadPerPrediction ? "on" : "off");
-        TransformerServing.OneThreadPerPrediction = policy switch
+        string policy = args.String("policy", ServingThreads.OneThreadPerPrediction ? "on" : "off");
+        ServingThreads.OneThreadPerPrediction = policy switch
         {
             "on" => true,
             "off" => false,

@@ -11,7 +11,7 @@ namespace Microsoft.ML.Transformer.Interpretability;
 public static class AttentionHeatmap
 {
     /// <summary>One head of one layer.</summary>
-    /// <param name="maps">The attention weights (see <c>TransformerAttention.Explain</c>).</param>
+    /// <param name="maps">The attention weights (see <c>AttentionExplainer.Explain</c>).</param>
     /// <param name="layer">The layer, 0 = lowest.</param>
     /// <param name="head">The head, 0-based.</param>
     /// <param name="path">The PNG file to write.</param>

@@ -49,7 +49,7 @@ public abstract class TextModelTransformerBase : ITransformer
 
     /// <summary>
     /// A mapper that scores one row at a time (used by <c>PredictionEngine</c>), with the thread policy of
-    /// <see cref="TransformerServing"/>, which it names in the log.
+    /// <see cref="ServingThreads"/>, which it names in the log.
     /// </summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
@@ -57,7 +57,7 @@ public abstract class TextModelTransformerBase : ITransformer
         if (Scorer.RunsLibtorch)
         {
             using var channel = Host.Start("Serving");
-            channel.Info(TransformerServing.Description);
+            channel.Info(ServingThreads.Description);
         }
         return new ScoringRowMapper(inputSchema, Scorer);
     }

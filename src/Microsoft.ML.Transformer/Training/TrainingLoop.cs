@@ -164,7 +164,7 @@ internal sealed class TrainingLoop : IDisposable
         stop ??= TrainingStopReason.Completed;
 
         SaveCheckpoint(run);
-        TransformerMemory.AfterTraining();
+        MemoryManagement.AfterTraining();
         _model.eval();
         bool restored = _options.RestoreBestWeights && _state.BestStep != _state.Step && _best.Restore(_model);
         _log($"Training stopped ({stop}) after {_state.Step} steps in {TrainingProgress.Format(run.Total)}"
@@ -204,7 +204,7 @@ internal sealed class TrainingLoop : IDisposable
             _optimizer.step();
             _optimizer.zero_grad();
         }
-        TransformerMemory.AfterStep();
+        MemoryManagement.AfterStep();
         _state.Step++;
         int epoch = _state.Epoch;
         run.Count(tokens);

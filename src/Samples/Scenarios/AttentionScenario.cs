@@ -12,7 +12,7 @@ public static class AttentionScenario
     public static void Run(SampleSettings settings, ITransformer? model = null)
     {
         model ??= PretrainScenario.Run(settings);
-        var explanation = TransformerAttention.Explain(model, "hi, I lost my credit card yesterday, please block it");
+        var explanation = AttentionExplainer.Explain(model, "hi, I lost my credit card yesterday, please block it");
         Directory.CreateDirectory(settings.OutputDirectory);
         foreach (var maps in explanation.All)
         {

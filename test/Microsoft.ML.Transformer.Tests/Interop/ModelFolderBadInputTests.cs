@@ -19,7 +19,7 @@ public sealed class ModelFolderBadInputTests
     private static string Exported(ITransformer? model = null)
     {
         string folder = Path.Combine(TestPaths.NewTempDir(), "model");
-        TransformerModelFolder.Export(model ?? PretrainingFixture.MaskedModel.Model, folder);
+        ModelFolder.Export(model ?? PretrainingFixture.MaskedModel.Model, folder);
         return folder;
     }
 
@@ -111,7 +111,7 @@ public sealed class ModelFolderBadInputTests
 
     private static void Expect(string folder, string fragment)
     {
-        var e = Assert.Throws<InvalidDataException>(() => TransformerModelFolder.Import(new MLContext(1), folder));
+        var e = Assert.Throws<InvalidDataException>(() => ModelFolder.Import(new MLContext(1), folder));
         StringAssert.Contains(e.Message, fragment);
     }
 

@@ -135,20 +135,20 @@ public sealed class ModelFolderRoundTripTests
     {
         var (ml, model, train) = PretrainingFixture.MaskedModel;
         string folder = Path.Combine(TestPaths.NewTempDir(), "model");
-        TransformerModelFolder.Export(model, folder);
+        ModelFolder.Export(model, folder);
         CollectionAssert.AreEquivalent(new[] { "config.json", "model.safetensors", "merges.json" },
             Directory.GetFiles(folder).Select(Path.GetFileName).ToArray());
-        TransformerModelFolder.Export(model, folder); // a model folder is replaced whole
+        ModelFolder.Export(model, folder); // a model folder is replaced whole
         Assert.HasCount(3, Directory.GetFiles(folder));
         CollectionAssert.AreEqual(new[] { folder }, Directory.GetDirectories(Path.GetDirectoryName(folder)!), "no temporary folder is left");
 
         string other = TestPaths.NewTempDir();
         File.WriteAllText(Path.Combine(other, "notes.txt"), "mine");
-        var e = Assert.Throws<ArgumentException>(() => TransformerModelFolder.Export(model, other));
+        var e = Assert.Throws<ArgumentException>(() => ModelFolder.Export(model, other));
         StringAssert.Contains(e.Message, "not a model folder");
         Assert.IsTrue(File.Exists(Path.Combine(other, "notes.txt")));
 
-        var notOurs = Assert.Throws<ArgumentException>(() => TransformerModelFolder.Export(ml.Transforms.CopyColumns("A", "Text").Fit(train), folder));
+        var notOurs = Assert.Throws<ArgumentException>(() => ModelFolder.Export(ml.Transforms.CopyColumns("A", "Text").Fit(train), folder));
         StringAssert.Contains(notOurs.Message, "holds no component of this library");
     }
 
@@ -156,8 +156,8 @@ public sealed class ModelFolderRoundTripTests
     internal static ITransformer RoundTrip(MLContext ml, ITransformer model, IDataView data)
     {
         string folder = Path.Combine(TestPaths.NewTempDir(), "exported");
-        TransformerModelFolder.Export(model, folder);
-        return TransformerModelFolder.Import(ml, folder);
+        ModelFolder.Export(model, folder);
+        return ModelFolder.Import(ml, folder);
     }
 
     private static ITransformer SavedAndLoaded(MLContext ml, ITransformer model, IDataView data)

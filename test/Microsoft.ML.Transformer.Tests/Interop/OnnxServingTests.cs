@@ -34,7 +34,7 @@ public sealed class OnnxServingTests
         var ml = trained.Ml;
         string root = TestPaths.NewTempDir();
         string folder = Path.Combine(root, "classifier"), onnx = Path.Combine(root, "classifier.onnx");
-        TransformerModelFolder.Export(trained.Model, folder);
+        ModelFolder.Export(trained.Model, folder);
         OnnxExport.Run(folder, onnx);
         // The n-grams are part of the comparison: the token-id step writes their bags, and their weights were trained.
         CollectionAssert.AreEqual(new[] { "input_ids", "attention_mask", "ngram_ids", "ngram_weights" },
@@ -118,7 +118,7 @@ public sealed class OnnxServingTests
                     Pooling.Mean, Normalize: true, BatchSize: 8, ComputeDevice.Cpu));
             Perturb(network);
             string folder = Path.Combine(root, $"case{index}"), onnx = Path.Combine(root, $"case{index}.onnx");
-            TransformerModelFolder.Export(component, folder);
+            ModelFolder.Export(component, folder);
             OnnxExport.Run(folder, onnx);
             string torchColumn = pooling is null ? "Features" : "Score", onnxColumn = pooling is null ? "embedding" : "probabilities";
             float[][] expected = component.Transform(data).GetColumn<float[]>(torchColumn).ToArray();
@@ -159,7 +159,7 @@ public sealed class OnnxServingTests
             var component = new TextClassificationTransformer(ml, classifier, tokenizer, new ClassLabels(["a", "b", "c"], binary: false),
                 new ClassifierSettings("Text", null, 20, TruncationSide.KeepHead, 8) { Ngrams = ngrams });
             string folder = Path.Combine(root, name.Replace(' ', '-').Replace(",", "")), onnx = folder + ".onnx";
-            TransformerModelFolder.Export(component, folder);
+            ModelFolder.Export(component, folder);
             OnnxExport.Run(folder, onnx);
             float[][] expected = component.Transform(data).GetColumn<float[]>("Score").ToArray();
             var served = OnnxExport.Pipeline(ml, folder, onnx, "probabilities").Fit(data);
@@ -178,7 +178,7 @@ public sealed class OnnxServingTests
         if (PythonMirror.Missing is { } why) Assert.Inconclusive(why);
         string root = TestPaths.NewTempDir();
         string folder = Path.Combine(root, "pretraining"), onnx = Path.Combine(root, "pretraining.onnx");
-        TransformerModelFolder.Export(Pretraining.PretrainingFixture.MaskedModel.Model, folder);
+        ModelFolder.Export(Pretraining.PretrainingFixture.MaskedModel.Model, folder);
         var e = Assert.ThrowsExactly<InvalidOperationException>(() => OnnxExport.Run(folder, onnx));
         StringAssert.Contains(e.Message, "Component is 'TextPretraining'");
         Assert.IsFalse(File.Exists(onnx));

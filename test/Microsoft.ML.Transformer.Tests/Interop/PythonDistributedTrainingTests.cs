@@ -48,7 +48,7 @@ public sealed class PythonDistributedTrainingTests
         string model = Path.Combine(root, "start"), data = Path.Combine(root, "rows.tsv");
         var rows = Rows(96, seed: 3);
         var seconds = Rows(96, seed: 4).Select(r => r.Text).ToArray();
-        TransformerModelFolder.Export(RandomClassifier(ml, rows.Select(r => r.Text), pairs ? "Second" : null, ngrams), model);
+        ModelFolder.Export(RandomClassifier(ml, rows.Select(r => r.Text), pairs ? "Second" : null, ngrams), model);
         File.WriteAllLines(data, rows.Select((r, i) => r.Text + "\t" + seconds[i] + "\t" + r.Label).Prepend("Text\tSecond\tLabel"));
 
         string objective = (pairs ? "classification-pairs" : "classification") + (ngrams is null ? "" : "-ngrams");
@@ -57,11 +57,11 @@ public sealed class PythonDistributedTrainingTests
         if (ngrams is not null)
             Assert.IsGreaterThan(1e-4, DistributedRun.Floats(Path.Combine(root, "one.safetensors"))["wide.weight"].Max(MathF.Abs),
                 "the n-grams' weights must take part in the gradient check");
-        var imported = TransformerModelFolder.Import(ml, run.Folder);
+        var imported = ModelFolder.Import(ml, run.Folder);
         var engine = ml.Model.CreatePredictionEngine<Row, Scores>(imported);
         float[] logits = run.Scores["logits"];
         double scoreDifference = 0, changed = 0;
-        var original = ml.Model.CreatePredictionEngine<Row, Scores>(TransformerModelFolder.Import(ml, model));
+        var original = ml.Model.CreatePredictionEngine<Row, Scores>(ModelFolder.Import(ml, model));
         for (int i = 0; i < rows.Length; i++)
         {
             var row = new Row { Text = rows[i].Text, Second = seconds[i] };

@@ -74,7 +74,7 @@ public sealed class PythonForwardEqualityTests
                 : new TextPretrainingTransformer(ml, network, tokenizer, new PretrainingSettings("Text", "Loss", "Perplexity",
                     new ObjectiveSettings(Objective(options), 16, 0.15, 3, 0.15), 8));
             string folder = Path.Combine(root, $"case{index}");
-            TransformerModelFolder.Export(component, folder);
+            ModelFolder.Export(component, folder);
 
             var inputs = Inputs(tokenizer.VocabularySize, index);
             string inputPath = Path.Combine(root, $"inputs{index}.json"), outputPath = Path.Combine(root, $"outputs{index}.json");

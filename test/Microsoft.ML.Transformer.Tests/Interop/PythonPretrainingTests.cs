@@ -60,14 +60,14 @@ public sealed class PythonPretrainingTests
         var settings = new PretrainingSettings("Text", "Loss", "Perplexity",
             new ObjectiveSettings(kind, MaxLength, NoiseDensity, MeanSpan, MaskProbability), ScoringBatchSize: 8);
         string model = Path.Combine(root, "start"), data = Path.Combine(root, "texts.txt");
-        TransformerModelFolder.Export(new TextPretrainingTransformer(ml, network, tokenizer, settings), model);
+        ModelFolder.Export(new TextPretrainingTransformer(ml, network, tokenizer, settings), model);
         File.WriteAllLines(data, texts);
 
         var run = DistributedRun.Run(root, model, data, steps: 3, "--batch-size", "8", "--learning-rate", "0.01");
         DistributedRun.AssertSameGradients(run, kind.ToString());
         var (trained, scores) = (run.Folder, run.Scores);
         var rows = ml.Data.LoadFromEnumerable(texts.Select(t => new Row { Text = t }));
-        float[] mlnet = Losses(ml, TransformerModelFolder.Import(ml, trained), rows), before = Losses(ml, TransformerModelFolder.Import(ml, model), rows);
+        float[] mlnet = Losses(ml, ModelFolder.Import(ml, trained), rows), before = Losses(ml, ModelFolder.Import(ml, model), rows);
         float[] pytorch = scores["loss"];
         Assert.HasCount(texts.Length, pytorch);
         double scoreDifference = mlnet.Zip(pytorch).Max(p => Math.Abs(p.First - p.Second));

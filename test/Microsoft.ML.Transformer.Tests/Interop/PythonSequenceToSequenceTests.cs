@@ -46,7 +46,7 @@ public sealed class PythonSequenceToSequenceTests
         var settings = new GeneratorSettings("Source", "Target", "Output", "LogProbability", SourceMaxLength: 24, TargetMaxLength: 20,
             TruncationSide.KeepHead, ScoringBatchSize: 8);
         string model = Path.Combine(root, "start"), data = Path.Combine(root, "pairs.tsv");
-        TransformerModelFolder.Export(new TextGenerationTransformer(ml, network, tokenizer, settings, new DecodingOptions { MaxNewTokens = MaxNewTokens }), model);
+        ModelFolder.Export(new TextGenerationTransformer(ml, network, tokenizer, settings, new DecodingOptions { MaxNewTokens = MaxNewTokens }), model);
         // The target is the source's words reversed; some sources are longer than SourceMaxLength and get cut.
         var pairs = texts.Select(t => (Source: t, Target: string.Join(' ', t.Split(' ').Reverse()))).ToArray();
         File.WriteAllLines(data, pairs.Select(p => p.Source + "\t" + p.Target).Prepend("Source\tTarget"));
@@ -55,7 +55,7 @@ public sealed class PythonSequenceToSequenceTests
         var run = DistributedRun.Run(root, model, data, steps: 3, "--batch-size", "8", "--learning-rate", "0.01");
         DistributedRun.AssertSameGradients(run, kind);
         var (trained, scores) = (run.Folder, run.Scores);
-        float[] mlnet = Losses(TransformerModelFolder.Import(ml, trained), pairs), before = Losses(TransformerModelFolder.Import(ml, model), pairs);
+        float[] mlnet = Losses(ModelFolder.Import(ml, trained), pairs), before = Losses(ModelFolder.Import(ml, model), pairs);
         float[] pytorch = scores["loss"];
         Assert.HasCount(pairs.Length, pytorch);
         double scoreDifference = mlnet.Zip(pytorch).Max(p => Math.Abs(p.First - p.Second));
@@ -65,7 +65,7 @@ public sealed class PythonSequenceToSequenceTests
         Assert.IsLessThanOrEqualTo(1e-4, scoreDifference);
 
         // Greedy generation: ML.NET's text is the library's decoding of PyTorch's ids, with the same log-probability.
-        var imported = TransformerModelFolder.Import(ml, trained);
+        var imported = ModelFolder.Import(ml, trained);
         var view = ml.Data.LoadFromEnumerable(pairs.Select(p => new TextGeneratorFixture.Pair { Source = p.Source, Target = p.Target }));
         var generated = TextGeneratorFixture.Generate(ml, imported, view);
         var source = ((TextModelTransformerBase)imported).Source!;

@@ -40,7 +40,7 @@ public sealed class TokenIdsTests
         var classifier = new TextClassificationTransformer(ml, new ClassifierModel(new EncoderDecoderModel(options), 2, Pooling.Mean, dropout: 0),
             Tokenizer, new ClassLabels(["no", "yes"], binary: true), settings);
         string folder = Path.Combine(TestPaths.NewTempDir(), "classifier");
-        TransformerModelFolder.Export(classifier, folder);
+        ModelFolder.Export(classifier, folder);
         return folder;
     }
 
@@ -155,7 +155,7 @@ public sealed class TokenIdsTests
     public void PretrainingFolderIsRefusedNamingTheComponent()
     {
         string folder = Path.Combine(TestPaths.NewTempDir(), "pretraining");
-        TransformerModelFolder.Export(PretrainingFixture.MaskedModel.Model, folder);
+        ModelFolder.Export(PretrainingFixture.MaskedModel.Model, folder);
         var e = Assert.ThrowsExactly<InvalidDataException>(() => new MLContext().Transforms.Text.TransformerTokenIds(folder));
         StringAssert.Contains(e.Message, "holds a TextPretraining");
     }

@@ -19,7 +19,7 @@ public sealed class AttentionHeatmapTests
     private static AttentionMaps SixtyFourTokens()
     {
         string text = string.Join(" ", Enumerable.Repeat("my card has not arrived yet and I need it for the trip", 8));
-        var maps = TransformerAttention.Explain(AttentionTestModels.Classifier.Model, text).EncoderSelf!;
+        var maps = AttentionExplainer.Explain(AttentionTestModels.Classifier.Model, text).EncoderSelf!;
         Assert.HasCount(64, maps.QueryTokens, "cut at the network's maximum length");
         return maps;
     }
@@ -43,7 +43,7 @@ public sealed class AttentionHeatmapTests
     [TestMethod]
     public void GridAndRolloutViews()
     {
-        var maps = TransformerAttention.Explain(AttentionTestModels.Classifier.Model, "please block my card, I think I lost it").EncoderSelf!;
+        var maps = AttentionExplainer.Explain(AttentionTestModels.Classifier.Model, "please block my card, I think I lost it").EncoderSelf!;
         string dir = TestPaths.NewTempDir();
 
         string grid = Path.Combine(dir, "grid.png");

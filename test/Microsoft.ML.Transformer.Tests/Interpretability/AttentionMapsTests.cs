@@ -36,7 +36,7 @@ public sealed class AttentionMapsTests
     public void EncoderSelfAttentionOfEveryLayerAndHeadWithTheTextsTokens()
     {
         var model = AttentionTestModels.Classifier.Model;
-        var explanation = TransformerAttention.Explain(model, "I lost my card yesterday");
+        var explanation = AttentionExplainer.Explain(model, "I lost my card yesterday");
         Assert.IsNull(explanation.DecoderSelf);
         Assert.IsNull(explanation.Cross);
         Assert.IsNull(explanation.TargetTokens);
@@ -85,7 +85,7 @@ public sealed class AttentionMapsTests
     public void DecoderOnlyAttentionIsCausalAndIgnoresPadding()
     {
         var model = AttentionTestModels.DecoderOnly();
-        var explanations = TransformerAttention.Explain(model, ["hello there", "please reset the password of my banking app"]);
+        var explanations = AttentionExplainer.Explain(model, ["hello there", "please reset the password of my banking app"]);
         foreach (var explanation in explanations)
         {
             Assert.IsNull(explanation.EncoderSelf);
@@ -93,11 +93,11 @@ public sealed class AttentionMapsTests
             Assert.AreEqual("<eos>", maps.QueryTokens[^1], "a decoder-only network reads text [EOS] by default");
             CheckRows(maps, causal: true);
         }
-        var alone = TransformerAttention.Explain(model, "hello there").DecoderSelf!.ToArray();
+        var alone = AttentionExplainer.Explain(model, "hello there").DecoderSelf!.ToArray();
         var batched = explanations[0].DecoderSelf!.ToArray();
         for (int i = 0; i < alone.Length; i++)
             Assert.AreEqual(alone[i], batched[i], Tolerance);
-        var e = Assert.Throws<ArgumentException>(() => TransformerAttention.Explain(model, "hello", target: "there"));
+        var e = Assert.Throws<ArgumentException>(() => AttentionExplainer.Explain(model, "hello", target: "there"));
         StringAssert.Contains(e.Message, "decoder-only");
     }
 
@@ -105,7 +105,7 @@ public sealed class AttentionMapsTests
     public void EncoderDecoderGivesCrossAttentionOverTheSourceForEachTargetToken()
     {
         var model = AttentionTestModels.EncoderDecoder();
-        var explanation = TransformerAttention.Explain(model, "the meeting is on monday", target: "monday meeting");
+        var explanation = AttentionExplainer.Explain(model, "the meeting is on monday", target: "monday meeting");
         var target = explanation.TargetTokens!;
         Assert.AreEqual("<bos>", target[0]);
         Assert.AreEqual("monday meeting", string.Concat(target.Skip(1)));
@@ -119,7 +119,7 @@ public sealed class AttentionMapsTests
         CheckRows(explanation[AttentionKind.EncoderSelf], causal: false);
         Assert.Throws<InvalidOperationException>(() => cross.Rollout());
 
-        var withoutTarget = TransformerAttention.Explain(model, "the meeting is on monday");
+        var withoutTarget = AttentionExplainer.Explain(model, "the meeting is on monday");
         Assert.IsNull(withoutTarget.Cross);
         Assert.HasCount(1, withoutTarget.All);
     }
@@ -142,7 +142,7 @@ public sealed class AttentionMapsTests
         Assert.AreEqual(0.375f, r2[0, 1], 1e-6);
         Assert.AreEqual(0.25f, r2[1, 0], 1e-6);
 
-        var real = TransformerAttention.Explain(AttentionTestModels.DecoderOnly(), "where is my refund").DecoderSelf!.Rollout();
+        var real = AttentionExplainer.Explain(AttentionTestModels.DecoderOnly(), "where is my refund").DecoderSelf!.Rollout();
         for (int q = 0; q < real.GetLength(0); q++)
         {
             double sum = 0;

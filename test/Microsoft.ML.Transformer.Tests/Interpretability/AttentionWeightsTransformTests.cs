@@ -35,7 +35,7 @@ public sealed class AttentionWeightsTransformTests
         Assert.AreEqual(new VectorDataViewType(TextDataViewType.Instance), schema["AttentionQueryTokens"].Type);
 
         var rows = Run(model, t.Test, 6);
-        var expected = TransformerAttention.Explain(t.Model, t.TestRows.Take(6).Select(r => r.Text).ToArray());
+        var expected = AttentionExplainer.Explain(t.Model, t.TestRows.Take(6).Select(r => r.Text).ToArray());
         for (int i = 0; i < rows.Length; i++)
         {
             var maps = expected[i].EncoderSelf!;
@@ -59,7 +59,7 @@ public sealed class AttentionWeightsTransformTests
     {
         var t = AttentionTestModels.Classifier;
         var data = t.Ml.Data.LoadFromEnumerable(new[] { new Row { Text = "where is my refund" } });
-        var explained = TransformerAttention.Explain(t.Model, "where is my refund").EncoderSelf!;
+        var explained = AttentionExplainer.Explain(t.Model, "where is my refund").EncoderSelf!;
         int n = explained.QueryTokens.Count;
 
         var picked = t.Ml.Transforms.Text.AttentionWeights(new AttentionWeightsOptions { BaseModel = t.Model, Layers = [1], Heads = [1, 0] }).Fit(data);

@@ -41,8 +41,8 @@ public sealed class PredictionThreadsScoresTests
     {
         _ = ClassifierFixture.Model; // trained here, with this thread's setting, not inside one of the threads below
         int forNewThreads = FreshCount();
-        bool before = TransformerServing.OneThreadPerPrediction;
-        TransformerServing.OneThreadPerPrediction = true;
+        bool before = ServingThreads.OneThreadPerPrediction;
+        ServingThreads.OneThreadPerPrediction = true;
         try
         {
             var one = OnThread(1, () => Classify(Texts));
@@ -54,7 +54,7 @@ public sealed class PredictionThreadsScoresTests
             }
 
             // What the policy prevents, measured rather than asserted (it depends on the CPU's kernels).
-            TransformerServing.OneThreadPerPrediction = false;
+            ServingThreads.OneThreadPerPrediction = false;
             foreach (int threads in new[] { 2, 4, 8 })
                 Console.WriteLine($"without the policy, libtorch at {threads} threads against 1: classifier {Differing(one, OnThread(threads, () => Classify(Texts)))} " +
                     $"of {one.Length} rows differ, generator {Differing(generatedOne, OnThread(threads, () => Generate(Texts.Take(40))))} of {generatedOne.Length}");
@@ -62,7 +62,7 @@ public sealed class PredictionThreadsScoresTests
         }
         finally
         {
-            TransformerServing.OneThreadPerPrediction = before;
+            ServingThreads.OneThreadPerPrediction = before;
             OnThread(forNewThreads, () => 0);
         }
     }
@@ -72,8 +72,8 @@ public sealed class PredictionThreadsScoresTests
     {
         _ = ClassifierFixture.Model;
         int forNewThreads = FreshCount();
-        bool before = TransformerServing.OneThreadPerPrediction;
-        TransformerServing.OneThreadPerPrediction = true;
+        bool before = ServingThreads.OneThreadPerPrediction;
+        ServingThreads.OneThreadPerPrediction = true;
         try
         {
             var alone = OnThread(2, () => Classify(Texts));
@@ -84,7 +84,7 @@ public sealed class PredictionThreadsScoresTests
         }
         finally
         {
-            TransformerServing.OneThreadPerPrediction = before;
+            ServingThreads.OneThreadPerPrediction = before;
             OnThread(forNewThreads, () => 0);
         }
     }

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Transformer.Tests.MLNet;
 
 /// <summary>
-/// The serving thread policy (<see cref="TransformerServing"/>): a prediction runs libtorch with one intra-op thread
+/// The serving thread policy (<see cref="ServingThreads"/>): a prediction runs libtorch with one intra-op thread
 /// on its own thread only, for the length of the call, and leaves every other thread's setting, and the setting new
 /// threads start with, as it found them.
 /// </summary>
@@ -74,15 +74,15 @@ public sealed class PredictionThreadsTests
     }
 
     [TestMethod]
-    public void ThePolicyIsOnByDefault() => Assert.IsTrue(TransformerServing.OneThreadPerPrediction);
+    public void ThePolicyIsOnByDefault() => Assert.IsTrue(ServingThreads.OneThreadPerPrediction);
 
     [TestMethod]
     public void APredictionUsesOneThreadAndGivesTheCallerItsSettingBack()
     {
-        bool before = TransformerServing.OneThreadPerPrediction;
-        TransformerServing.OneThreadPerPrediction = true;
+        bool before = ServingThreads.OneThreadPerPrediction;
+        ServingThreads.OneThreadPerPrediction = true;
         try { OneThreadAndBack(); }
-        finally { TransformerServing.OneThreadPerPrediction = before; }
+        finally { ServingThreads.OneThreadPerPrediction = before; }
     }
 
     private static void OneThreadAndBack()
@@ -115,7 +115,7 @@ public sealed class PredictionThreadsTests
         Assert.AreEqual(3, after, "the calling thread's setting after a prediction");
         Assert.AreEqual(3, afterFailure, "the calling thread's setting after a prediction that threw");
         Assert.AreEqual(2, otherDuring, "another thread's setting");
-        Assert.IsTrue(messages.Any(m => m.Contains("1 intra-op thread") && m.Contains(TransformerServing.SwitchName)), "the log names the policy");
+        Assert.IsTrue(messages.Any(m => m.Contains("1 intra-op thread") && m.Contains(ServingThreads.SwitchName)), "the log names the policy");
 
         // The calling thread's set_num_threads(3) and the policy's changes also set what new threads start with; the
         // policy puts back what it read before its first change (asynchronously, hence the wait).
@@ -130,8 +130,8 @@ public sealed class PredictionThreadsTests
         int forNewThreads = FreshCount();
         var ml = new MLContext(0);
         var model = new ThreadCountTransformer(ml);
-        bool before = TransformerServing.OneThreadPerPrediction;
-        TransformerServing.OneThreadPerPrediction = false;
+        bool before = ServingThreads.OneThreadPerPrediction;
+        ServingThreads.OneThreadPerPrediction = false;
         try
         {
             float seen = OnThread(3, () => ml.Model.CreatePredictionEngine<Row, Counted>(model).Predict(new Row { Text = "a row" }).Threads);
@@ -139,7 +139,7 @@ public sealed class PredictionThreadsTests
         }
         finally
         {
-            TransformerServing.OneThreadPerPrediction = before;
+            ServingThreads.OneThreadPerPrediction = before;
             OnThread(forNewThreads, () => 0); // this test's set_num_threads(3) also set what new threads start with
         }
     }

@@ -223,7 +223,7 @@ public sealed class ReadmeExamplesTests
             .AppendCacheCheckpoint(ml)                        // SDCA reads the data many times: embed each row once
             .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy());
 
-        AttentionExplanation a = TransformerAttention.Explain(model, "I lost my card yesterday");
+        AttentionExplanation a = AttentionExplainer.Explain(model, "I lost my card yesterday");
         AttentionHeatmap.SaveGrid(a.EncoderSelf!, "heads.png");          // tokens on both axes, one panel per head
         AttentionHeatmap.SaveRollout(a.EncoderSelf!, "rollout.png");     // attention rollout across layers
 
@@ -252,8 +252,8 @@ public sealed class ReadmeExamplesTests
         var fromStream = serving.Model.CreatePredictionEngine<Request, Prediction>(serving.Model.Load(stream, out _));
         CollectionAssert.AreEqual(p.Score, fromStream.Predict(new Request { Text = "someone took my card" }).Score);
 
-        TransformerModelFolder.Export(loaded, "intents-folder");
-        ITransformer imported = TransformerModelFolder.Import(serving, "intents-folder");
+        ModelFolder.Export(loaded, "intents-folder");
+        ITransformer imported = ModelFolder.Import(serving, "intents-folder");
         // The folder holds the classifier itself; the chain's key mappings stay in the zip.
         var scored = serving.Model.CreatePredictionEngine<Request, ScoreOnly>(imported).Predict(new Request { Text = "someone took my card" });
         CollectionAssert.AreEqual(p.Score, scored.Score);

@@ -146,7 +146,7 @@ internal sealed class BatchScoringDataView : IDataView
                 return false;
             if (_textGetters.Length > 0)
                 _parent._scorer.Score(new ArraySegment<string[]>(_texts, 0, _count), _results);
-            TransformerMemory.AfterStep();
+            MemoryManagement.AfterStep();
             return true;
         }
 

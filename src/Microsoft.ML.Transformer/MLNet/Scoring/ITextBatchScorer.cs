@@ -18,7 +18,7 @@ internal interface ITextBatchScorer
     /// <summary>How many rows <c>Transform</c> gathers before one call to <see cref="Score"/>.</summary>
     int BatchSize { get; }
 
-    /// <summary>Whether <see cref="Score"/> runs libtorch (so that predictions follow <see cref="TransformerServing"/>).</summary>
+    /// <summary>Whether <see cref="Score"/> runs libtorch (so that predictions follow <see cref="ServingThreads"/>).</summary>
     bool RunsLibtorch => true;
 
     /// <summary>

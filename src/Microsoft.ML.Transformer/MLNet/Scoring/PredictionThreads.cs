@@ -3,7 +3,7 @@ using TorchSharp;
 namespace Microsoft.ML.Transformer.MLNet.Scoring;
 
 /// <summary>
-/// Applies <see cref="TransformerServing.OneThreadPerPrediction"/> around one prediction: the calling thread's libtorch
+/// Applies <see cref="ServingThreads.OneThreadPerPrediction"/> around one prediction: the calling thread's libtorch
 /// intra-op count becomes 1 and is put back when the scope ends, exceptions included.
 /// </summary>
 internal static class PredictionThreads
@@ -11,7 +11,7 @@ internal static class PredictionThreads
     /// <summary>Starts a prediction on this thread; dispose the scope when it returns.</summary>
     public static Scope Enter()
     {
-        if (!TransformerServing.OneThreadPerPrediction) return default;
+        if (!ServingThreads.OneThreadPerPrediction) return default;
         int previous = torch.get_num_threads();
         if (previous == 1) return default;
         var newThreads = NewThreadCount.Instance;

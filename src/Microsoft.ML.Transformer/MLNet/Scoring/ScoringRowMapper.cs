@@ -5,7 +5,7 @@ namespace Microsoft.ML.Transformer.MLNet.Scoring;
 /// <summary>
 /// One row at a time, for <c>PredictionEngine</c> and for chains that map rows: the added columns are computed on
 /// the first getter call for a row and kept until the input row moves. Each row is scored under the thread policy of
-/// <see cref="TransformerServing"/>.
+/// <see cref="ServingThreads"/>.
 /// </summary>
 internal sealed class ScoringRowMapper : IRowToRowMapper
 {

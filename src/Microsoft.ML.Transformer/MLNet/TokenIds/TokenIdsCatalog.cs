@@ -12,7 +12,7 @@ public static class TokenIdsCatalog
     /// exported from that folder, so that <c>ApplyOnnxModel</c> can score the text without libtorch.
     /// </summary>
     /// <param name="catalog">The text transforms catalog.</param>
-    /// <param name="modelFolder">A model folder written by <c>TransformerModelFolder.Export</c> (a classifier or an embedding transform).</param>
+    /// <param name="modelFolder">A model folder written by <c>ModelFolder.Export</c> (a classifier or an embedding transform).</param>
     /// <param name="textColumnName">The text column to read (default: the column the exported component read).</param>
     public static TokenIdsEstimator TransformerTokenIds(this TransformsCatalog.TextTransforms catalog, string modelFolder,
         string? textColumnName = null) =>

@@ -19,7 +19,7 @@ public sealed class TokenIdsOptions
     public const string DefaultNgramWeightsColumnName = "ngram_weights";
 
     /// <summary>
-    /// The model folder (written by <c>TransformerModelFolder.Export</c>) of a text classifier or an embedding
+    /// The model folder (written by <c>ModelFolder.Export</c>) of a text classifier or an embedding
     /// transform: its tokenizer, text layout, maximum length and truncation side are used. Required.
     /// </summary>
     public string? ModelFolder { get; set; }
@@ -54,7 +54,7 @@ public sealed class TokenIdsOptions
     internal void Validate()
     {
         if (string.IsNullOrWhiteSpace(ModelFolder))
-            throw new ArgumentException("ModelFolder must name a model folder (written by TransformerModelFolder.Export); found none.", nameof(ModelFolder));
+            throw new ArgumentException("ModelFolder must name a model folder (written by ModelFolder.Export); found none.", nameof(ModelFolder));
         if (string.IsNullOrWhiteSpace(TokenIdsColumnName))
             throw new ArgumentException("TokenIdsColumnName must not be empty.", nameof(TokenIdsColumnName));
         if (string.IsNullOrWhiteSpace(AttentionMaskColumnName))

@@ -13,7 +13,7 @@ namespace Microsoft.ML.Transformer;
 /// <c>Transform</c> (mini-batches), training and every other thread keep libtorch's setting. Each
 /// <c>CreatePredictionEngine</c> says in the <c>MLContext</c> log what is in effect (<see cref="Description"/>).
 /// </summary>
-public static class TransformerServing
+public static class ServingThreads
 {
     /// <summary>
     /// The AppContext switch read once, at first use: <c>false</c> turns the policy off, so that predictions use
@@ -34,7 +34,7 @@ public static class TransformerServing
     public static string Description => OneThreadPerPrediction
         ? $"Each prediction runs libtorch with 1 intra-op thread on its own thread and then restores that thread's setting "
           + $"({torch.get_num_threads()} on this thread); Transform and training keep libtorch's setting "
-          + $"(off with {nameof(TransformerServing)}.{nameof(OneThreadPerPrediction)} = false or AppContext switch {SwitchName}=false)."
+          + $"(off with {nameof(ServingThreads)}.{nameof(OneThreadPerPrediction)} = false or AppContext switch {SwitchName}=false)."
         : $"Predictions use libtorch's intra-op thread setting ({torch.get_num_threads()} on this thread): "
-          + $"the one-thread policy is off (turned off by {nameof(TransformerServing)}.{nameof(OneThreadPerPrediction)} = false or AppContext switch {SwitchName}=false).";
+          + $"the one-thread policy is off (turned off by {nameof(ServingThreads)}.{nameof(OneThreadPerPrediction)} = false or AppContext switch {SwitchName}=false).";
 }

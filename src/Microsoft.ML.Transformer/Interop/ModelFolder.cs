@@ -13,7 +13,7 @@ namespace Microsoft.ML.Transformer;
 /// writes the same folder. Importing gives back a fitted component that scores exactly as the exported one and saves
 /// into an ordinary ML.NET model zip. See docs/MODEL_FOLDER.md for the layout and the weight names.
 /// </summary>
-public static class TransformerModelFolder
+public static class ModelFolder
 {
     /// <summary>
     /// Writes the component in <paramref name="model"/> (a classification, regression, entity-tagging, generation,

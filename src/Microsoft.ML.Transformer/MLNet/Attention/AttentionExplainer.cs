@@ -8,7 +8,7 @@ namespace Microsoft.ML.Transformer;
 /// as plain objects (<see cref="AttentionExplanation"/>). For pipelines, see <c>Transforms.Text.AttentionWeights</c>;
 /// for pictures, <see cref="AttentionHeatmap"/>.
 /// </summary>
-public static class TransformerAttention
+public static class AttentionExplainer
 {
     /// <summary>
     /// The attention weights <paramref name="model"/>'s network computes for <paramref name="text"/> (framed as the

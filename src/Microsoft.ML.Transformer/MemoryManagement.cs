@@ -23,7 +23,7 @@ namespace Microsoft.ML.Transformer;
 /// </list>
 /// Each estimator's <c>Fit</c> says in the <c>MLContext</c> log what was done (<see cref="Description"/>).
 /// </summary>
-public static class TransformerMemory
+public static class MemoryManagement
 {
     /// <summary>
     /// The AppContext switch read once, at first use: <c>false</c> turns both measures off (in the application's
@@ -70,7 +70,7 @@ public static class TransformerMemory
             configured = true;
             if (!Enabled)
             {
-                Description = $"Memory management is off ({nameof(TransformerMemory)}.{nameof(Enabled)} or the AppContext switch {SwitchName}).";
+                Description = $"Memory management is off ({nameof(MemoryManagement)}.{nameof(Enabled)} or the AppContext switch {SwitchName}).";
                 return;
             }
             string native = GlibcAllocator.KeepFreedMemory(MmapThresholdBytes, FallbackMmapThresholdBytes, out bool applied);

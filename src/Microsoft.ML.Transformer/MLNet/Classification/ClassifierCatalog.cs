@@ -5,8 +5,8 @@ using Microsoft.ML.Transformer.MLNet.Classification;
 
 namespace Microsoft.ML.Transformer;
 
-/// <summary>Extension methods that put this library's trainers and transforms on ML.NET's catalogs.</summary>
-public static class TransformerCatalog
+/// <summary>Extension methods that put this library's Transformer text classifier on <c>mlContext.MulticlassClassification.Trainers</c> and <c>mlContext.BinaryClassification.Trainers</c>.</summary>
+public static class ClassifierCatalog
 {
     /// <summary>
     /// A Transformer text classifier for many classes: reads <paramref name="textColumnName"/>, learns the key-typed

@@ -6,7 +6,7 @@ using Microsoft.ML.Transformer.Training.Objectives;
 namespace Microsoft.ML.Transformer.Tests.Memory;
 
 [TestClass]
-public sealed class TransformerMemoryTests
+public sealed class MemoryManagementTests
 {
     [TestMethod]
     public void FitSaysInTheLogWhatWasSetForTheProcess()
@@ -17,9 +17,9 @@ public sealed class TransformerMemoryTests
         ml.Transforms.Text.PretrainTransformer(PretrainingFixture.Tiny(PretrainingObjective.CausalLanguageModel, steps: 2))
             .Fit(ml.Data.LoadFromEnumerable(PretrainingFixture.Rows(40, seed: 3)));
 
-        string description = TransformerMemory.Description!;
-        Assert.IsTrue(lines.Any(l => l.Contains(description, StringComparison.Ordinal)), "the MLContext log carries TransformerMemory.Description");
-        if (!OperatingSystem.IsLinux() || !TransformerMemory.Enabled)
+        string description = MemoryManagement.Description!;
+        Assert.IsTrue(lines.Any(l => l.Contains(description, StringComparison.Ordinal)), "the MLContext log carries MemoryManagement.Description");
+        if (!OperatingSystem.IsLinux() || !MemoryManagement.Enabled)
             return;
         string? chosen = new[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES" }
             .FirstOrDefault(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
@@ -30,7 +30,7 @@ public sealed class TransformerMemoryTests
             StringAssert.Contains(description, "glibc keeps freed tensor memory for reuse");
             StringAssert.Contains(description, "malloc_trim", "the log says when the heap is trimmed");
         }
-        StringAssert.Contains(description, TransformerMemory.SwitchName, "the log says how to opt out");
+        StringAssert.Contains(description, MemoryManagement.SwitchName, "the log says how to opt out");
     }
 
     [TestMethod]
