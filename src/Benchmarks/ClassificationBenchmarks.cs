@@ -145,7 +145,7 @@ internal sealed class ClassificationBenchmarks : IBenchmark
 
         public ITransformer Fit(IDataView input)
         {
-            var pretrained = ml.Transforms.Text.PretrainTransformer(new TextPretrainingOptions
+            var pretrained = ml.Transforms.Text.TransformerPretrainer(new TextPretrainingOptions
             {
                 Objective = Training.Objectives.PretrainingObjective.MaskedLanguageModel,
                 Model = new ModelOptions

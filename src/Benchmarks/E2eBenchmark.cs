@@ -88,7 +88,7 @@ internal sealed class E2eBenchmark : IBenchmark
             },
         };
         var clock = Stopwatch.StartNew();
-        var model = ml.Transforms.Text.PretrainTransformer(options).Fit(ml.Data.LoadFromEnumerable(texts));
+        var model = ml.Transforms.Text.TransformerPretrainer(options).Fit(ml.Data.LoadFromEnumerable(texts));
         var history = model.TrainingHistory!.Records;
         Result.Print("e2e_pretraining", ("objective", model.Objective), ("texts", texts.Length), ("steps", history.Count),
             ("first_loss", history.Take(50).Average(r => r.Loss)), ("final_loss", history.TakeLast(50).Average(r => r.Loss)),

@@ -97,7 +97,7 @@ internal sealed class EmbeddingBenchmarks : IBenchmark
 
     /// <summary>Masked-LM pretraining of an encoder on the training texts alone (the categories are never read).</summary>
     private static ITransformer Pretrain(MLContext ml, IDataView train, BenchmarkArgs args) =>
-        ml.Transforms.Text.PretrainTransformer(new TextPretrainingOptions
+        ml.Transforms.Text.TransformerPretrainer(new TextPretrainingOptions
         {
             TextColumnName = "Text",
             Objective = PretrainingObjective.MaskedLanguageModel,

@@ -51,7 +51,7 @@ internal sealed class NerBenchmark : IBenchmark
         if (pretrainEpochs > 0)
         {
             sw.Restart();
-            var pretrained = ml.Transforms.Text.PretrainTransformer(new TextPretrainingOptions
+            var pretrained = ml.Transforms.Text.TransformerPretrainer(new TextPretrainingOptions
             {
                 Objective = PretrainingObjective.MaskedLanguageModel,
                 Model = Network(args) with { DecoderLayers = 0 },

@@ -46,7 +46,7 @@ internal sealed class PretrainingPaysBenchmark : IBenchmark
         // --base reuses a pretrained zip written by an earlier --save run (to try fine-tuning settings without pretraining again).
         var pretrained = args.Has("base")
             ? (TextPretrainingTransformer)ml.Model.Load(args.String("base", ""), out _)
-            : ml.Transforms.Text.PretrainTransformer(Pretraining(args, seed)).Fit(ml.Data.LoadFromEnumerable(Unlabelled(args, train)));
+            : ml.Transforms.Text.TransformerPretrainer(Pretraining(args, seed)).Fit(ml.Data.LoadFromEnumerable(Unlabelled(args, train)));
         double pretrainSeconds = watch.Elapsed.TotalSeconds;
         if (pretrained.TrainingHistory is { } history)   // a loaded zip keeps the network, not the training records
             Result.Print("pretrain_pays_pretraining", ("objective", pretrained.Objective), ("steps", history.Records.Count),

@@ -113,7 +113,7 @@ internal sealed class SpanCorruptionBenchmark : IBenchmark
                 LogEveryNSteps = 100, Progress = new StepPrinter(), RestoreBestWeights = false,
             },
         };
-        var model = ml.Transforms.Text.PretrainTransformer(options).Fit(ml.Data.LoadFromEnumerable(train.Select(t => new TextRow { Text = t })));
+        var model = ml.Transforms.Text.TransformerPretrainer(options).Fit(ml.Data.LoadFromEnumerable(train.Select(t => new TextRow { Text = t })));
         model.TrainingHistory!.SaveCsv(Path.Combine(dir, "history.csv"));
         var metrics = model.Evaluate(ml.Data.LoadFromEnumerable(validation.Select(t => new TextRow { Text = t })));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"VALIDATION {metrics.Loss:F4} over {metrics.Tokens} predicted tokens of {metrics.Texts} paragraphs"));

@@ -61,7 +61,7 @@ public static class PretrainScenario
         var pretrained = TrainingBar.Run("Pretraining (masked LM)", "tokens", progress =>
         {
             options.Training.Progress = progress;
-            return ml.Transforms.Text.PretrainTransformer(options).Fit(corpus);
+            return ml.Transforms.Text.TransformerPretrainer(options).Fit(corpus);
         });
 
         // The pretrained model on its own: the perplexity column flags text unlike the corpus.

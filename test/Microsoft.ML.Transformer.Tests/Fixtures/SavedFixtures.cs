@@ -64,7 +64,7 @@ internal static class SavedFixtures
             {
                 InputColumnName = "Text", OutputColumnName = "Embedding", BaseModel = multiclass.Value, Normalize = true, MaxLength = 24, BatchSize = 4,
             }).Fit(Texts(ml)),
-            ["attention"] = () => ml.Transforms.Text.AttentionWeights(new AttentionWeightsOptions
+            ["attention"] = () => ml.Transforms.Text.TransformerAttentionWeights(new AttentionWeightsOptions
             {
                 InputColumnName = "Text", OutputColumnName = "Attention", BaseModel = multiclass.Value, MaxLength = 12, BatchSize = 4,
             }).Fit(Texts(ml)),
@@ -171,7 +171,7 @@ internal static class SavedFixtures
             Training = new TrainingOptions { MaxSteps = 12, BatchSize = 16, LearningRate = 3e-3, WarmupSteps = 2, Seed = 1, LogEveryNSteps = 1000, Precision = Pinned },
             ScoringBatchSize = 4,
         };
-        return ml.Transforms.Text.PretrainTransformer(options).Fit(ml.Data.LoadFromEnumerable(SupportRequests.Unlabelled(200, seed: 3).Select(t => new TextRow { Text = t })));
+        return ml.Transforms.Text.TransformerPretrainer(options).Fit(ml.Data.LoadFromEnumerable(SupportRequests.Unlabelled(200, seed: 3).Select(t => new TextRow { Text = t })));
     }
 
     private sealed class TextRow

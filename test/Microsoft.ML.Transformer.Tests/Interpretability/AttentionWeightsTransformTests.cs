@@ -28,7 +28,7 @@ public sealed class AttentionWeightsTransformTests
     public void ColumnsHoldEveryLayerAndHeadFlattenedWithTheTokens()
     {
         var t = AttentionTestModels.Classifier;
-        var model = t.Ml.Transforms.Text.AttentionWeights("Attention", "Text", t.Model).Fit(t.Test);
+        var model = t.Ml.Transforms.Text.TransformerAttentionWeights("Attention", "Text", t.Model).Fit(t.Test);
         Assert.AreEqual(AttentionKind.EncoderSelf, model.Kind);
         var schema = model.Transform(t.Test).Schema;
         Assert.AreEqual(new VectorDataViewType(NumberDataViewType.Single), schema["Attention"].Type, "a variable-length vector");
@@ -62,13 +62,13 @@ public sealed class AttentionWeightsTransformTests
         var explained = AttentionExplainer.Explain(t.Model, "where is my refund").EncoderSelf!;
         int n = explained.QueryTokens.Count;
 
-        var picked = t.Ml.Transforms.Text.AttentionWeights(new AttentionWeightsOptions { BaseModel = t.Model, Layers = [1], Heads = [1, 0] }).Fit(data);
+        var picked = t.Ml.Transforms.Text.TransformerAttentionWeights(new AttentionWeightsOptions { BaseModel = t.Model, Layers = [1], Heads = [1, 0] }).Fit(data);
         float[] weights = Run(picked, data)[0].Attention;
         Assert.HasCount(2 * n * n, weights);
         Assert.AreEqual(explained[1, 1, 2, 3], weights[2 * n + 3], "the first block is layer 1, head 1");
         Assert.AreEqual(explained[1, 0, 2, 3], weights[n * n + 2 * n + 3], "then layer 1, head 0");
 
-        var rollout = t.Ml.Transforms.Text.AttentionWeights(new AttentionWeightsOptions { BaseModel = t.Model, Rollout = true }).Fit(data);
+        var rollout = t.Ml.Transforms.Text.TransformerAttentionWeights(new AttentionWeightsOptions { BaseModel = t.Model, Rollout = true }).Fit(data);
         float[] r = Run(rollout, data)[0].Attention;
         var expected = explained.Rollout();
         Assert.HasCount(n * n, r);
@@ -90,7 +90,7 @@ public sealed class AttentionWeightsTransformTests
             new Row { Text = "the meeting is on monday at noon", Summary = "monday meeting" },
             new Row { Text = "refund please", Summary = "refund" },
         });
-        var cross = t.Ml.Transforms.Text.AttentionWeights(new AttentionWeightsOptions
+        var cross = t.Ml.Transforms.Text.TransformerAttentionWeights(new AttentionWeightsOptions
         {
             BaseModel = model, Kind = AttentionKind.Cross, TargetColumnName = "Summary", Heads = [3],
         }).Fit(data);
@@ -111,23 +111,23 @@ public sealed class AttentionWeightsTransformTests
     {
         var t = AttentionTestModels.Classifier;
         var text = t.Ml.Transforms.Text;
-        var e1 = Assert.Throws<ArgumentException>(() => text.AttentionWeights(new AttentionWeightsOptions { BaseModel = t.Model, Kind = AttentionKind.Cross }).Fit(t.Test));
+        var e1 = Assert.Throws<ArgumentException>(() => text.TransformerAttentionWeights(new AttentionWeightsOptions { BaseModel = t.Model, Kind = AttentionKind.Cross }).Fit(t.Test));
         StringAssert.Contains(e1.Message, "encoder-decoder");
-        var e2 = Assert.Throws<ArgumentOutOfRangeException>(() => text.AttentionWeights(new AttentionWeightsOptions { BaseModel = t.Model, Layers = [2] }).Fit(t.Test));
+        var e2 = Assert.Throws<ArgumentOutOfRangeException>(() => text.TransformerAttentionWeights(new AttentionWeightsOptions { BaseModel = t.Model, Layers = [2] }).Fit(t.Test));
         StringAssert.Contains(e2.Message, "layer 2, but the network has 2");
-        var e3 = Assert.Throws<ArgumentException>(() => text.AttentionWeights(new AttentionWeightsOptions
+        var e3 = Assert.Throws<ArgumentException>(() => text.TransformerAttentionWeights(new AttentionWeightsOptions
         {
             BaseModel = AttentionTestModels.EncoderDecoder(), Kind = AttentionKind.DecoderSelf,
         }).Fit(t.Test));
         StringAssert.Contains(e3.Message, "TargetColumnName");
-        Assert.Throws<ArgumentException>(() => text.AttentionWeights(new AttentionWeightsOptions { BaseModel = t.Model, Kind = AttentionKind.Cross, Rollout = true }));
+        Assert.Throws<ArgumentException>(() => text.TransformerAttentionWeights(new AttentionWeightsOptions { BaseModel = t.Model, Kind = AttentionKind.Cross, Rollout = true }));
     }
 
     [TestMethod]
     public void SavedAndReloadedGivesIdenticalColumns()
     {
         var t = AttentionTestModels.Classifier;
-        var model = t.Ml.Transforms.Text.AttentionWeights(new AttentionWeightsOptions { BaseModel = t.Model, Layers = [0], BatchSize = 5 }).Fit(t.Test);
+        var model = t.Ml.Transforms.Text.TransformerAttentionWeights(new AttentionWeightsOptions { BaseModel = t.Model, Layers = [0], BatchSize = 5 }).Fit(t.Test);
         string path = Path.Combine(TestPaths.NewTempDir(), "attention.zip");
         t.Ml.Model.Save(model, t.Test.Schema, path);
         var loaded = new MLContext(2).Model.Load(path, out _);

@@ -14,7 +14,7 @@ public sealed class MemoryManagementTests
         var ml = new MLContext(1);
         var lines = new List<string>();
         ml.Log += (_, e) => { lock (lines) lines.Add(e.Message); };
-        ml.Transforms.Text.PretrainTransformer(PretrainingFixture.Tiny(PretrainingObjective.CausalLanguageModel, steps: 2))
+        ml.Transforms.Text.TransformerPretrainer(PretrainingFixture.Tiny(PretrainingObjective.CausalLanguageModel, steps: 2))
             .Fit(ml.Data.LoadFromEnumerable(PretrainingFixture.Rows(40, seed: 3)));
 
         string description = MemoryManagement.Description!;

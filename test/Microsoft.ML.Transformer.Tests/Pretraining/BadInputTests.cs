@@ -13,7 +13,7 @@ public sealed class BadInputTests
         ml.Data.LoadFromEnumerable(texts.Select(t => new PretrainingFixture.Row { Text = t }).ToArray());
 
     private static TextPretrainingTransformer Fit(MLContext ml, TextPretrainingOptions options, IDataView data) =>
-        ml.Transforms.Text.PretrainTransformer(options).Fit(data);
+        ml.Transforms.Text.TransformerPretrainer(options).Fit(data);
 
     [TestMethod]
     public void EmptyCorpusIsRefused()
@@ -67,15 +67,15 @@ public sealed class BadInputTests
         var ml = new MLContext(1);
         var options = PretrainingFixture.Tiny(PretrainingObjective.CausalLanguageModel, 1);
         options.Objective = PretrainingObjective.MaskedLanguageModel;
-        var shape = Assert.Throws<ArgumentException>(() => ml.Transforms.Text.PretrainTransformer(options));
+        var shape = Assert.Throws<ArgumentException>(() => ml.Transforms.Text.TransformerPretrainer(options));
         StringAssert.Contains(shape.Message, "Objective MaskedLanguageModel needs an encoder-only model (DecoderLayers 0), but Model has 0 encoder and 2 decoder layers");
 
         var spans = PretrainingFixture.Tiny(PretrainingObjective.SpanCorruption, 1);
         spans.Tokenizer.SentinelCount = 1;
-        var sentinels = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Text.PretrainTransformer(spans));
+        var sentinels = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Text.TransformerPretrainer(spans));
         StringAssert.Contains(sentinels.Message, "TokenizerOptions.SentinelCount (1) is too small");
 
         var density = new TextPretrainingOptions { NoiseDensity = 1.5 };
-        StringAssert.Contains(Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Text.PretrainTransformer(density)).Message, "NoiseDensity (1.5)");
+        StringAssert.Contains(Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Text.TransformerPretrainer(density)).Message, "NoiseDensity (1.5)");
     }
 }

@@ -28,18 +28,18 @@ public sealed class LongRunTests
         options.Training.Epochs = 10; // several epochs, so the resumed run also skips into a later epoch's batches
 
         options.Training.CheckpointDirectory = TestPaths.NewTempDir();
-        var whole = ml.Transforms.Text.PretrainTransformer(options).Fit(data);
+        var whole = ml.Transforms.Text.TransformerPretrainer(options).Fit(data);
 
         options.Training.CheckpointDirectory = TestPaths.NewTempDir();
         using (var cancel = new CancellationTokenSource())
         {
             options.Training.CancellationToken = cancel.Token;
             options.Training.Progress = new StopAt(25, cancel);
-            Assert.Throws<OperationCanceledException>(() => ml.Transforms.Text.PretrainTransformer(options).Fit(data));
+            Assert.Throws<OperationCanceledException>(() => ml.Transforms.Text.TransformerPretrainer(options).Fit(data));
         }
         options.Training.CancellationToken = default;
         options.Training.Progress = null;
-        var resumed = new MLContext(6).Transforms.Text.PretrainTransformer(options).Fit(data);
+        var resumed = new MLContext(6).Transforms.Text.TransformerPretrainer(options).Fit(data);
 
         var a = whole.TrainingHistory!.Records.Select(r => r.Loss).ToArray();
         var b = resumed.TrainingHistory!.Records.Select(r => r.Loss).ToArray();
@@ -56,7 +56,7 @@ public sealed class LongRunTests
         options.Training.TimeBudget = TimeSpan.FromSeconds(2);
         var reports = new List<TrainingProgress>();
         options.Training.Progress = new Reporter(reports);
-        var model = ml.Transforms.Text.PretrainTransformer(options).Fit(ml.Data.LoadFromEnumerable(PretrainingFixture.Rows(300, seed: 8)));
+        var model = ml.Transforms.Text.TransformerPretrainer(options).Fit(ml.Data.LoadFromEnumerable(PretrainingFixture.Rows(300, seed: 8)));
         Assert.IsLessThan(100_000L, model.TrainingHistory!.Records[^1].Step, "stopped by the time budget");
         Assert.IsTrue(reports.All(r => r.TokensPerSecond > 0 && r.EstimatedTimeLeft is not null));
     }

@@ -18,7 +18,7 @@ public sealed class PretrainingEstimatorTests
         var options = PretrainingFixture.Tiny(objective, steps: 40);
         options.ValidationSet = ml.Data.LoadFromEnumerable(PretrainingFixture.Rows(150, seed: 99).Where(r => r.Text.All(char.IsAscii)).Take(100).ToArray());
         options.Training.EvaluateEveryNSteps = 10;
-        var model = ml.Transforms.Text.PretrainTransformer(options).Fit(ml.Data.LoadFromEnumerable(PretrainingFixture.Rows(600, seed: 2)));
+        var model = ml.Transforms.Text.TransformerPretrainer(options).Fit(ml.Data.LoadFromEnumerable(PretrainingFixture.Rows(600, seed: 2)));
 
         var curve = model.TrainingHistory!.Records.Where(r => r.ValidationMetric is not null).Select(r => r.ValidationMetric!.Value).ToArray();
         Console.WriteLine($"{objective}: validation loss {string.Join(" ", curve.Select(v => v.ToString("F3")))}");
@@ -82,12 +82,12 @@ public sealed class PretrainingEstimatorTests
     public void SimpleOverloadShapesTheDefaultNetworkForTheObjective()
     {
         var ml = new MLContext(4);
-        Assert.AreEqual(PretrainingObjective.SpanCorruption, ml.Transforms.Text.PretrainTransformer().Objective);
+        Assert.AreEqual(PretrainingObjective.SpanCorruption, ml.Transforms.Text.TransformerPretrainer().Objective);
         Assert.AreEqual(PretrainingObjective.CausalLanguageModel,
-            ml.Transforms.Text.PretrainTransformer(objective: PretrainingObjective.CausalLanguageModel).Objective);
+            ml.Transforms.Text.TransformerPretrainer(objective: PretrainingObjective.CausalLanguageModel).Objective);
         var options = PretrainingFixture.Tiny(PretrainingObjective.MaskedLanguageModel, 1);
         options.Objective = PretrainingObjective.Auto;
-        Assert.AreEqual(PretrainingObjective.MaskedLanguageModel, ml.Transforms.Text.PretrainTransformer(options).Objective, "Auto follows the model's shape");
+        Assert.AreEqual(PretrainingObjective.MaskedLanguageModel, ml.Transforms.Text.TransformerPretrainer(options).Objective, "Auto follows the model's shape");
 
     }
 }

@@ -57,7 +57,7 @@ internal static class PretrainingFixture
         var train = ml.Data.LoadFromEnumerable(Rows(800, seed: 1));
         var options = Tiny(PretrainingObjective.MaskedLanguageModel, steps: 100);
         options.Tokenizer = new TokenizerOptions { VocabularySize = 600, MaxLength = 48 }; // a learned BPE, as the classifier tests use
-        var model = ml.Transforms.Text.PretrainTransformer(options).Fit(train);
+        var model = ml.Transforms.Text.TransformerPretrainer(options).Fit(train);
         return (ml, model, train);
     });
 

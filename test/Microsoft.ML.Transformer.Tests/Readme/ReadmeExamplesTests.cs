@@ -150,7 +150,7 @@ public sealed class ReadmeExamplesTests
         var ml = new MLContext(seed: 1);
         IDataView unlabelled = ReadmeData.Unlabelled(ml, 160, seed: 3);   // not in the README
 
-        var pretrained = ml.Transforms.Text.PretrainTransformer(new TextPretrainingOptions
+        var pretrained = ml.Transforms.Text.TransformerPretrainer(new TextPretrainingOptions
         {
             Model = Tiny.Network(encoderLayers: 1, decoderLayers: 0), Tokenizer = Tiny.LearnedBpe, Training = Tiny.Training(epochs: 2),   // not in the README
             TextColumnName = "Text",

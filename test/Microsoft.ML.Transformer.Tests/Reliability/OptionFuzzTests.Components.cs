@@ -207,11 +207,11 @@ public sealed partial class OptionFuzzTests
                 TextColumnName = "Text", Model = Tiny(0, 1), Tokenizer = Bytes(), Training = OneStep(), ScoringBatchSize = 4,
             };
             return new("pretraining", Fresh,
-                (ml, o) => ml.Transforms.Text.PretrainTransformer((TextPretrainingOptions)o),
+                (ml, o) => ml.Transforms.Text.TransformerPretrainer((TextPretrainingOptions)o),
                 (ml, o) =>
                 {
                     var rows = Rows(ml);
-                    Finite(ml.Transforms.Text.PretrainTransformer((TextPretrainingOptions)o).Fit(rows).Transform(rows), "pretraining");
+                    Finite(ml.Transforms.Text.TransformerPretrainer((TextPretrainingOptions)o).Fit(rows).Transform(rows), "pretraining");
                 },
                 Nested<TextPretrainingOptions>(o => o.Model, (o, m) => o.Model = m, o => o.Tokenizer, o => o.Training));
         }
@@ -249,11 +249,11 @@ public sealed partial class OptionFuzzTests
 
         private static Component Attention() => new("attention",
             () => new AttentionWeightsOptions { InputColumnName = "Text", OutputColumnName = "Attention", BaseModel = BaseModel.Value, MaxLength = 16, BatchSize = 4 },
-            (ml, o) => ml.Transforms.Text.AttentionWeights((AttentionWeightsOptions)o),
+            (ml, o) => ml.Transforms.Text.TransformerAttentionWeights((AttentionWeightsOptions)o),
             (ml, o) =>
             {
                 var rows = Rows(ml);
-                Finite(ml.Transforms.Text.AttentionWeights((AttentionWeightsOptions)o).Fit(rows).Transform(rows), "attention");
+                Finite(ml.Transforms.Text.TransformerAttentionWeights((AttentionWeightsOptions)o).Fit(rows).Transform(rows), "attention");
             },
             [new("AttentionWeightsOptions", typeof(AttentionWeightsOptions), o => o)]);
     }

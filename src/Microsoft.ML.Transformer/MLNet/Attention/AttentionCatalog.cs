@@ -18,9 +18,9 @@ public static class AttentionCatalog
     /// <param name="outputColumnName">The weights column; the token columns are named after it.</param>
     /// <param name="inputColumnName">The text column.</param>
     /// <param name="model">A fitted model of this library, or a chain holding one.</param>
-    public static AttentionWeightsEstimator AttentionWeights(this TransformsCatalog.TextTransforms catalog,
+    public static AttentionWeightsEstimator TransformerAttentionWeights(this TransformsCatalog.TextTransforms catalog,
         string outputColumnName, string inputColumnName, ITransformer model) =>
-        AttentionWeights(catalog, new AttentionWeightsOptions
+        TransformerAttentionWeights(catalog, new AttentionWeightsOptions
         {
             OutputColumnName = outputColumnName,
             InputColumnName = inputColumnName,
@@ -30,6 +30,6 @@ public static class AttentionCatalog
     /// <summary>The attention-weights transform, with every option (kind, target column, layers, heads, rollout, length, batch size, device).</summary>
     /// <param name="catalog">The text transforms catalog.</param>
     /// <param name="options">Columns, base model, what to export, and how to compute it.</param>
-    public static AttentionWeightsEstimator AttentionWeights(this TransformsCatalog.TextTransforms catalog, AttentionWeightsOptions options) =>
+    public static AttentionWeightsEstimator TransformerAttentionWeights(this TransformsCatalog.TextTransforms catalog, AttentionWeightsOptions options) =>
         new(MLNetVersionGuard.Environment(catalog), options);
 }

@@ -5,7 +5,7 @@ namespace Microsoft.ML.Transformer;
 
 /// <summary>
 /// Looks inside a fitted model of this library: the attention weights of every layer and head, with the tokens,
-/// as plain objects (<see cref="AttentionExplanation"/>). For pipelines, see <c>Transforms.Text.AttentionWeights</c>;
+/// as plain objects (<see cref="AttentionExplanation"/>). For pipelines, see <c>Transforms.Text.TransformerAttentionWeights</c>;
 /// for pictures, <see cref="AttentionHeatmap"/>.
 /// </summary>
 public static class AttentionExplainer

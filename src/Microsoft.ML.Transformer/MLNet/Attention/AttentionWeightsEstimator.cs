@@ -9,7 +9,7 @@ namespace Microsoft.ML.Transformer.MLNet.Attention;
 /// <summary>
 /// Builds an <see cref="AttentionWeightsTransformer"/> from a fitted model's network: <c>Fit</c> checks the columns
 /// and the requested kind, layers and heads against the network, and copies it. Nothing is learned. Created through
-/// <c>Transforms.Text.AttentionWeights</c>.
+/// <c>Transforms.Text.TransformerAttentionWeights</c>.
 /// </summary>
 public sealed class AttentionWeightsEstimator : TextEstimatorBase<AttentionWeightsOptions, AttentionWeightsTransformer>
 {

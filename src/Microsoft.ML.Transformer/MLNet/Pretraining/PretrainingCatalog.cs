@@ -22,19 +22,19 @@ public static class PretrainingCatalog
     /// </param>
     /// <param name="maxSteps">Optimiser steps to train for; default: 3 epochs.</param>
     /// <param name="maxLength">The most tokens of one model input (the block size of a causal LM); default 128.</param>
-    public static TextPretrainingEstimator PretrainTransformer(this TransformsCatalog.TextTransforms catalog,
+    public static TextPretrainingEstimator TransformerPretrainer(this TransformsCatalog.TextTransforms catalog,
         string textColumnName = "Text", PretrainingObjective objective = PretrainingObjective.Auto, long? maxSteps = null, int? maxLength = null)
     {
         var options = new TextPretrainingOptions { TextColumnName = textColumnName, Objective = objective };
         if (maxSteps is { } steps) options.Training.MaxSteps = steps;
         if (maxLength is { } length) options.Tokenizer.MaxLength = length;
-        return PretrainTransformer(catalog, options);
+        return TransformerPretrainer(catalog, options);
     }
 
     /// <summary>Pretrains a Transformer on unlabelled text, with every option.</summary>
     /// <param name="catalog">The text transforms catalog (<c>mlContext.Transforms.Text</c>).</param>
     /// <param name="options">Column, objective, network, tokenizer, training, validation and device options.</param>
-    public static TextPretrainingEstimator PretrainTransformer(this TransformsCatalog.TextTransforms catalog,
+    public static TextPretrainingEstimator TransformerPretrainer(this TransformsCatalog.TextTransforms catalog,
         TextPretrainingOptions options) =>
         new(MLNetVersionGuard.Environment(catalog), options);
 }

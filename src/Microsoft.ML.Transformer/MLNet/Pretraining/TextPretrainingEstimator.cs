@@ -12,7 +12,7 @@ namespace Microsoft.ML.Transformer.MLNet.Pretraining;
 /// <summary>
 /// Pretrains a Transformer on one column of unlabelled text: span corruption for an encoder-decoder, causal language
 /// modelling for a decoder-only model, masked language modelling for an encoder-only one. Created through
-/// <c>mlContext.Transforms.Text.PretrainTransformer</c>.
+/// <c>mlContext.Transforms.Text.TransformerPretrainer</c>.
 /// </summary>
 public sealed class TextPretrainingEstimator : TextEstimatorBase<TextPretrainingOptions, TextPretrainingTransformer>
 {
