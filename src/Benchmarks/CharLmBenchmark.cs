@@ -12,7 +12,7 @@ namespace Microsoft.ML.Transformer.Benchmarks;
 
 /// <summary>
 /// nanoGPT's CPU configuration on tiny-shakespeare with the library's parts (byte tokenizer on ASCII text, packed causal
-/// stream, EncoderDecoderModel, TrainingLoop), against the PyTorch peer ../shared/bench/charlm_reference.py: the full
+/// stream, TextNetwork, TrainingLoop), against the PyTorch peer ../shared/bench/charlm_reference.py: the full
 /// run's validation loss (200 random batches of the last 10%, as the peer measures it), then training speed of ours and
 /// the peer's measured alternately, segment by segment, in the same run.
 /// </summary>

@@ -17,7 +17,7 @@ internal sealed class CharLmRun(string train, string validation, int seed)
 
     public int[] Validation { get; } = TextTokenizer.Bytes().Encode(validation);
 
-    public sealed record Trained(EncoderDecoderModel Model, double TrainSeconds, double TokensPerSecond);
+    public sealed record Trained(TextNetwork Model, double TrainSeconds, double TokensPerSecond);
 
     /// <summary>
     /// Trains a fresh model for <paramref name="steps"/> steps. Speed is measured as the peer measures it: time in
@@ -27,7 +27,7 @@ internal sealed class CharLmRun(string train, string validation, int seed)
     public Trained Train(long steps, int evaluateEvery)
     {
         torch.manual_seed(seed);
-        var model = new EncoderDecoderModel(CharLmBenchmark.Model(_tokenizer.VocabularySize));
+        var model = new TextNetwork(CharLmBenchmark.Model(_tokenizer.VocabularySize));
         var objective = Objective.Create(_tokenizer, _objective);
         var options = CharLmBenchmark.Training(steps, seed);
         if (evaluateEvery > 0) options.EvaluateEveryNSteps = evaluateEvery;
@@ -54,7 +54,7 @@ internal sealed class CharLmRun(string train, string validation, int seed)
     }
 
     /// <summary>Mean loss over <paramref name="batches"/> batches of random windows (the peer's estimate).</summary>
-    public double Estimate(EncoderDecoderModel model, int[] data, int batches)
+    public double Estimate(TextNetwork model, int[] data, int batches)
     {
         var rng = new Random(seed + 1);
         double sum = 0;
@@ -77,14 +77,14 @@ internal sealed class CharLmRun(string train, string validation, int seed)
     }
 
     /// <summary>The library's own metrics on the validation text: every character predicted once, in consecutive windows.</summary>
-    public PretrainingMetrics Evaluate(EncoderDecoderModel model)
+    public PretrainingMetrics Evaluate(TextNetwork model)
     {
         var settings = new PretrainingSettings("Text", "Loss", "Perplexity", _objective, ScoringBatchSize: 64);
         return new PretrainingScorer(model, Objective.Create(_tokenizer, _objective), settings).Evaluate([validation]);
     }
 
     /// <summary><paramref name="length"/> characters sampled after <paramref name="prompt"/> at temperature 0.8, over the last 64.</summary>
-    public string Sample(EncoderDecoderModel model, string prompt, int length)
+    public string Sample(TextNetwork model, string prompt, int length)
     {
         var ids = _tokenizer.Encode(prompt).ToList();
         var generator = new Generator((ulong)seed);

@@ -43,7 +43,7 @@ internal static class DecodeProfile
     }
 
     // Median ms of one cached greedy step: whole generations, encoding and cache set-up included, divided by their steps.
-    private static double Step(EncoderDecoderModel model, GreedySelector greedy, TrainingBatch batch, int reps)
+    private static double Step(TextNetwork model, GreedySelector greedy, TrainingBatch batch, int reps)
     {
         var xs = new List<double>();
         for (int r = 0; r < reps + 2; r++)

@@ -76,7 +76,7 @@ internal sealed class GenerateMlnetBenchmark : IBenchmark
     /// detokenising; no log-probabilities, as Transform without their column), and through ML.NET's Transform;
     /// alternated after the same warm-up as the other modes, medians of the repetitions.
     /// </summary>
-    private static void Overhead(BenchmarkArgs args, MLContext ml, TextGenerationTransformer model, EncoderDecoderModel network,
+    private static void Overhead(BenchmarkArgs args, MLContext ml, TextGenerationTransformer model, TextNetwork network,
         TextTokenizer tokenizer, string[] sources, IDataView data, int repeats)
     {
         var ids = sources.Select(s => tokenizer.Encode(s).Select(i => (long)i).Append(tokenizer.Specials.End).ToArray()).ToArray(); // as the generator reads them
@@ -127,10 +127,10 @@ internal sealed class GenerateMlnetBenchmark : IBenchmark
     }
 
     /// <summary>The reference network with random weights, in evaluation mode, unable to end a row early.</summary>
-    private static EncoderDecoderModel Network(int vocabulary)
+    private static TextNetwork Network(int vocabulary)
     {
         torch.random.manual_seed(0);
-        var network = new EncoderDecoderModel(new ModelOptions
+        var network = new TextNetwork(new ModelOptions
         {
             VocabularySize = vocabulary, ModelDimension = 256, Heads = 4, EncoderLayers = 3, DecoderLayers = 3, FeedForwardDimension = 1024,
             Activation = Activation.Relu, NormPlacement = NormPlacement.PostNorm, MaxLength = 512,

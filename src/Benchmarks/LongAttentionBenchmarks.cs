@@ -19,23 +19,23 @@ internal static class LongAttention
         MaxLength = maxLength, TieEmbeddings = true, Attention = variant, AttentionWindow = window, GlobalTokens = 1,
     };
 
-    public static EncoderDecoderModel Model(AttentionVariant variant, int maxLength, int window)
+    public static TextNetwork Model(AttentionVariant variant, int maxLength, int window)
     {
         random.manual_seed(0);
-        var model = new EncoderDecoderModel(Options(variant, maxLength, window));
+        var model = new TextNetwork(Options(variant, maxLength, window));
         model.train();
         return model;
     }
 
     /// <summary>Next-byte loss of ids [B, T + 1]: predict ids[:, 1:] from ids[:, :-1].</summary>
-    public static Tensor Loss(EncoderDecoderModel model, Tensor ids)
+    public static Tensor Loss(TextNetwork model, Tensor ids)
     {
         long t = ids.shape[1] - 1;
         var logits = model.Logits(model.Decode(ids.narrow(1, 0, t), null, null, null));   // [B, T, 256]
         return nn.functional.cross_entropy(logits.view(-1, 256), ids.narrow(1, 1, t).reshape(-1));
     }
 
-    public static float TrainStep(EncoderDecoderModel model, optim.Optimizer optimizer, Tensor ids)
+    public static float TrainStep(TextNetwork model, optim.Optimizer optimizer, Tensor ids)
     {
         using var scope = NewDisposeScope();
         optimizer.zero_grad();

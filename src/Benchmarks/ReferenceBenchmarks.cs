@@ -140,7 +140,7 @@ internal sealed class GenerateBenchmark : IBenchmark
     }
 
     // Recomputes the whole prefix for every new token. → [B, 1 + n]
-    private static Tensor WithoutCache(EncoderDecoderModel model, GreedySelector greedy, TrainingBatch batch, int n)
+    private static Tensor WithoutCache(TextNetwork model, GreedySelector greedy, TrainingBatch batch, int n)
     {
         var memory = model.Encode(batch.Source, batch.SourcePadding);
         var ys = full(Batch, 1, (long)Bos);
@@ -155,7 +155,7 @@ internal sealed class GenerateBenchmark : IBenchmark
 
     // One position per token with the key/value cache; the prepared model's greedy step may skip the float32 logits
     // (GreedyHead). → [B, 1 + n]
-    private static Tensor WithCache(EncoderDecoderModel model, GreedySelector greedy, TrainingBatch batch, int n)
+    private static Tensor WithCache(TextNetwork model, GreedySelector greedy, TrainingBatch batch, int n)
     {
         var memory = model.Encode(batch.Source, batch.SourcePadding);
         using var cache = model.StartDecoding(memory, batch.SourcePadding, Batch, n);

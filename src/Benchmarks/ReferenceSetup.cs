@@ -54,16 +54,16 @@ internal static class ReferenceSetup
     }
 
     /// <summary>A seeded model of the reference configuration, in training mode.</summary>
-    public static EncoderDecoderModel NewModel(Precision precision, int seed = 0)
+    public static TextNetwork NewModel(Precision precision, int seed = 0)
     {
         random.manual_seed(seed);
-        var model = new EncoderDecoderModel(Options) { Precision = precision };
+        var model = new TextNetwork(Options) { Precision = precision };
         model.train();
         return model;
     }
 
     /// <summary>AdamW as the peer's torch.optim.AdamW(lr=1e-4) (weight decay 0.01 on every parameter).</summary>
-    public static optim.Optimizer Optimizer(EncoderDecoderModel model) =>
+    public static optim.Optimizer Optimizer(TextNetwork model) =>
         optim.AdamW(model.parameters(), lr: 1e-4, weight_decay: 0.01);
 
     /// <summary>One batch as the peer makes it: random ids, lengths uniform in [0.6 L, L], tail padding, BOS first.</summary>
@@ -100,14 +100,14 @@ internal static class ReferenceSetup
     }
 
     /// <summary>The training loss of one batch, [] float32.</summary>
-    public static Tensor Loss(EncoderDecoderModel model, TrainingBatch batch)
+    public static Tensor Loss(TextNetwork model, TrainingBatch batch)
     {
         var logits = model.forward(batch.Source, batch.SourcePadding, batch.TargetInput, batch.TargetPadding); // [B, T, V]
         return nn.functional.cross_entropy(logits.view(-1, Vocabulary), batch.TargetOutput.view(-1), ignore_index: Pad);
     }
 
     /// <summary>One optimiser step; returns the loss.</summary>
-    public static float TrainStep(EncoderDecoderModel model, optim.Optimizer optimizer, TrainingBatch batch)
+    public static float TrainStep(TextNetwork model, optim.Optimizer optimizer, TrainingBatch batch)
     {
         using var scope = NewDisposeScope();
         optimizer.zero_grad();

@@ -51,7 +51,7 @@ internal sealed class ScoringBenchmarks : IBenchmark
             .Select(r => r.Text).ToArray();
         var tokenizer = TextTokenizer.Learn(texts, 4000, 50_000, seed: 1);
         var options = ClassificationBenchmarks.Options(args, epochs: 1).Model! with { VocabularySize = tokenizer.VocabularySize };
-        var model = new ClassifierModel(new EncoderDecoderModel(options), classes: 77, Pooling.Mean, dropout: 0);
+        var model = new ClassifierModel(new TextNetwork(options), classes: 77, Pooling.Mean, dropout: 0);
         var settings = new ClassifierSettings("Text", null, 96, TruncationSide.KeepHead, ScoringBatchSize: 64);
         var names = Enumerable.Range(0, 77).Select(i => "c" + i).ToArray();
         return (texts, model, tokenizer, settings, new TextClassificationTransformer(ml, model, tokenizer, new ClassLabels(names, binary: false), settings));

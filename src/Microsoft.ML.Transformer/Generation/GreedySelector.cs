@@ -12,15 +12,15 @@ namespace Microsoft.ML.Transformer.Generation;
 /// </summary>
 internal sealed class GreedySelector : IDisposable
 {
-    private readonly EncoderDecoderModel _model;
+    private readonly TextNetwork _model;
     private readonly Lock _lock = new();   // threads stepping at once must decide, build and free one head between them
     private GreedyHead? _head;             // the screened head, when it pays
     private bool _decided;
     private bool? _screen;
 
     /// <param name="model">The network whose output head is read; its weights must not change once it is prepared
-    /// for inference (see <see cref="EncoderDecoderModel.PrepareForInference"/>).</param>
-    public GreedySelector(EncoderDecoderModel model) => _model = model;
+    /// for inference (see <see cref="TextNetwork.PrepareForInference"/>).</param>
+    public GreedySelector(TextNetwork model) => _model = model;
 
     /// <summary>
     /// Whether a network prepared for inference, in float32 on the CPU, chooses through a <see cref="GreedyHead"/>:
@@ -40,7 +40,7 @@ internal sealed class GreedySelector : IDisposable
         }
     }
 
-    /// <summary>The greedy next token of each row from hidden states [B, D] (e.g. <see cref="EncoderDecoderModel.StepHidden"/>).</summary>
+    /// <summary>The greedy next token of each row from hidden states [B, D] (e.g. <see cref="TextNetwork.StepHidden"/>).</summary>
     public long[] Next(Tensor hidden)
     {
         if (ScreenedHead() is { } screened)

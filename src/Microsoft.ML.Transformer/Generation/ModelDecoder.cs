@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Transformer.Generation;
 
 /// <summary>
-/// The <see cref="IIncrementalDecoder"/> of a real network: an <see cref="EncoderDecoderModel"/> and its
+/// The <see cref="IIncrementalDecoder"/> of a real network: an <see cref="TextNetwork"/> and its
 /// <see cref="DecoderCache"/>. An encoder-decoder encodes its sources once and keeps every layer's cross-attention keys
 /// and values; a decoder-only model prefills its prompts. Each step then feeds one token per row through the cached
 /// decoder. Logits come back on the CPU, where the generator chooses tokens; greedy tokens come from the
@@ -14,11 +14,11 @@ namespace Microsoft.ML.Transformer.Generation;
 /// <remarks>The model must be in evaluation mode (dropout off). Dispose the decoder to free its cache.</remarks>
 internal sealed class ModelDecoder : IIncrementalDecoder, IDisposable
 {
-    private readonly EncoderDecoderModel _model;
+    private readonly TextNetwork _model;
     private readonly DecoderCache _cache;
     private readonly GreedySelector? _greedy;     // the network's, shared by its decoders; null: the argmax of Step's logits
 
-    private ModelDecoder(EncoderDecoderModel model, DecoderCache cache, GreedySelector? greedy)
+    private ModelDecoder(TextNetwork model, DecoderCache cache, GreedySelector? greedy)
     {
         _model = model;
         _cache = cache;
@@ -32,7 +32,7 @@ internal sealed class ModelDecoder : IIncrementalDecoder, IDisposable
     /// <param name="sourcePadding">[B, S] bool, true at padding.</param>
     /// <param name="maxSteps">The most tokens the decoder will be fed (the generator's MaxNewTokens).</param>
     /// <param name="greedy">Chooses greedy tokens from hidden states; null: the argmax of <see cref="Step"/>'s logits.</param>
-    public static ModelDecoder ForSources(EncoderDecoderModel model, Tensor sourceIds, Tensor sourcePadding, int maxSteps,
+    public static ModelDecoder ForSources(TextNetwork model, Tensor sourceIds, Tensor sourcePadding, int maxSteps,
         GreedySelector? greedy = null)
     {
         if (!model.HasEncoder)
@@ -54,7 +54,7 @@ internal sealed class ModelDecoder : IIncrementalDecoder, IDisposable
     /// <param name="prefilled">B rows of P tokens each; P may be 0.</param>
     /// <param name="maxSteps">P plus the most tokens the generator will feed.</param>
     /// <param name="greedy">Chooses greedy tokens from hidden states; null: the argmax of <see cref="Step"/>'s logits.</param>
-    public static ModelDecoder ForPrompts(EncoderDecoderModel model, IReadOnlyList<long[]> prefilled, int maxSteps,
+    public static ModelDecoder ForPrompts(TextNetwork model, IReadOnlyList<long[]> prefilled, int maxSteps,
         GreedySelector? greedy = null)
     {
         if (model.HasEncoder)

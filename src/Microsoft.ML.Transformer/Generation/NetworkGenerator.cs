@@ -7,13 +7,13 @@ namespace Microsoft.ML.Transformer.Generation;
 
 /// <summary>
 /// Text in, text out with one network: tokenises sources, sets up a <see cref="ModelDecoder"/>, runs the
-/// <see cref="Generator"/> and decodes. An encoder-decoder reads <c>source [EOS]</c> and generates after <c>[BOS]</c>; a
+/// <see cref="DecodingLoop"/> and decodes. An encoder-decoder reads <c>source [EOS]</c> and generates after <c>[BOS]</c>; a
 /// decoder-only model (no encoder) continues the prompt <c>[BOS] source [SEP]</c>, as it was trained. Safe to call from
 /// several threads: every call has its own cache, and all share the network's <see cref="Greedy"/> selector.
 /// </summary>
 internal sealed class NetworkGenerator
 {
-    private readonly EncoderDecoderModel _model;
+    private readonly TextNetwork _model;
     private readonly TextTokenizer _tokenizer;
     private readonly int _sourceMaxLength;
     private readonly TruncationSide _truncation;
@@ -24,7 +24,7 @@ internal sealed class NetworkGenerator
     /// <param name="sourceMaxLength">The most tokens of a source: the encoder input with its end token, or the
     /// prompt's text tokens plus one in a decoder-only model. Longer sources are cut on the <paramref name="truncation"/> side.</param>
     /// <param name="truncation">Which end of a long source is kept.</param>
-    public NetworkGenerator(EncoderDecoderModel model, TextTokenizer tokenizer, int sourceMaxLength, TruncationSide truncation)
+    public NetworkGenerator(TextNetwork model, TextTokenizer tokenizer, int sourceMaxLength, TruncationSide truncation)
     {
         if (!model.HasDecoder)
             throw new ArgumentException("Text generation needs a network with a decoder (DecoderLayers > 0).", nameof(model));
@@ -56,11 +56,11 @@ internal sealed class NetworkGenerator
     /// <summary>One generated sequence per source, in order (beam search: the best one).</summary>
     /// <param name="sources">The texts to continue or transform.</param>
     /// <param name="options">How to decode.</param>
-    /// <param name="logProbabilities">Whether greedy decoding and sampling compute each sequence's log-probability (see <see cref="Generator.Generate"/>).</param>
+    /// <param name="logProbabilities">Whether greedy decoding and sampling compute each sequence's log-probability (see <see cref="DecodingLoop.Generate"/>).</param>
     public IReadOnlyList<GeneratedSequence> Generate(IReadOnlyList<string> sources, DecodingOptions options, bool logProbabilities = true)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        var generator = NewGenerator(options);
+        var generator = NewDecodingLoop(options);
         if (sources.Count == 0)
             return [];
         if (!IsDecoderOnly)
@@ -89,13 +89,13 @@ internal sealed class NetworkGenerator
     public IAsyncEnumerable<string> StreamAsync(string source, DecodingOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var generator = NewGenerator(options);
+        var generator = NewDecodingLoop(options);
         if (options.Strategy == DecodingStrategy.Beam)
             throw new NotSupportedException("Streaming needs greedy decoding or sampling: beam search only knows its best sequence at the end.");
         return Stream(generator, source, options, cancellationToken);
     }
 
-    private async IAsyncEnumerable<string> Stream(Generator generator, string source, DecodingOptions options,
+    private async IAsyncEnumerable<string> Stream(DecodingLoop generator, string source, DecodingOptions options,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         long[] prefix = IsDecoderOnly ? Prompt(source, options) : [_tokenizer.Specials.Begin];
@@ -104,10 +104,10 @@ internal sealed class NetworkGenerator
             yield return piece;
     }
 
-    private Generator NewGenerator(DecodingOptions options)
+    private DecodingLoop NewDecodingLoop(DecodingOptions options)
     {
         Validate(options);
-        return new Generator(options, MaxNewTokensLimit, _tokenizer.Specials.End, Decode);
+        return new DecodingLoop(options, MaxNewTokensLimit, _tokenizer.Specials.End, Decode);
     }
 
     private string Decode(IReadOnlyList<long> ids)

@@ -15,7 +15,7 @@ using TorchSharp;
 namespace Microsoft.ML.Transformer.Interop;
 
 /// <summary>What a model folder holds of one component: its kind, its network, the module whose state is the weights, its tokenizer, its settings.</summary>
-internal sealed record FolderContent(ComponentKind Kind, EncoderDecoderModel Network, torch.nn.Module Weights, TextTokenizer Tokenizer,
+internal sealed record FolderContent(ComponentKind Kind, TextNetwork Network, torch.nn.Module Weights, TextTokenizer Tokenizer,
     JsonElement Settings, string[]? ClassNames = null, bool? Binary = null, Pooling? Pooling = null, JsonElement? Decoding = null,
     LabelScale? Label = null);
 
@@ -49,22 +49,22 @@ internal static class FolderComponents
             _ => throw new ArgumentException($"Components of type {component.GetType().Name} cannot be exported to a model folder.", nameof(model)),
         };
 
-        static EncoderDecoderModel Network(TextModelTransformerBase component) => component.Source!.Network;
+        static TextNetwork Network(TextModelTransformerBase component) => component.Source!.Network;
         static TextTokenizer Tokenizer(TextModelTransformerBase component) => component.Source!.Tokenizer;
     }
 
     /// <summary>An empty network of the component's shape, whose state the folder's tensors then fill.</summary>
     public static torch.nn.Module Build(FolderConfig config, ModelOptions options) => config.Component switch
     {
-        ComponentKind.TextClassifier => new ClassifierModel(new EncoderDecoderModel(options), ClassNames(config).Length,
+        ComponentKind.TextClassifier => new ClassifierModel(new TextNetwork(options), ClassNames(config).Length,
             config.Pooling ?? throw Missing(config, nameof(FolderConfig.Pooling)), dropout: 0,
             Settings<ClassifierSettings>(config).Ngrams?.Buckets ?? 0),
-        ComponentKind.TextRegressor => new ClassifierModel(new EncoderDecoderModel(options), classes: 1,
+        ComponentKind.TextRegressor => new ClassifierModel(new TextNetwork(options), classes: 1,
             config.Pooling ?? throw Missing(config, nameof(FolderConfig.Pooling)), dropout: 0),
-        ComponentKind.EntityTagger => new TokenTaggerModel(new EncoderDecoderModel(options), TaggerSettingsOf(config).LabelNames.Count, dropout: 0),
+        ComponentKind.EntityTagger => new TokenTaggerModel(new TextNetwork(options), TaggerSettingsOf(config).LabelNames.Count, dropout: 0),
         ComponentKind.TextGenerator when options.DecoderLayers == 0 =>
             throw new InvalidDataException("The model folder holds a text generator whose network has no decoder (DecoderLayers is 0)."),
-        _ => new EncoderDecoderModel(options),
+        _ => new TextNetwork(options),
     };
 
     /// <summary>The fitted component from its filled network (see <see cref="Build"/>).</summary>
@@ -79,7 +79,7 @@ internal static class FolderComponents
             case ComponentKind.TextGenerator:
                 var generator = Checked(Settings<GeneratorSettings>(config), (s, w) => s.Save(w), GeneratorSettings.Load);
                 var decoding = Deserialize<DecodingOptions>(config.Decoding ?? throw Missing(config, nameof(FolderConfig.Decoding)), nameof(FolderConfig.Decoding));
-                return new TextGenerationTransformer(env, (EncoderDecoderModel)weights, tokenizer, generator, decoding);
+                return new TextGenerationTransformer(env, (TextNetwork)weights, tokenizer, generator, decoding);
             case ComponentKind.TextRegressor:
                 var label = config.Label ?? throw Missing(config, nameof(FolderConfig.Label));
                 var regressor = RegressorSettingsOf(config, label);
@@ -88,10 +88,10 @@ internal static class FolderComponents
                 return new EntityTaggingTransformer(env, (TokenTaggerModel)weights, tokenizer, TaggerSettingsOf(config));
             case ComponentKind.TextPretraining:
                 var pretraining = Checked(Settings<PretrainingSettings>(config), (s, w) => s.Save(w), PretrainingSettings.Load);
-                return new TextPretrainingTransformer(env, (EncoderDecoderModel)weights, tokenizer, pretraining);
+                return new TextPretrainingTransformer(env, (TextNetwork)weights, tokenizer, pretraining);
             case ComponentKind.TextEmbedding:
                 var embedding = EmbeddingSettingsOf(config);
-                var network = (EncoderDecoderModel)weights;
+                var network = (TextNetwork)weights;
                 using (var channel = env.Register(nameof(TextEmbeddingTransformer)).Start("Import"))
                 {
                     var device = TorchDevice.Resolve(embedding.Device, allowFallback: true, channel.Warning);

@@ -11,7 +11,7 @@ namespace Microsoft.ML.Transformer.Interpretability;
 /// the component that owns the network frames it (<paramref name="layout"/>); the decoder of an encoder-decoder
 /// network reads "&lt;bos&gt;" then the target, as in training.
 /// </summary>
-internal sealed class AttentionExtractor(EncoderDecoderModel network, TextTokenizer tokenizer, BatchLayout layout, int maxLength,
+internal sealed class AttentionExtractor(TextNetwork network, TextTokenizer tokenizer, BatchLayout layout, int maxLength,
     TruncationSide truncation = TruncationSide.KeepHead)
 {
     private readonly BatchLayout _layout = layout == BatchLayout.Pair ? BatchLayout.Single : layout;

@@ -17,7 +17,7 @@ namespace Microsoft.ML.Transformer.MLNet;
 /// <param name="Tokenizer">Its tokenizer.</param>
 /// <param name="MaxLength">The most tokens one input holds: the tokenizer's budget within the network's position table.</param>
 /// <param name="Log">The training channel's log.</param>
-internal sealed record EncoderStart(Device Device, EncoderDecoderModel Body, TextTokenizer Tokenizer, int MaxLength, Action<string> Log)
+internal sealed record EncoderStart(Device Device, TextNetwork Body, TextTokenizer Tokenizer, int MaxLength, Action<string> Log)
 {
     /// <summary>
     /// What a trainer may choose from the data before a new network exists; a trainer that chooses nothing takes its
@@ -86,7 +86,7 @@ internal sealed record EncoderStart(Device Device, EncoderDecoderModel Body, Tex
             options.Model?.ValidateShape();
     }
 
-    private static (EncoderDecoderModel Body, TextTokenizer Tokenizer, int MaxLength) Network(IHostEnvironment host, EncoderHeadOptions options,
+    private static (TextNetwork Body, TextTokenizer Tokenizer, int MaxLength) Network(IHostEnvironment host, EncoderHeadOptions options,
         Func<IEnumerable<string>> texts, Device device, Action<string> log, Choices choices)
     {
         var source = PretrainedSource.Resolve(host, options.BaseModel, options.BaseModelPath);
@@ -106,6 +106,6 @@ internal sealed record EncoderStart(Device Device, EncoderDecoderModel Body, Tex
             EncoderLayers = Math.Max(1, shape.EncoderLayers),
             MaxLength = Math.Max(shape.MaxLength, maxLength), // the position table holds at least the inputs
         };
-        return (new EncoderDecoderModel(modelOptions, device), tokenizer, maxLength);
+        return (new TextNetwork(modelOptions, device), tokenizer, maxLength);
     }
 }

@@ -54,7 +54,7 @@ internal sealed class HeadTraining : IDisposable
     /// What a checkpoint must match to be resumed, one line each: the component, the network's options, the
     /// tokenizer, then the component's own lines.
     /// </summary>
-    public static string Fingerprint(string component, EncoderDecoderModel body, TextTokenizer tokenizer, params string[] more) =>
+    public static string Fingerprint(string component, TextNetwork body, TextTokenizer tokenizer, params string[] more) =>
         string.Join("\n", new[]
         {
             "component=" + component,
@@ -63,7 +63,7 @@ internal sealed class HeadTraining : IDisposable
         }.Concat(more));
 
     /// <summary>Weight decay on a body's 2-D projection weights and on a head's weight (any model whose head is named "head").</summary>
-    public static Func<string, Parameter, bool> Decays(EncoderDecoderModel body)
+    public static Func<string, Parameter, bool> Decays(TextNetwork body)
     {
         var network = NetworkDecays(body);
         return (name, p) => network(name, p) || (name.StartsWith("head.", StringComparison.Ordinal) && p.dim() == 2);
@@ -73,7 +73,7 @@ internal sealed class HeadTraining : IDisposable
     /// Weight decay on a network's 2-D projection weights only, never on biases, norms or embeddings (a tied output head
     /// included): the generator's and the pretraining's rule, and the body's part of <see cref="Decays"/>.
     /// </summary>
-    public static Func<string, Parameter, bool> NetworkDecays(EncoderDecoderModel network)
+    public static Func<string, Parameter, bool> NetworkDecays(TextNetwork network)
     {
         var decays = network.ParameterGroups().Where(g => g.Decay).Select(g => g.Parameter.Handle).ToHashSet();
         return (_, p) => decays.Contains(p.Handle);

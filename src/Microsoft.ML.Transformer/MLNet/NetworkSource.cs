@@ -16,14 +16,14 @@ internal sealed class NetworkSource
     /// <param name="weights">The module the component computes with and saves: the network when null, or a model around
     /// it (with its head).</param>
     /// <param name="inputLayout">How the component frames one text; default from the network's shape (see <see cref="InputLayout"/>).</param>
-    public NetworkSource(EncoderDecoderModel network, TextTokenizer tokenizer, torch.nn.Module? weights = null, BatchLayout? inputLayout = null)
+    public NetworkSource(TextNetwork network, TextTokenizer tokenizer, torch.nn.Module? weights = null, BatchLayout? inputLayout = null)
     {
         (Network, Tokenizer, Weights) = (network, tokenizer, weights ?? network);
         InputLayout = inputLayout ?? (network.HasEncoder && !network.HasDecoder ? BatchLayout.Single : BatchLayout.Seq2Seq);
     }
 
     /// <summary>The encoder-decoder network (for a model with a head, its body).</summary>
-    public EncoderDecoderModel Network { get; }
+    public TextNetwork Network { get; }
 
     /// <summary>The tokenizer the network was trained with.</summary>
     public TextTokenizer Tokenizer { get; }

@@ -28,7 +28,7 @@ internal static class NetworkStart
     }
 
     /// <summary>Keeps the token and position embeddings (when <paramref name="embeddings"/>) and the lowest <paramref name="layers"/> layers fixed while training.</summary>
-    public static void Freeze(EncoderDecoderModel network, bool embeddings, int layers)
+    public static void Freeze(TextNetwork network, bool embeddings, int layers)
     {
         if (embeddings) network.FreezeEmbeddings();
         if (layers > 0) network.FreezeLowestLayers(layers);

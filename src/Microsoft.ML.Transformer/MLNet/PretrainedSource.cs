@@ -37,9 +37,9 @@ internal static class PretrainedSource
     };
 
     /// <summary>A new network with the source's options and a copy of its weights, on <paramref name="device"/>: fine-tuning never changes the source.</summary>
-    public static EncoderDecoderModel Copy(EncoderDecoderModel source, Device device)
+    public static TextNetwork Copy(TextNetwork source, Device device)
     {
-        var copy = new EncoderDecoderModel(source.Options, device);
+        var copy = new TextNetwork(source.Options, device);
         byte[] weights;
         using (var output = new MemoryStream())
         {

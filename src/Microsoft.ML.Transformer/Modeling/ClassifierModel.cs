@@ -9,20 +9,20 @@ namespace Microsoft.ML.Transformer.Modeling;
 /// A sequence classifier: a Transformer body, a pooled summary of its hidden states, a linear head to class logits;
 /// optionally wide and deep, the head then also reading the text's bag of hashed n-grams (a linear model of its own,
 /// summed into the logits), so that rare words and small data sets are learned as a classic linear model learns them.
-/// The body is any <see cref="EncoderDecoderModel"/>, so a pretrained network of any shape can be fine-tuned: with an
+/// The body is any <see cref="TextNetwork"/>, so a pretrained network of any shape can be fine-tuned: with an
 /// encoder the encoder reads the text (bidirectional); a decoder-only body reads it causally and, because only the
 /// last real position has seen the whole text, is pooled at that position.
 /// </summary>
 internal sealed class ClassifierModel : nn.Module
 {
-    private readonly EncoderDecoderModel body;
+    private readonly TextNetwork body;
     private readonly double dropout;
     private readonly Linear head;
     private readonly EmbeddingBag? wide;
 
     /// <summary>A head of <paramref name="classes"/> outputs on <paramref name="body"/>; with <paramref name="ngramBuckets"/> above 0,
     /// also on that many hashed n-gram buckets beside the pooled vector.</summary>
-    public ClassifierModel(EncoderDecoderModel body, int classes, Pooling pooling, double dropout, int ngramBuckets = 0) : base(nameof(ClassifierModel))
+    public ClassifierModel(TextNetwork body, int classes, Pooling pooling, double dropout, int ngramBuckets = 0) : base(nameof(ClassifierModel))
     {
         this.body = body;
         Pooling = body.HasEncoder ? pooling : Pooling.LastToken;
@@ -45,7 +45,7 @@ internal sealed class ClassifierModel : nn.Module
         }
     }
 
-    public EncoderDecoderModel Body => body;
+    public TextNetwork Body => body;
 
     public Pooling Pooling { get; }
 

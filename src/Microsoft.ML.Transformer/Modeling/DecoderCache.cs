@@ -5,7 +5,7 @@ namespace Microsoft.ML.Transformer.Modeling;
 /// <summary>
 /// The state of incremental decoding: per decoder layer, preallocated self-attention key/value buffers
 /// [B, H, Tmax, Dh] filled one step at a time (no re-allocation, no concatenation), and the cross-attention keys and
-/// values [B, H, S, Dh] of the encoder memory, computed once. Made by <see cref="EncoderDecoderModel.StartDecoding"/>.
+/// values [B, H, S, Dh] of the encoder memory, computed once. Made by <see cref="TextNetwork.StartDecoding"/>.
 /// </summary>
 /// <remarks>
 /// The cache outlives the dispose scopes of the steps that fill it: its tensors are detached from every scope when

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Transformer.Modeling;
 /// those products are faster on Wᵀ laid out this way than on W [out, in] read transposed (docs/RESULTS.md); with
 /// <see cref="Precision.BFloat16"/> the copy also saves casting the float32 master weight at every product. Made once
 /// per weight on first use, kept outside every dispose scope, freed by <see cref="Dispose"/>. Only for a network whose
-/// weights no longer change: see <see cref="EncoderDecoderModel.PrepareForInference"/>.
+/// weights no longer change: see <see cref="TextNetwork.PrepareForInference"/>.
 /// </summary>
 internal sealed class InferenceWeights : IDisposable
 {

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Transformer.Modeling;
 internal static class LinearHead
 {
     /// <summary>A new layer from the body's width to <paramref name="outputs"/>, kept out of any dispose scope.</summary>
-    public static Linear Create(EncoderDecoderModel body, int outputs)
+    public static Linear Create(TextNetwork body, int outputs)
     {
         var head = nn.Linear(body.Options.ModelDimension, outputs);
         using (no_grad())

@@ -31,7 +31,7 @@ internal sealed class Projection : nn.Module<Tensor, Tensor>
     /// <summary>The bias, [out], or null.</summary>
     public Parameter? Bias => bias;
 
-    /// <summary>The number format of the product; set for the whole model by <see cref="EncoderDecoderModel.Precision"/>.</summary>
+    /// <summary>The number format of the product; set for the whole model by <see cref="TextNetwork.Precision"/>.</summary>
     public Precision Precision { get; set; }
 
     /// <summary>The prepared model's inference copies of the weights (see <see cref="InferenceWeights"/>), or null.</summary>

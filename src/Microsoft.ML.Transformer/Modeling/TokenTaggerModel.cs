@@ -10,11 +10,11 @@ namespace Microsoft.ML.Transformer.Modeling;
 /// </summary>
 internal sealed class TokenTaggerModel : nn.Module
 {
-    private readonly EncoderDecoderModel body;
+    private readonly TextNetwork body;
     private readonly double dropout;
     private readonly Linear head;
 
-    public TokenTaggerModel(EncoderDecoderModel body, int labels, double dropout) : base(nameof(TokenTaggerModel))
+    public TokenTaggerModel(TextNetwork body, int labels, double dropout) : base(nameof(TokenTaggerModel))
     {
         this.body = body;
         this.dropout = dropout;
@@ -23,7 +23,7 @@ internal sealed class TokenTaggerModel : nn.Module
         RegisterComponents();
     }
 
-    public EncoderDecoderModel Body => body;
+    public TextNetwork Body => body;
 
     public int Labels { get; }
 

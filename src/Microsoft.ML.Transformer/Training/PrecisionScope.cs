@@ -9,7 +9,7 @@ namespace Microsoft.ML.Transformer.Training;
 /// </summary>
 internal sealed class PrecisionScope : IDisposable
 {
-    private readonly (EncoderDecoderModel Network, Precision Before)[] _networks;
+    private readonly (TextNetwork Network, Precision Before)[] _networks;
 
     public PrecisionScope(nn.Module model, Precision precision)
     {
@@ -19,8 +19,8 @@ internal sealed class PrecisionScope : IDisposable
     }
 
     /// <summary>The networks a trained module is or holds (a classifier holds its body network).</summary>
-    public static IEnumerable<EncoderDecoderModel> NetworksIn(nn.Module model) =>
-        model.modules().Prepend(model).OfType<EncoderDecoderModel>();
+    public static IEnumerable<TextNetwork> NetworksIn(nn.Module model) =>
+        model.modules().Prepend(model).OfType<TextNetwork>();
 
     public void Dispose()
     {

@@ -151,7 +151,7 @@ public sealed class TextEmbeddingTests
         random.manual_seed(3);
         var settings = new EmbeddingSettings("Text", "Features", Microsoft.ML.Transformer.Batching.BatchLayout.Seq2Seq, 64, Microsoft.ML.Transformer.Tokenization.TruncationSide.KeepHead,
             Pooling.Mean, false, 8, ComputeDevice.Cpu);
-        var decoderOnly = new TextEmbeddingTransformer(t.Ml, new EncoderDecoderModel(options), source, settings);
+        var decoderOnly = new TextEmbeddingTransformer(t.Ml, new TextNetwork(options), source, settings);
 
         var model = t.Ml.Transforms.Text.TransformerEmbeddings("Features", "Text", decoderOnly).Fit(t.Test);
         Assert.AreEqual(Pooling.LastToken, model.Pooling, "a causal network is read at its last position");

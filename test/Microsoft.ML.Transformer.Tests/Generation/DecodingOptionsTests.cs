@@ -47,7 +47,7 @@ public sealed class DecodingOptionsTests
     [TestMethod]
     public void StopSequences_WithoutDecodeFunction_Throw()
     {
-        var e = Assert.ThrowsExactly<ArgumentException>(() => new Generator(new DecodingOptions { StopSequences = ["."] }, 64, StandInModels.Eos));
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new DecodingLoop(new DecodingOptions { StopSequences = ["."] }, 64, StandInModels.Eos));
         StringAssert.Contains(e.Message, "StopSequences");
     }
 }

@@ -54,7 +54,7 @@ public sealed class GreedyAndBeamTests
             IReadOnlyList<IReadOnlyList<long>> prefixes, bool logProbabilities)
         {
             using var decoder = new StandInDecoder(model, prefixes);
-            return new Microsoft.ML.Transformer.Generation.Generator(options, 512, Eos).Generate(decoder, prefixes, logProbabilities);
+            return new Microsoft.ML.Transformer.Generation.DecodingLoop(options, 512, Eos).Generate(decoder, prefixes, logProbabilities);
         }
     }
 
@@ -174,11 +174,11 @@ public sealed class GreedyAndBeamTests
         }, V);
         IReadOnlyList<long>[] prefixes = [[Bos], [Bos, C]];
         using var decoder = new StandInDecoder(model, prefixes);
-        new Generator(Greedy, 64, Eos).Generate(decoder, prefixes);
+        new DecodingLoop(Greedy, 64, Eos).Generate(decoder, prefixes);
         CollectionAssert.AreEqual(new[] { 2, 1, 1 }, decoder.StepBatchSizes);
 
         using var beamDecoder = new StandInDecoder(model, prefixes);
-        new Generator(Beam(1, early: true), 64, Eos).Generate(beamDecoder, prefixes);
+        new DecodingLoop(Beam(1, early: true), 64, Eos).Generate(beamDecoder, prefixes);
         CollectionAssert.AreEqual(new[] { 2, 1, 1 }, beamDecoder.StepBatchSizes);
     }
 

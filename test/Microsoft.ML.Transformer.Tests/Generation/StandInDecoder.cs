@@ -149,7 +149,7 @@ internal static class StandInModels
         IReadOnlyList<IReadOnlyList<long>> prefixes, Func<IReadOnlyList<long>, string>? decode = null)
     {
         using var decoder = new StandInDecoder(model, prefixes);
-        return new Microsoft.ML.Transformer.Generation.Generator(options, 512, Eos, decode).Generate(decoder, prefixes);
+        return new Microsoft.ML.Transformer.Generation.DecodingLoop(options, 512, Eos, decode).Generate(decoder, prefixes);
     }
 
     /// <summary>One row from the begin token.</summary>

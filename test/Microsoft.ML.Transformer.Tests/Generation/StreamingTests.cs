@@ -16,7 +16,7 @@ public sealed class StreamingTests
     private static List<string> StreamAll(DecodingOptions options, CancellationToken token = default)
     {
         using var decoder = new StandInDecoder(Script(Bytes, V), [[Bos]]);
-        return new Generator(options, 256, Eos, Decode).Stream(decoder, [Bos], token).ToList();
+        return new DecodingLoop(options, 256, Eos, Decode).Stream(decoder, [Bos], token).ToList();
     }
 
     [TestMethod]
@@ -46,7 +46,7 @@ public sealed class StreamingTests
     public async Task StreamAsync_YieldsTheSamePieces_AndHonoursCancellation()
     {
         using var decoder = new StandInDecoder(Script(Bytes, V), [[Bos]]);
-        var generator = new Generator(new DecodingOptions(), 256, Eos, Decode);
+        var generator = new DecodingLoop(new DecodingOptions(), 256, Eos, Decode);
         var pieces = new List<string>();
         await foreach (string piece in generator.StreamAsync(decoder, [Bos]))
             pieces.Add(piece);
@@ -70,7 +70,7 @@ public sealed class StreamingTests
     public void BeamSearch_CannotStream()
     {
         using var decoder = new StandInDecoder(Script(Bytes, V), [[Bos]]);
-        var generator = new Generator(new DecodingOptions { Strategy = DecodingStrategy.Beam }, 256, Eos, Decode);
+        var generator = new DecodingLoop(new DecodingOptions { Strategy = DecodingStrategy.Beam }, 256, Eos, Decode);
         Assert.ThrowsExactly<NotSupportedException>(() => generator.Stream(decoder, [Bos]));
     }
 }

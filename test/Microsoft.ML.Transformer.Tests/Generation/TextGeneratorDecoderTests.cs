@@ -16,10 +16,10 @@ public sealed class TextGeneratorDecoderTests
 {
     private static readonly TextTokenizer Bytes = TextTokenizer.Bytes();
 
-    private static EncoderDecoderModel Network(int encoderLayers, int seed = 3)
+    private static TextNetwork Network(int encoderLayers, int seed = 3)
     {
         torch.random.manual_seed(seed);
-        var model = new EncoderDecoderModel(new ModelOptions
+        var model = new TextNetwork(new ModelOptions
         {
             VocabularySize = Bytes.VocabularySize, ModelDimension = 32, Heads = 4, EncoderLayers = encoderLayers, DecoderLayers = 2,
             FeedForwardDimension = 64, MaxLength = 48,

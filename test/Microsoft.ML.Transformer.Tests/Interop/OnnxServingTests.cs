@@ -109,7 +109,7 @@ public sealed class OnnxServingTests
         {
             torch.manual_seed(200 + index);
             var options = shape with { VocabularySize = tokenizer.VocabularySize };
-            var network = new EncoderDecoderModel(options);
+            var network = new TextNetwork(options);
             ITransformer component = pooling is { } p
                 ? new TextClassificationTransformer(ml, new ClassifierModel(network, 3, p, dropout: 0), tokenizer,
                     new ClassLabels(["a", "b", "c"], binary: false), new ClassifierSettings("Text", null, 20, TruncationSide.KeepHead, 8))
@@ -154,7 +154,7 @@ public sealed class OnnxServingTests
         foreach (var (name, options, pooling, ngrams) in cases)
         {
             torch.manual_seed(300);
-            var classifier = new ClassifierModel(new EncoderDecoderModel(options), 3, pooling, dropout: 0, ngrams.Buckets);
+            var classifier = new ClassifierModel(new TextNetwork(options), 3, pooling, dropout: 0, ngrams.Buckets);
             Perturb(classifier);
             var component = new TextClassificationTransformer(ml, classifier, tokenizer, new ClassLabels(["a", "b", "c"], binary: false),
                 new ClassifierSettings("Text", null, 20, TruncationSide.KeepHead, 8) { Ngrams = ngrams });

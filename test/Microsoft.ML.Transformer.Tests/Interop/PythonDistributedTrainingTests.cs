@@ -85,7 +85,7 @@ public sealed class PythonDistributedTrainingTests
             VocabularySize = tokenizer.VocabularySize, ModelDimension = 32, Heads = 4, EncoderLayers = 2, DecoderLayers = 0,
             FeedForwardDimension = 64, MaxLength = 48, EmbeddingDropout = 0, AttentionDropout = 0, ResidualDropout = 0, FeedForwardDropout = 0,
         };
-        var classifier = new ClassifierModel(new EncoderDecoderModel(options), Classes.Length, Pooling.Mean, dropout: 0, ngrams?.Buckets ?? 0);
+        var classifier = new ClassifierModel(new TextNetwork(options), Classes.Length, Pooling.Mean, dropout: 0, ngrams?.Buckets ?? 0);
         return new TextClassificationTransformer(ml, classifier, tokenizer, new ClassLabels(Classes, binary: false),
             new ClassifierSettings("Text", secondColumn, 12, TruncationSide.KeepTail, 8) { Ngrams = ngrams });
     }

@@ -65,7 +65,7 @@ public sealed class PythonForwardEqualityTests
         {
             torch.manual_seed(100 + index);
             var options = shape with { VocabularySize = tokenizer.VocabularySize };
-            var network = new EncoderDecoderModel(options);
+            var network = new TextNetwork(options);
             var classifier = pooling is { } p ? new ClassifierModel(network, 3, p, dropout: 0, ngrams?.Buckets ?? 0) : null;
             Perturb(classifier ?? (nn.Module)network);
             ITransformer component = classifier is not null
@@ -139,7 +139,7 @@ public sealed class PythonForwardEqualityTests
         };
     }
 
-    private static Outputs Library(EncoderDecoderModel network, ClassifierModel? classifier, Dictionary<string, object> inputs, HashedNgrams? ngrams)
+    private static Outputs Library(TextNetwork network, ClassifierModel? classifier, Dictionary<string, object> inputs, HashedNgrams? ngrams)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -55,7 +55,7 @@ public sealed class PythonPretrainingTests
             VocabularySize = tokenizer.VocabularySize, ModelDimension = 32, Heads = 4, EncoderLayers = encoderLayers, DecoderLayers = decoderLayers,
             FeedForwardDimension = 64, MaxLength = MaxLength, EmbeddingDropout = 0, AttentionDropout = 0, ResidualDropout = 0, FeedForwardDropout = 0,
         };
-        var network = new EncoderDecoderModel(options);
+        var network = new TextNetwork(options);
         DistributedRun.Randomize(network, seed: 3, std: 0.2);
         var settings = new PretrainingSettings("Text", "Loss", "Perplexity",
             new ObjectiveSettings(kind, MaxLength, NoiseDensity, MeanSpan, MaskProbability), ScoringBatchSize: 8);

@@ -41,7 +41,7 @@ public sealed class PythonSequenceToSequenceTests
             VocabularySize = tokenizer.VocabularySize, ModelDimension = 32, Heads = 4, EncoderLayers = encoderLayers, DecoderLayers = decoderLayers,
             FeedForwardDimension = 64, MaxLength = 96, EmbeddingDropout = 0, AttentionDropout = 0, ResidualDropout = 0, FeedForwardDropout = 0,
         };
-        var network = new EncoderDecoderModel(options);
+        var network = new TextNetwork(options);
         DistributedRun.Randomize(network, seed: 4, std: 0.2);
         var settings = new GeneratorSettings("Source", "Target", "Output", "LogProbability", SourceMaxLength: 24, TargetMaxLength: 20,
             TruncationSide.KeepHead, ScoringBatchSize: 8);

@@ -37,7 +37,7 @@ public sealed class TokenIdsTests
     {
         var ml = new MLContext(1);
         var options = new ModelOptions { VocabularySize = Tokenizer.VocabularySize, ModelDimension = 16, Heads = 2, EncoderLayers = 1, DecoderLayers = 0, FeedForwardDimension = 32, MaxLength = 16 };
-        var classifier = new TextClassificationTransformer(ml, new ClassifierModel(new EncoderDecoderModel(options), 2, Pooling.Mean, dropout: 0),
+        var classifier = new TextClassificationTransformer(ml, new ClassifierModel(new TextNetwork(options), 2, Pooling.Mean, dropout: 0),
             Tokenizer, new ClassLabels(["no", "yes"], binary: true), settings);
         string folder = Path.Combine(TestPaths.NewTempDir(), "classifier");
         ModelFolder.Export(classifier, folder);

@@ -35,6 +35,6 @@ internal static class AttentionTestModels
         };
         random.manual_seed(11);
         var settings = new EmbeddingSettings("Text", "Features", layout, 96, TruncationSide.KeepHead, Pooling.LastToken, false, 8, ComputeDevice.Cpu);
-        return new TextEmbeddingTransformer(Classifier.Ml, new EncoderDecoderModel(options), tokenizer, settings);
+        return new TextEmbeddingTransformer(Classifier.Ml, new TextNetwork(options), tokenizer, settings);
     }
 }

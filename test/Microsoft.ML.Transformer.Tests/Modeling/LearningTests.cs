@@ -36,7 +36,7 @@ public sealed class LearningTests
     {
         var clock = Stopwatch.StartNew();
         random.manual_seed(TestSeed.Shift(7));
-        using var model = new EncoderDecoderModel(new ModelOptions
+        using var model = new TextNetwork(new ModelOptions
         {
             VocabularySize = Vocabulary, ModelDimension = 64, Heads = 4, EncoderLayers = 2, DecoderLayers = 2,
             FeedForwardDimension = 128, EmbeddingDropout = 0, AttentionDropout = 0, ResidualDropout = 0,
@@ -80,7 +80,7 @@ public sealed class LearningTests
     }
 
     // Greedy decoding with the cache; the fraction of real target positions predicted right.
-    private static double Accuracy(EncoderDecoderModel model, bool reverse, Generator generator, int size)
+    private static double Accuracy(TextNetwork model, bool reverse, Generator generator, int size)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

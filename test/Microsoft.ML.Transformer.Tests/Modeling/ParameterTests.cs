@@ -51,7 +51,7 @@ public sealed class ParameterTests
     [TestMethod]
     public void ReferenceConfigurationHasThePeersParameterCount()
     {
-        using var model = new EncoderDecoderModel(new ModelOptions { VocabularySize = 8000, NormPlacement = NormPlacement.PostNorm });
+        using var model = new TextNetwork(new ModelOptions { VocabularySize = 8000, NormPlacement = NormPlacement.PostNorm });
         // pytorch_reference.py (nn.Transformer, separate source/target embeddings, output Linear with bias): 11.68 M.
         Assert.AreEqual(11_682_624L, model.ParameterCount);
     }
@@ -94,7 +94,7 @@ public sealed class ParameterTests
     [TestMethod]
     public void ModelOutlivesTheScopeItWasBuiltIn()
     {
-        EncoderDecoderModel model;
+        TextNetwork model;
         using (NewDisposeScope())
             model = Create(Options());
         using (model)

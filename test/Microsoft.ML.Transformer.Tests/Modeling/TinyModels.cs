@@ -27,10 +27,10 @@ internal static class TinyModels
     };
 
     /// <summary>A model made with a fixed seed, in eval mode.</summary>
-    public static EncoderDecoderModel Create(ModelOptions options, int seed = 1)
+    public static TextNetwork Create(ModelOptions options, int seed = 1)
     {
         random.manual_seed(seed);
-        var model = new EncoderDecoderModel(options);
+        var model = new TextNetwork(options);
         model.eval();
         return model;
     }
@@ -47,7 +47,7 @@ internal static class TinyModels
     /// A decoding cache for three rows over one fixed padded source of 7 tokens (rows of 7, 4 and 6 real tokens), encoded
     /// without gradients; a decoder-only model starts without one. Lets two models be stepped side by side.
     /// </summary>
-    public static DecoderCache StartThreeRows(EncoderDecoderModel model, int steps)
+    public static DecoderCache StartThreeRows(TextNetwork model, int steps)
     {
         using var noGrad = no_grad();
         var padding = model.HasEncoder ? Padding(7, 7, 4, 6) : null;

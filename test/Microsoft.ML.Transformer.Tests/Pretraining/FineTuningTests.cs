@@ -24,7 +24,7 @@ public sealed class FineTuningTests
 
     private static IDataView Labelled(MLContext ml, int count, int seed) => ml.Data.LoadFromEnumerable(ClassifierFixture.Rows(count, seed));
 
-    private static EncoderDecoderModel Body(ITransformer chain) =>
+    private static TextNetwork Body(ITransformer chain) =>
         ((IEnumerable<ITransformer>)chain).OfType<TextClassificationTransformer>().Single().Source!.Network;
 
     [TestMethod]
@@ -80,10 +80,10 @@ public sealed class FineTuningTests
         StringAssert.Contains(e.Message, "ModelOptions.VocabularySize is 50,264, the pretrained network embeds 607 ids");
     }
 
-    private static EncoderDecoderModel PretrainedCopy(ITransformer pretrained) => PretrainedSource.Copy(((TextModelTransformerBase)pretrained).Source!.Network, CPU);
+    private static TextNetwork PretrainedCopy(ITransformer pretrained) => PretrainedSource.Copy(((TextModelTransformerBase)pretrained).Source!.Network, CPU);
 
     /// <summary>Names of the parameters whose values differ between two networks of one shape.</summary>
-    private static List<string> Differences(EncoderDecoderModel a, EncoderDecoderModel b)
+    private static List<string> Differences(TextNetwork a, TextNetwork b)
     {
         var other = b.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         return a.named_parameters().Where(p => !p.parameter.eq(other[p.name]).all().item<bool>()).Select(p => p.name).ToList();

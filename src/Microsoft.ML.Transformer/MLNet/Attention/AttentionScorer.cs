@@ -15,7 +15,7 @@ internal sealed class AttentionScorer : ITextBatchScorer
     private readonly AttentionExtractor _extractor;
     private readonly AttentionSettings _settings;
 
-    public AttentionScorer(EncoderDecoderModel network, TextTokenizer tokenizer, AttentionSettings settings)
+    public AttentionScorer(TextNetwork network, TextTokenizer tokenizer, AttentionSettings settings)
     {
         _settings = settings;
         _extractor = new AttentionExtractor(network, tokenizer, settings.Layout, settings.MaxLength, settings.Truncation);

@@ -54,7 +54,7 @@ public sealed class AttentionWeightsEstimator : TextEstimatorBase<AttentionWeigh
         return new AttentionWeightsTransformer(Host, network, source.Tokenizer, settings);
     }
 
-    private AttentionKind CheckKind(EncoderDecoderModel network)
+    private AttentionKind CheckKind(TextNetwork network)
     {
         var kind = Options.Kind ?? (network.HasEncoder ? AttentionKind.EncoderSelf : AttentionKind.DecoderSelf);
         bool encoderDecoder = network.HasEncoder && network.HasDecoder;

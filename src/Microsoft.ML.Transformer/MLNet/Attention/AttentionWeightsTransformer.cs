@@ -21,7 +21,7 @@ public sealed class AttentionWeightsTransformer : TextModelTransformerBase
 
     private readonly AttentionSettings _settings;
 
-    internal AttentionWeightsTransformer(IHostEnvironment env, EncoderDecoderModel network, TextTokenizer tokenizer, AttentionSettings settings)
+    internal AttentionWeightsTransformer(IHostEnvironment env, TextNetwork network, TextTokenizer tokenizer, AttentionSettings settings)
         : base(env, nameof(AttentionWeightsTransformer), new(network, tokenizer, inputLayout: settings.Layout), () => new AttentionScorer(network, tokenizer, settings))
     {
         _settings = settings;

@@ -79,7 +79,7 @@ public sealed class TextClassificationTransformer : TextModelTransformerBase, IT
         var ngrams = settings.Ngrams;
         int count = names.Length;
         var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx,
-            options => new ClassifierModel(new EncoderDecoderModel(options), count, pooling, dropout: 0, ngrams?.Buckets ?? 0));
+            options => new ClassifierModel(new TextNetwork(options), count, pooling, dropout: 0, ngrams?.Buckets ?? 0));
         return new TextClassificationTransformer(env, model, tokenizer, new ClassLabels(names, binary), settings);
     }
 

@@ -14,11 +14,11 @@ namespace Microsoft.ML.Transformer.MLNet.Embeddings;
 /// </summary>
 internal sealed class EmbeddingScorer : ITextBatchScorer
 {
-    private readonly EncoderDecoderModel _network;
+    private readonly TextNetwork _network;
     private readonly TextTokenizer _tokenizer;
     private readonly EmbeddingSettings _settings;
 
-    public EmbeddingScorer(EncoderDecoderModel network, TextTokenizer tokenizer, EmbeddingSettings settings)
+    public EmbeddingScorer(TextNetwork network, TextTokenizer tokenizer, EmbeddingSettings settings)
     {
         (_network, _tokenizer, _settings) = (network, tokenizer, settings);
         Dimension = (int)network.Options.ModelDimension;

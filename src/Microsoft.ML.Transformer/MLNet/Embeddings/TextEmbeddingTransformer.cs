@@ -23,7 +23,7 @@ public sealed class TextEmbeddingTransformer : TextModelTransformerBase
 
     internal EmbeddingSettings Settings => _settings; // exported by a model folder (Interop.ModelFolder)
 
-    internal TextEmbeddingTransformer(IHostEnvironment env, EncoderDecoderModel network, TextTokenizer tokenizer, EmbeddingSettings settings)
+    internal TextEmbeddingTransformer(IHostEnvironment env, TextNetwork network, TextTokenizer tokenizer, EmbeddingSettings settings)
         : base(env, nameof(TextEmbeddingTransformer), new(network, tokenizer, inputLayout: settings.Layout), () => new EmbeddingScorer(network, tokenizer, settings))
     {
         _settings = settings;

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Transformer.MLNet.Generation;
 /// cross-entropy on the targets (with label smoothing) as the loss, and the validation token loss as the metric when a
 /// validation set is given.
 /// </summary>
-internal sealed class GeneratorTraining(EncoderDecoderModel model, TextTokenizer tokenizer, GeneratorSettings settings,
+internal sealed class GeneratorTraining(TextNetwork model, TextTokenizer tokenizer, GeneratorSettings settings,
     TextGenerationOptions options, Action<string> log)
 {
     private readonly TeacherForcing _teacher = new(model, tokenizer, settings);

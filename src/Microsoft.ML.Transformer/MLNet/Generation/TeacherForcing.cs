@@ -11,7 +11,7 @@ namespace Microsoft.ML.Transformer.MLNet.Generation;
 /// The token-level loss of a generator on (source, target) pairs, the target fed to the decoder as it is
 /// (teacher forcing): the training objective, and the loss and perplexity reported on references.
 /// </summary>
-internal sealed class TeacherForcing(EncoderDecoderModel model, TextTokenizer tokenizer, GeneratorSettings settings)
+internal sealed class TeacherForcing(TextNetwork model, TextTokenizer tokenizer, GeneratorSettings settings)
 {
     /// <summary>Next-token logits [N, V] and their labels [N] (<see cref="TokenBatch.IgnoreIndex"/> where no target is).</summary>
     /// <param name="batch">A <see cref="BatchLayout.Seq2Seq"/> batch; a decoder-only model reads it as prompt + continuation.</param>

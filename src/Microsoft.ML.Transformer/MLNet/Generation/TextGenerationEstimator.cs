@@ -69,7 +69,7 @@ public sealed class TextGenerationEstimator : TextEstimatorBase<TextGenerationOp
     }
 
     /// <summary>The network and tokenizer to start from: a copy of a base model's, or new ones.</summary>
-    private (EncoderDecoderModel Network, TextTokenizer Tokenizer) StartingNetwork(RowReader reader, Device device, Action<string> log)
+    private (TextNetwork Network, TextTokenizer Tokenizer) StartingNetwork(RowReader reader, Device device, Action<string> log)
     {
         var source = PretrainedSource.Resolve(Host, Options.BaseModel, Options.BaseModelPath);
         if (source is not null)
@@ -83,7 +83,7 @@ public sealed class TextGenerationEstimator : TextEstimatorBase<TextGenerationOp
         var texts = reader.Read().SelectMany(r => new[] { r.Text, r.Second! });
         var tokenizer = TextTokenizer.Create(Options.Tokenizer, texts);
         var modelOptions = Options.Model with { VocabularySize = tokenizer.VocabularySize, MaxLength = ScratchMaxLength(Options) };
-        return (new EncoderDecoderModel(modelOptions, device), tokenizer);
+        return (new TextNetwork(modelOptions, device), tokenizer);
     }
 
     private static void Validate(TextGenerationOptions options)

@@ -37,7 +37,7 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, ITrain
     internal GeneratorSettings Settings => _settings; // exported by a model folder (Interop.ModelFolder)
 
     // generator: given by WithDecoding, so that transformers sharing a network also share its greedy selector.
-    internal TextGenerationTransformer(IHostEnvironment env, EncoderDecoderModel network, TextTokenizer tokenizer,
+    internal TextGenerationTransformer(IHostEnvironment env, TextNetwork network, TextTokenizer tokenizer,
         GeneratorSettings settings, DecodingOptions decoding, NetworkGenerator? generator = null)
         : base(env, nameof(TextGenerationTransformer), new(network, tokenizer), () => Scoring(network, tokenizer, settings, decoding, generator))
     {
@@ -45,7 +45,7 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, ITrain
         Decoding = decoding;
     }
 
-    private static GenerationScorer Scoring(EncoderDecoderModel network, TextTokenizer tokenizer, GeneratorSettings settings,
+    private static GenerationScorer Scoring(TextNetwork network, TextTokenizer tokenizer, GeneratorSettings settings,
         DecodingOptions decoding, NetworkGenerator? generator)
     {
         network.PrepareForInference(); // never trained again: products may use weight copies laid out for inference
@@ -155,7 +155,7 @@ public sealed class TextGenerationTransformer : TextModelTransformerBase, ITrain
         var (settings, decoding) = Format.ReadSettings(ctx, reader => (GeneratorSettings.Load(reader), ReadDecoding(reader.ReadString())));
         var (network, tokenizer) = NetworkEntries.LoadNetwork(ctx, options => options.DecoderLayers == 0
             ? throw new InvalidDataException("The text generator's network has no decoder (DecoderLayers is 0).")
-            : new EncoderDecoderModel(options));
+            : new TextNetwork(options));
         return new TextGenerationTransformer(env, network, tokenizer, settings, decoding);
     }
 

@@ -19,7 +19,7 @@ internal static class NetworkEntries
     /// <param name="tokenizer">Its tokenizer.</param>
     /// <param name="weights">The module whose weights are saved: the network itself when null, or a model around it
     /// (a classifier saves its head too).</param>
-    public static void SaveNetwork(ModelSaveContext ctx, EncoderDecoderModel network, TextTokenizer tokenizer, torch.nn.Module? weights = null)
+    public static void SaveNetwork(ModelSaveContext ctx, TextNetwork network, TextTokenizer tokenizer, torch.nn.Module? weights = null)
     {
         SaveOptions(ctx, network.Options);
         SaveTokenizer(ctx, tokenizer);
@@ -53,10 +53,10 @@ internal static class NetworkEntries
     /// <param name="ctx">The component's load context, after its own header.</param>
     /// <param name="component">The name of the loading component, which the warning carries.</param>
     /// <param name="device">The device saved with the component.</param>
-    public static (EncoderDecoderModel Network, TextTokenizer Tokenizer) LoadNetwork(IHostEnvironment env, ModelLoadContext ctx,
+    public static (TextNetwork Network, TextTokenizer Tokenizer) LoadNetwork(IHostEnvironment env, ModelLoadContext ctx,
         string component, ComputeDevice device)
     {
-        var (network, tokenizer) = LoadNetwork(ctx, options => new EncoderDecoderModel(options));
+        var (network, tokenizer) = LoadNetwork(ctx, options => new TextNetwork(options));
         using var channel = env.Register(component).Start("Load");
         var resolved = TorchDevice.Resolve(device, allowFallback: true, channel.Warning, channel.Info);
         if (resolved.type != DeviceType.CPU)

@@ -15,11 +15,11 @@ internal sealed class PretrainingScorer : ITextBatchScorer
 {
     private const int EvaluationTexts = 256;
 
-    private readonly EncoderDecoderModel _model;
+    private readonly TextNetwork _model;
     private readonly Objective _objective;
     private readonly PretrainingSettings _settings;
 
-    public PretrainingScorer(EncoderDecoderModel model, Objective objective, PretrainingSettings settings)
+    public PretrainingScorer(TextNetwork model, Objective objective, PretrainingSettings settings)
     {
         (_model, _objective, _settings) = (model, objective, settings);
         InputColumns = [settings.TextColumn];

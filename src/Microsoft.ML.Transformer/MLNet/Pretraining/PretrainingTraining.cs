@@ -14,7 +14,7 @@ namespace Microsoft.ML.Transformer.MLNet.Pretraining;
 /// (seeded by the epoch, so a resumed run skips exactly what it had consumed), its cross-entropy as the loss, and the
 /// held-out loss as the validation metric.
 /// </summary>
-internal sealed class PretrainingTraining(EncoderDecoderModel model, Objective objective, PretrainingScorer scorer,
+internal sealed class PretrainingTraining(TextNetwork model, Objective objective, PretrainingScorer scorer,
     TextPretrainingOptions options, CorpusSurvey corpus, Action<string> log)
 {
     /// <summary>Trains; returns the run and, with a validation set, the metrics of the weights the model ends with.</summary>

@@ -53,7 +53,7 @@ public sealed class TextPretrainingEstimator : TextEstimatorBase<TextPretraining
         var objective = Training.Objectives.Objective.Create(tokenizer, settings.Objective);
         var corpus = CorpusSurvey.Take(reader, Options.TextColumnName, objective, log);
 
-        var model = new EncoderDecoderModel(_shape with
+        var model = new TextNetwork(_shape with
         {
             VocabularySize = tokenizer.VocabularySize,
             MaxLength = Options.Model is null ? tokenizerOptions.MaxLength : Math.Max(_shape.MaxLength, tokenizerOptions.MaxLength),

@@ -28,7 +28,7 @@ public sealed class TextPretrainingTransformer : TextModelTransformerBase, ITrai
 
     internal PretrainingSettings Settings => _settings; // exported by a model folder (Interop.ModelFolder)
 
-    internal TextPretrainingTransformer(IHostEnvironment env, EncoderDecoderModel model, TextTokenizer tokenizer, PretrainingSettings settings)
+    internal TextPretrainingTransformer(IHostEnvironment env, TextNetwork model, TextTokenizer tokenizer, PretrainingSettings settings)
         : base(env, nameof(TextPretrainingTransformer), new(model, tokenizer),
             () => new PretrainingScorer(model, Training.Objectives.Objective.Create(tokenizer, settings.Objective), settings))
     {
@@ -90,7 +90,7 @@ public sealed class TextPretrainingTransformer : TextModelTransformerBase, ITrai
     private static TextPretrainingTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
         var settings = Format.ReadSettings(ctx, PretrainingSettings.Load);
-        var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx, options => new EncoderDecoderModel(options));
+        var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx, options => new TextNetwork(options));
         return new TextPretrainingTransformer(env, model, tokenizer, settings);
     }
 }

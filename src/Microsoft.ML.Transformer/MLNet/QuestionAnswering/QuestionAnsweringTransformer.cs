@@ -47,7 +47,7 @@ public sealed class QuestionAnsweringTransformer : TextModelTransformerBase, ITr
     private static QuestionAnsweringTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
         var settings = Format.ReadSettings(ctx, QaSettings.Load);
-        var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx, options => new TokenTaggerModel(new EncoderDecoderModel(options), 2, dropout: 0));
+        var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx, options => new TokenTaggerModel(new TextNetwork(options), 2, dropout: 0));
         return new QuestionAnsweringTransformer(env, model, tokenizer, settings);
     }
 }

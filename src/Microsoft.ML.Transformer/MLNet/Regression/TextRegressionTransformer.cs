@@ -61,7 +61,7 @@ public sealed class TextRegressionTransformer : TextModelTransformerBase, ITrain
     {
         var (settings, mean, scale, pooling) = Format.ReadSettings(ctx, ReadFields);
         var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx,
-            options => new ClassifierModel(new EncoderDecoderModel(options), 1, pooling, dropout: 0));
+            options => new ClassifierModel(new TextNetwork(options), 1, pooling, dropout: 0));
         return new TextRegressionTransformer(env, model, tokenizer, settings, (mean, scale));
     }
 

@@ -54,7 +54,7 @@ public sealed class EntityTaggingTransformer : TextModelTransformerBase, ITraine
     {
         var settings = Format.ReadSettings(ctx, TaggerSettings.Load);
         var (model, tokenizer) = NetworkEntries.LoadNetwork(ctx,
-            options => new TokenTaggerModel(new EncoderDecoderModel(options), settings.LabelNames.Count, dropout: 0));
+            options => new TokenTaggerModel(new TextNetwork(options), settings.LabelNames.Count, dropout: 0));
         return new EntityTaggingTransformer(env, model, tokenizer, settings);
     }
 }

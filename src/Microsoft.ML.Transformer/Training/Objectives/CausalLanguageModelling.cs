@@ -34,5 +34,5 @@ internal sealed class CausalLanguageModelling(TextTokenizer tokenizer, Objective
     }
 
     // Right padding of short scoring windows needs no mask: the causal mask hides later positions from earlier ones.
-    public override Tensor Hidden(EncoderDecoderModel model, PretrainingBatch batch) => model.Decode(batch.Tokens.Ids, null, null, null);
+    public override Tensor Hidden(TextNetwork model, PretrainingBatch batch) => model.Decode(batch.Tokens.Ids, null, null, null);
 }

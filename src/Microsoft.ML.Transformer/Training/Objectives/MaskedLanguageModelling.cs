@@ -45,6 +45,6 @@ internal sealed class MaskedLanguageModelling(TextTokenizer tokenizer, Objective
         return new PretrainingExample(row, input, labels);
     }
 
-    public override Tensor Hidden(EncoderDecoderModel model, PretrainingBatch batch) =>
+    public override Tensor Hidden(TextNetwork model, PretrainingBatch batch) =>
         model.Encode(batch.Tokens.Ids, batch.InputPadded ? batch.Tokens.PaddingMask : null);
 }

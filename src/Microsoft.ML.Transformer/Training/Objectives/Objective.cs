@@ -43,7 +43,7 @@ internal abstract class Objective(TextTokenizer tokenizer, ObjectiveSettings set
     public abstract IEnumerable<PretrainingExample> ScoringExamples(long row, int[] ids);
 
     /// <summary>Hidden states [B, U, D] whose positions line up with the batch's labels [B, U].</summary>
-    public abstract Tensor Hidden(EncoderDecoderModel model, PretrainingBatch batch);
+    public abstract Tensor Hidden(TextNetwork model, PretrainingBatch batch);
 
     /// <summary>The objective <paramref name="settings"/> describe.</summary>
     public static Objective Create(TextTokenizer tokenizer, ObjectiveSettings settings) => settings.Kind switch

@@ -12,14 +12,14 @@ namespace Microsoft.ML.Transformer.Training.Objectives;
 internal static class PretrainingLoss
 {
     /// <summary>Mean cross-entropy over the batch's labelled positions: the training loss.</summary>
-    public static Tensor Mean(Objective objective, EncoderDecoderModel model, PretrainingBatch batch, double labelSmoothing = 0)
+    public static Tensor Mean(Objective objective, TextNetwork model, PretrainingBatch batch, double labelSmoothing = 0)
     {
         var (logits, labels, _) = Labelled(objective, model, batch);
         return nn.functional.cross_entropy(logits, labels, label_smoothing: labelSmoothing);
     }
 
     /// <summary>Summed negative log-likelihood (nats) and labelled positions of each row of the batch.</summary>
-    public static (double[] Sum, long[] Count) PerRow(Objective objective, EncoderDecoderModel model, PretrainingBatch batch)
+    public static (double[] Sum, long[] Count) PerRow(Objective objective, TextNetwork model, PretrainingBatch batch)
     {
         var (logits, labels, rows) = Labelled(objective, model, batch);
         long b = batch.Tokens.Labels!.shape[0];
@@ -30,7 +30,7 @@ internal static class PretrainingLoss
     }
 
     /// <summary>Logits [N, V], labels [N] and batch row [N] of the N labelled positions.</summary>
-    private static (Tensor Logits, Tensor Labels, Tensor Rows) Labelled(Objective objective, EncoderDecoderModel model, PretrainingBatch batch)
+    private static (Tensor Logits, Tensor Labels, Tensor Rows) Labelled(Objective objective, TextNetwork model, PretrainingBatch batch)
     {
         var hidden = objective.Hidden(model, batch);                  // [B, U, D]
         var labels = batch.Tokens.Labels!;                            // [B, U]

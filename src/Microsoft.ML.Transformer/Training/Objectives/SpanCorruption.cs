@@ -72,7 +72,7 @@ internal sealed class SpanCorruption(TextTokenizer tokenizer, ObjectiveSettings 
         return lengths;
     }
 
-    public override Tensor Hidden(EncoderDecoderModel model, PretrainingBatch batch)
+    public override Tensor Hidden(TextNetwork model, PretrainingBatch batch)
     {
         var tokens = batch.Tokens;
         var padding = batch.InputPadded ? tokens.PaddingMask : null;

@@ -11,7 +11,7 @@ namespace Microsoft.ML.Transformer.Modeling;
 /// [B, T] with true = padding; token ids are int64. Every method runs inside the caller's dispose scope and leaves
 /// its intermediates to it; only <see cref="DecoderCache"/> outlives scopes (and must be disposed).
 /// </summary>
-internal sealed partial class EncoderDecoderModel : nn.Module
+internal sealed partial class TextNetwork : nn.Module
 {
     private readonly TokenEmbedding embedding;        // source side when there is an encoder, else target side
     private readonly TokenEmbedding? targetEmbedding; // only in an encoder-decoder with untied embeddings
@@ -26,7 +26,7 @@ internal sealed partial class EncoderDecoderModel : nn.Module
 
     /// <summary>Builds and initialises a model; <paramref name="device"/> defaults to the CPU.</summary>
     /// <exception cref="ArgumentException">The options are invalid (see <see cref="ModelOptions.Validate"/>).</exception>
-    public EncoderDecoderModel(ModelOptions options, Device? device = null) : base(nameof(EncoderDecoderModel))
+    public TextNetwork(ModelOptions options, Device? device = null) : base(nameof(TextNetwork))
     {
         Options = options.Validate();
         TorchDevice.EnsureBackend();

@@ -12,7 +12,7 @@ namespace Microsoft.ML.Transformer.Generation;
 /// the first step. Penalties (<see cref="DecodingOptions.RepetitionPenalty"/>, <see cref="DecodingOptions.NoRepeatNgramSize"/>)
 /// see the whole prefix.
 /// </remarks>
-internal sealed class Generator
+internal sealed class DecodingLoop
 {
     private readonly DecodingOptions _options;
     private readonly long _endId;
@@ -24,7 +24,7 @@ internal sealed class Generator
     /// <param name="endId">The end token: a row stops when it is produced.</param>
     /// <param name="decode">Token ids → text; needed for stop sequences and streaming, and fills
     /// <see cref="GeneratedSequence.Text"/> when given.</param>
-    public Generator(DecodingOptions options, int maxModelLength, long endId, Func<IReadOnlyList<long>, string>? decode = null)
+    public DecodingLoop(DecodingOptions options, int maxModelLength, long endId, Func<IReadOnlyList<long>, string>? decode = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(maxModelLength);

@@ -5,7 +5,7 @@ namespace Microsoft.ML.Transformer.Modeling;
 
 // Incremental decoding with a key/value cache: each new token costs one position's work instead of the whole prefix.
 // Inference only: every method here runs without gradients; call eval() first so dropout is off.
-internal sealed partial class EncoderDecoderModel
+internal sealed partial class TextNetwork
 {
     /// <summary>
     /// Prepares to decode <paramref name="maxSteps"/> positions for <paramref name="batchSize"/> sequences:

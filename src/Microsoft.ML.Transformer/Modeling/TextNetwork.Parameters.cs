@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Transformer.Modeling;
 
 // What the optimiser and fine-tuning need to know about the parameters.
-internal sealed partial class EncoderDecoderModel
+internal sealed partial class TextNetwork
 {
     /// <summary>
     /// Every parameter with its name and whether it should get weight decay: only 2-D weight matrices of projections
