@@ -23,7 +23,9 @@ dotnet pack "$project" -c Release -o "$feed" -p:Version="$version" -nologo -v q 
 nupkg="$feed/Microsoft.ML.Transformer.$version.nupkg"
 [ -f "$nupkg" ] || die "no $nupkg"
 [ -f "$feed/Microsoft.ML.Transformer.$version.snupkg" ] || die "no symbols package (.snupkg)"
-unzip -l "$feed/Microsoft.ML.Transformer.$version.snupkg" | grep -q 'lib/net10.0/Microsoft.ML.Transformer.pdb' || die "the symbols package has no .pdb"
+# The listing is read whole first: `unzip -l | grep -q` under pipefail fails when grep stops early and unzip gets SIGPIPE.
+symbols=$(unzip -l "$feed/Microsoft.ML.Transformer.$version.snupkg")
+grep -q 'lib/net10.0/Microsoft.ML.Transformer.pdb' <<<"$symbols" || die "the symbols package has no .pdb"
 files=$(unzip -l "$nupkg")
 for f in README.md lib/net10.0/Microsoft.ML.Transformer.dll lib/net10.0/Microsoft.ML.Transformer.xml; do
   grep -q " $f\$" <<<"$files" || die "the package lacks $f"
