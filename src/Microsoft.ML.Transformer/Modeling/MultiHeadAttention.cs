@@ -148,6 +148,10 @@ internal sealed class MultiHeadAttention : nn.Module
             // Cached steps and recording: the same band as a mask over full attention.
             mask = SlidingWindowAttention.Banded(mask, q.shape[2], k.shape[2], window, globals, q.dtype, q.device);
         }
+        // One bfloat16 query per row (a cached decoding step): the fused kernel is several times slower there than
+        // two small products (in float32 the two are level).
+        if (record is null && p == 0 && q.dtype == ScalarType.BFloat16 && q.shape[2] == 1 && (!mask.IsCausal || k.shape[2] == 1))
+            return SingleQuery(q, k, v, mask.Additive);
         // Without dropout the fused kernel is the fastest form. With dropout the CPU kernel falls back to a general
         // path that the written-out form beats, so training uses the written-out form then.
         return record is null && p == 0
@@ -158,6 +162,16 @@ internal sealed class MultiHeadAttention : nn.Module
     // Merge heads: [B, H, Tq, Dh] → [B, Tq, H, Dh] → [B, Tq, D] (the one copy attention needs), then project.
     private Tensor MergeHeads(Tensor attended) =>
         output.forward(attended.transpose(1, 2).reshape(attended.shape[0], attended.shape[2], heads * headDimension));
+
+    // q [B, H, 1, Dh] over k, v [B, H, Tk, Dh] → [B, H, 1, Dh]; the mask [B, 1, 1, Tk] or null (one query sees every
+    // earlier key, so only padding is masked). Probabilities in float32, as in the fused kernel.
+    private static Tensor SingleQuery(Tensor q, Tensor k, Tensor v, Tensor? additive)
+    {
+        var scores = q.Times(1.0 / Math.Sqrt(q.shape[3])).matmul(k.transpose(-2, -1));     // [B, H, 1, Tk]
+        if (additive is not null) scores = scores.PlusInPlace(additive);                    // in place: scores is ours
+        var probabilities = scores.softmax(-1, ScalarType.Float32);
+        return probabilities.to(v.dtype).matmul(v);
+    }
 
     // softmax(QKᵀ/√Dh + mask) V with the probabilities in float32, handed to the recorder before dropout.
     private static Tensor WrittenOut(Tensor q, Tensor k, Tensor v, AttentionMask mask, double p, Action<Tensor>? record)
