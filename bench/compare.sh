@@ -3,7 +3,8 @@
 # from Debian 12 and PyTorch 2.6 in the Debian 13 chroot of ../shared/bench/pytorch26.sh) back to back, alternating for
 # a few rounds so that all see the same machine state, then prints ours/peer ratios of the medians against the BEST
 # peer (and against each). Every RESULT line carries the CPU model and the implementation's version.
-# Each round also runs the ML.NET text generator on the same reference network (greedy, beam 4, sampling).
+# Each round also runs the ML.NET text generator on the same reference network (greedy, beam 4, sampling), and both
+# greedy loops again decoding in bfloat16 (DecodingOptions.Precision), against the peer's float32 cached loop.
 #
 #   bench/compare.sh                 # 3 rounds, 5 repetitions of 6 training steps, generation with 5 repetitions
 #   ROUNDS=5 REPS=5 STEPS=6 bench/compare.sh
@@ -70,6 +71,9 @@ for round in $(seq "$ROUNDS"); do
         if has generate; then
             ours generate --reps "$REPS" | tee -a "$log" | grep -E 'RESULT|identical'
             ours generate-mlnet --repeats "$REPS" | tee -a "$log" | grep RESULT
+            # bfloat16 decoding (DecodingOptions.Precision), against the peer's float32 cached loop.
+            ours generate --reps "$REPS" --cache on --precision bf16 | tee -a "$log" | grep RESULT
+            ours generate-mlnet --repeats "$REPS" --decodings greedy --precision bf16 | tee -a "$log" | grep RESULT
         fi
     done
 done
@@ -113,6 +117,8 @@ ratios = [
     ("generate cached, ours/peer cached", ("generate_reference", "on"), ("generate_reference", "on"), 2.0),
     ("generate uncached, ours/peer uncached", ("generate_reference", "off"), ("generate_reference", "off"), None),
     ("ML.NET generator greedy/peer cached", ("generate_mlnet", "greedy"), ("generate_reference", "on"), 2.0),
+    ("generate cached bf16, ours/peer cached fp32", ("generate_reference", "bf16"), ("generate_reference", "on"), 2.0),
+    ("ML.NET generator greedy bf16/peer cached fp32", ("generate_mlnet", "greedy_bf16"), ("generate_reference", "on"), 2.0),
 ]
 own = [
     ("generate ours cached/ours uncached", ("generate_reference", "on"), ("generate_reference", "off"), 5.0),

@@ -21,7 +21,7 @@ internal sealed class GenerateMlnetBenchmark : IBenchmark
 
     public string Name => "generate-mlnet";
 
-    public string Description => "ML.NET text generator speed, reference configuration: greedy, beam 4, sampling (tokens/s; --repeats 5, --decodings greedy,beam4,sampling, --overhead, --threads 2, --warmup 5 seconds, --verbose)";
+    public string Description => "ML.NET text generator speed, reference configuration: greedy, beam 4, sampling (tokens/s; --repeats 5, --decodings greedy,beam4,sampling, --precision fp32|bf16, --overhead, --threads 2, --warmup 5 seconds, --verbose)";
 
     public void Run(BenchmarkArgs args)
     {
@@ -32,7 +32,14 @@ internal sealed class GenerateMlnetBenchmark : IBenchmark
         var tokenizer = TextTokenizer.Learn(shakespeare, vocabularySize: 8000 - 7, sampleRows: 50_000, seed: 1);
         var network = Network(tokenizer.VocabularySize);
         var settings = new GeneratorSettings("Source", "Target", "Generated", null, SourceLength, SourceLength, TruncationSide.KeepHead, Batch);
-        var model = new TextGenerationTransformer(ml, network, tokenizer, settings, new DecodingOptions { MaxNewTokens = NewTokens });
+        // --precision bf16: the generator decodes with its bfloat16 copy of the network (DecodingOptions.Precision).
+        var (precision, suffix) = args.String("precision", "fp32") switch
+        {
+            "fp32" => (Precision.Float32, ""),
+            "bf16" => (Precision.BFloat16, "_bf16"),
+            var other => throw new ArgumentException($"--precision: expected fp32 or bf16, found '{other}'."),
+        };
+        var model = new TextGenerationTransformer(ml, network, tokenizer, settings, new DecodingOptions { MaxNewTokens = NewTokens, Precision = precision });
         var sources = Sources(tokenizer, string.Join(' ', shakespeare), new Random(1));
         var data = ml.Data.LoadFromEnumerable(sources.Select(s => new Row { Source = s }));
         Console.WriteLine($"vocabulary {tokenizer.VocabularySize}, {network.ParameterCount:N0} parameters, {Batch} sources of " +
@@ -64,7 +71,7 @@ internal sealed class GenerateMlnetBenchmark : IBenchmark
             }
             double median = Result.Median(rates);
             if (name == "greedy") greedy = median;
-            Result.Print("generate_mlnet", ("impl", "torchsharp"), ("decoding", name), ("tokens_per_s", median),
+            Result.Print("generate_mlnet", ("impl", "torchsharp"), ("decoding", name + suffix), ("tokens_per_s", median),
                 ("min", rates.Min()), ("max", rates.Max()), ("cost_vs_greedy", greedy / median));
         }
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.ML.Transformer.Modeling;
 
 namespace Microsoft.ML.Transformer.Generation;
 
@@ -76,6 +77,16 @@ public sealed record DecodingOptions
     /// draws a fresh seed for each generation call.</summary>
     public int? Seed { get; init; }
 
+    /// <summary>
+    /// The number format of the network's products and attention while generating. <see cref="Modeling.Precision.Float32"/>
+    /// (the default) computes as the network was trained and saved. <see cref="Modeling.Precision.BFloat16"/> decodes
+    /// with a bfloat16 copy of the weights, made once per generator (the network itself is unchanged; the copy adds
+    /// about half the float32 weights' memory, and building it takes as long as copying them): faster on CPUs with
+    /// AVX512-BF16 or AMX-BF16 instructions (docs/RESULTS.md), slower on others, and where two tokens are nearly tied
+    /// it may choose the other one, so outputs can differ from float32's.
+    /// </summary>
+    public Precision Precision { get; init; } = Precision.Float32;
+
     /// <summary>Checks every option; throws an <see cref="ArgumentException"/> naming the first invalid one.</summary>
     /// <param name="maxModelLength">The most positions the model can hold; bounds <see cref="MaxNewTokens"/>.</param>
     public void Validate(int maxModelLength)
@@ -84,6 +95,8 @@ public sealed record DecodingOptions
             throw new ArgumentOutOfRangeException(nameof(maxModelLength), maxModelLength, "The model's maximum length must be at least 1.");
         if (!Enum.IsDefined(Strategy))
             Fail(nameof(Strategy), $"is not a defined {nameof(DecodingStrategy)}", Strategy);
+        if (!Enum.IsDefined(Precision))
+            Fail(nameof(Precision), $"is not a defined {nameof(Modeling.Precision)} (Float32 or BFloat16)", Precision);
         if (BeamWidth < 1)
             Fail(nameof(BeamWidth), "must be at least 1", BeamWidth);
         if (!double.IsFinite(LengthPenalty))

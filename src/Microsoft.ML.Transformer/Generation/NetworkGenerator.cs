@@ -18,6 +18,8 @@ internal sealed class NetworkGenerator
     private readonly int _sourceMaxLength;
     private readonly TruncationSide _truncation;
     private readonly GreedySelector _greedy;
+    private readonly Lock _lock = new();
+    private (TextNetwork Model, GreedySelector Greedy)? _other; // the network in the other precision, made when first asked for
 
     /// <param name="model">A network with a decoder, in evaluation mode.</param>
     /// <param name="tokenizer">Its tokenizer.</param>
@@ -131,14 +133,32 @@ internal sealed class NetworkGenerator
             padding.AsSpan(b * width + rows[b].Length, width - rows[b].Length).Fill(true);
         }
         using var scope = NewDisposeScope();
-        return ModelDecoder.ForSources(_model, tensor(ids, [rows.Length, width]), tensor(padding, [rows.Length, width]), options.MaxNewTokens, _greedy);
+        var (model, greedy) = For(options.Precision);
+        return ModelDecoder.ForSources(model, tensor(ids, [rows.Length, width]), tensor(padding, [rows.Length, width]), options.MaxNewTokens, greedy);
     }
 
     /// <summary>Decoder-only prompts <c>[BOS] source [SEP]</c>, all of one length.</summary>
     private ModelDecoder ForPrompts(IReadOnlyList<long[]> prompts, DecodingOptions options)
     {
         int prefilled = prompts[0].Length - 1;
-        return ModelDecoder.ForPrompts(_model, prompts.Select(p => p[..^1]).ToArray(), prefilled + options.MaxNewTokens, _greedy);
+        var (model, greedy) = For(options.Precision);
+        return ModelDecoder.ForPrompts(model, prompts.Select(p => p[..^1]).ToArray(), prefilled + options.MaxNewTokens, greedy);
+    }
+
+    /// <summary>The network that decodes in <paramref name="precision"/>, with its greedy selector.</summary>
+    private (TextNetwork Model, GreedySelector Greedy) For(Precision precision)
+    {
+        if (precision == _model.Precision)
+            return (_model, _greedy);
+        lock (_lock)
+        {
+            if (_other is null)
+            {
+                var other = _model.InferenceCopy(precision);
+                _other = (other, new GreedySelector(other));
+            }
+            return _other.Value;
+        }
     }
 
     /// <summary>

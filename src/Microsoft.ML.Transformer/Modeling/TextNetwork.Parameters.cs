@@ -52,6 +52,31 @@ internal sealed partial class TextNetwork
         foreach (var layer in (decoder?.Layers ?? []).Take(count)) SetTrainable(layer, false);
     }
 
+    /// <summary>
+    /// A network that computes in <paramref name="precision"/> on this one's weights, in evaluation mode and prepared
+    /// for inference: its parameters share this network's storage (no copy), so this network must not be trained
+    /// again while the other is in use. Building it leaves the global random generator as it was.
+    /// </summary>
+    public TextNetwork InferenceCopy(Precision precision)
+    {
+        TextNetwork copy;
+        using (var state = random.get_rng_state())
+        {
+            copy = new TextNetwork(Options, Device); // draws initial weights, which the shared ones replace
+            random.set_rng_state(state);
+        }
+        using (no_grad())
+        {
+            var weights = named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            foreach (var (name, parameter) in copy.named_parameters())
+                parameter.set_(weights[name]);
+        }
+        copy.eval();
+        copy.Precision = precision;
+        copy.PrepareForInference();
+        return copy;
+    }
+
     /// <summary>Makes every parameter trainable again.</summary>
     public void Unfreeze() => SetTrainable(this, true);
 

@@ -12,6 +12,7 @@ public sealed class DecodingOptionsTests
         Assert.AreEqual(DecodingStrategy.Greedy, defaults.Strategy);
         Assert.AreEqual(64, defaults.MaxNewTokens);
         Assert.IsEmpty(defaults.StopSequences);
+        Assert.AreEqual(Microsoft.ML.Transformer.Modeling.Precision.Float32, defaults.Precision);
         defaults.Validate(maxModelLength: new Microsoft.ML.Transformer.MLNet.Generation.TextGenerationOptions().Model.MaxLength);
     }
 
@@ -30,6 +31,7 @@ public sealed class DecodingOptionsTests
         [new DecodingOptions { LengthPenalty = double.PositiveInfinity }, "LengthPenalty"],
         [new DecodingOptions { StopSequences = ["ok", ""] }, "StopSequences"],
         [new DecodingOptions { Strategy = (DecodingStrategy)42 }, "Strategy"],
+        [new DecodingOptions { Precision = (Microsoft.ML.Transformer.Modeling.Precision)7 }, "Precision"],
     ];
 
     [TestMethod]

@@ -14,6 +14,7 @@ public sealed class TextGeneratorPersistenceTests
         var model = trained.WithDecoding(trained.Decoding with
         {
             Strategy = DecodingStrategy.Beam, BeamWidth = 3, LengthPenalty = 0.5, StopSequences = ["jj"], MaxNewTokens = 10,
+            Precision = Microsoft.ML.Transformer.Modeling.Precision.BFloat16,
         });
         string path = Path.Combine(TestPaths.NewTempDir(), "generator.zip");
         ml.Model.Save(model, test.Schema, path);

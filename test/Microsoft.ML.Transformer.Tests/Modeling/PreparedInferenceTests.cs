@@ -66,4 +66,30 @@ public sealed class PreparedInferenceTests
         var precision = Assert.ThrowsExactly<InvalidOperationException>(() => model.Precision = Precision.Float32);
         StringAssert.Contains(precision.Message, "precision");
     }
+
+    [TestMethod]
+    public void AnInferenceCopySharesTheWeightsAndLeavesTheRandomGeneratorAlone()
+    {
+        using var scope = NewDisposeScope();
+        using var model = Create(Options());
+        random.manual_seed(3);
+        var expected = rand(5);
+        random.manual_seed(3);
+        using var copy = model.InferenceCopy(Precision.BFloat16);
+        var drawn = rand(5);
+
+        Assert.IsTrue(expected.allclose(drawn, 0, 0), "building the copy drew from the global generator");
+        Assert.AreEqual(Precision.BFloat16, copy.Precision);
+        Assert.AreEqual(Precision.Float32, model.Precision);
+        Assert.IsTrue(copy.IsPreparedForInference);
+        Assert.IsFalse(copy.training);
+        var originals = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, parameter) in copy.named_parameters())
+        {
+            using var noGrad = no_grad();
+            originals[name].add_(1);                     // a write through one network shows in the other: one storage
+            Assert.IsTrue(parameter.allclose(originals[name], 0, 0), name);
+        }
+    }
 }
+
