@@ -57,7 +57,9 @@ public sealed class TokenizerOptions
     internal bool MaxLengthIsSet => _maxLength is not null;
 
     /// <summary>Which end of a long text is kept. Default <see cref="TruncationSide.KeepHead"/>.</summary>
-    public TruncationSide TruncationSide { get; set; } = TruncationSide.KeepHead;
+    public TruncationSide TruncationSide { get; set; } = DefaultTruncationSide;
+
+    internal const TruncationSide DefaultTruncationSide = TruncationSide.KeepHead;
 
     /// <summary>What an empty or missing text does. Default <see cref="EmptyTextHandling.Skip"/> (skipped and counted).</summary>
     public EmptyTextHandling EmptyText { get; set; } = EmptyTextHandling.Skip;

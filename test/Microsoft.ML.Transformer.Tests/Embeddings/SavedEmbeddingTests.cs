@@ -19,7 +19,7 @@ public sealed class SavedEmbeddingTests
             InputColumnName = "Text",
             BaseModel = t.Model,
             Normalize = true,
-            BatchSize = 7,
+            ScoringBatchSize = 7,
         }).Fit(t.Test);
         string path = System.IO.Path.Combine(TestPaths.NewTempDir(), "embeddings.zip");
         t.Ml.Model.Save(model, t.Test.Schema, path);

@@ -27,7 +27,7 @@ public sealed class TextEmbeddingTests
             InputColumnName = "Text",
             BaseModel = t.Model,
             Normalize = normalize,
-            BatchSize = batchSize,
+            ScoringBatchSize = batchSize,
         }).Fit(t.Test);
     }
 

@@ -62,11 +62,11 @@ internal static class SavedFixtures
             ["pretraining"] = () => Pretraining(ml),
             ["embeddings"] = () => ml.Transforms.Text.TransformerEmbeddings(new TextEmbeddingOptions
             {
-                InputColumnName = "Text", OutputColumnName = "Embedding", BaseModel = multiclass.Value, Normalize = true, MaxLength = 24, BatchSize = 4,
+                InputColumnName = "Text", OutputColumnName = "Embedding", BaseModel = multiclass.Value, Normalize = true, MaxLength = 24, ScoringBatchSize = 4,
             }).Fit(Texts(ml)),
             ["attention"] = () => ml.Transforms.Text.TransformerAttentionWeights(new AttentionWeightsOptions
             {
-                InputColumnName = "Text", OutputColumnName = "Attention", BaseModel = multiclass.Value, MaxLength = 12, BatchSize = 4,
+                InputColumnName = "Text", OutputColumnName = "Attention", BaseModel = multiclass.Value, MaxLength = 12, ScoringBatchSize = 4,
             }).Fit(Texts(ml)),
             ["regressor"] = () => Regressor(ml),
             ["tagger"] = () => Tagger(ml),

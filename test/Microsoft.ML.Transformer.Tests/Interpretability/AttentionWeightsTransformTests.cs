@@ -127,7 +127,7 @@ public sealed class AttentionWeightsTransformTests
     public void SavedAndReloadedGivesIdenticalColumns()
     {
         var t = AttentionTestModels.Classifier;
-        var model = t.Ml.Transforms.Text.TransformerAttentionWeights(new AttentionWeightsOptions { BaseModel = t.Model, Layers = [0], BatchSize = 5 }).Fit(t.Test);
+        var model = t.Ml.Transforms.Text.TransformerAttentionWeights(new AttentionWeightsOptions { BaseModel = t.Model, Layers = [0], ScoringBatchSize = 5 }).Fit(t.Test);
         string path = Path.Combine(TestPaths.NewTempDir(), "attention.zip");
         t.Ml.Model.Save(model, t.Test.Schema, path);
         var loaded = new MLContext(2).Model.Load(path, out _);

@@ -223,7 +223,7 @@ public sealed partial class OptionFuzzTests
         });
 
         private static Component Embeddings() => new("embeddings",
-            () => new TextEmbeddingOptions { InputColumnName = "Text", OutputColumnName = "Embedding", BaseModel = BaseModel.Value, MaxLength = 16, BatchSize = 4 },
+            () => new TextEmbeddingOptions { InputColumnName = "Text", OutputColumnName = "Embedding", BaseModel = BaseModel.Value, MaxLength = 16, ScoringBatchSize = 4 },
             (ml, o) => ml.Transforms.Text.TransformerEmbeddings((TextEmbeddingOptions)o),
             (ml, o) =>
             {
@@ -237,7 +237,7 @@ public sealed partial class OptionFuzzTests
             Interop.TokenIdsTests.ClassifierFolder(new ClassifierSettings("Text", null, 16, TruncationSide.KeepHead, 8)));
 
         private static Component TokenIds() => new("token-ids",
-            () => new TokenIdsOptions { ModelFolder = ClassifierFolder.Value, TextColumnName = "Text", BatchSize = 4 },
+            () => new TokenIdsOptions { ModelFolder = ClassifierFolder.Value, TextColumnName = "Text", ScoringBatchSize = 4 },
             (ml, o) => ml.Transforms.Text.TransformerTokenIds((TokenIdsOptions)o),
             (ml, o) =>
             {
@@ -248,7 +248,7 @@ public sealed partial class OptionFuzzTests
             [new("TokenIdsOptions", typeof(TokenIdsOptions), o => o)]);
 
         private static Component Attention() => new("attention",
-            () => new AttentionWeightsOptions { InputColumnName = "Text", OutputColumnName = "Attention", BaseModel = BaseModel.Value, MaxLength = 16, BatchSize = 4 },
+            () => new AttentionWeightsOptions { InputColumnName = "Text", OutputColumnName = "Attention", BaseModel = BaseModel.Value, MaxLength = 16, ScoringBatchSize = 4 },
             (ml, o) => ml.Transforms.Text.TransformerAttentionWeights((AttentionWeightsOptions)o),
             (ml, o) =>
             {

@@ -50,10 +50,10 @@ public sealed class AttentionWeightsOptions : IDeviceOptions
     public int MaxLength { get; set; } = TokenizerOptions.DefaultMaxLength;
 
     /// <summary>Which end of a text longer than <see cref="MaxLength"/> is kept. Default <see cref="TruncationSide.KeepHead"/>.</summary>
-    public TruncationSide Truncation { get; set; } = TruncationSide.KeepHead;
+    public TruncationSide TruncationSide { get; set; } = TokenizerOptions.DefaultTruncationSide;
 
     /// <summary>Rows run per forward pass by <c>Transform</c>. Default 16, at most 65,536 (the weights of a batch are all kept at once).</summary>
-    public int BatchSize { get; set; } = 16;
+    public int ScoringBatchSize { get; set; } = 16;
 
     /// <inheritdoc/>
     public ComputeDevice Device { get; set; } = ComponentDefaults.Device;
@@ -77,7 +77,9 @@ public sealed class AttentionWeightsOptions : IDeviceOptions
             throw new ArgumentException("Layers and Heads, when set, must name at least one layer or head.");
         if (MaxLength < 3)
             throw new ArgumentOutOfRangeException(nameof(MaxLength), $"MaxLength ({MaxLength}) must be at least 3.");
-        if (BatchSize < 1 || BatchSize > OptionChecks.MaxBatchSize)
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize ({BatchSize}) must be between 1 and {OptionChecks.MaxBatchSize:N0}.");
+        if (!Enum.IsDefined(TruncationSide))
+            throw new ArgumentOutOfRangeException(nameof(TruncationSide), TruncationSide, "Unknown truncation side.");
+        if (ScoringBatchSize < 1 || ScoringBatchSize > OptionChecks.MaxBatchSize)
+            throw new ArgumentOutOfRangeException(nameof(ScoringBatchSize), $"ScoringBatchSize ({ScoringBatchSize}) must be between 1 and {OptionChecks.MaxBatchSize:N0}.");
     }
 }

@@ -39,10 +39,10 @@ public sealed class TextEmbeddingOptions : IDeviceOptions
     public int MaxLength { get; set; } = TokenizerOptions.DefaultMaxLength;
 
     /// <summary>Which end of a text longer than <see cref="MaxLength"/> is kept. Default <see cref="TruncationSide.KeepHead"/>.</summary>
-    public TruncationSide Truncation { get; set; } = TruncationSide.KeepHead;
+    public TruncationSide TruncationSide { get; set; } = TokenizerOptions.DefaultTruncationSide;
 
     /// <summary>Rows embedded per forward pass by <c>Transform</c>. Default 64, at most 65,536.</summary>
-    public int BatchSize { get; set; } = ComponentDefaults.ScoringBatchSize;
+    public int ScoringBatchSize { get; set; } = ComponentDefaults.ScoringBatchSize;
 
     /// <inheritdoc/>
     public ComputeDevice Device { get; set; } = ComponentDefaults.Device;
@@ -60,11 +60,11 @@ public sealed class TextEmbeddingOptions : IDeviceOptions
             throw new ArgumentException("Set exactly one of BaseModel or BaseModelPath: embeddings come from a fitted model's network.");
         if (!Enum.IsDefined(Pooling))
             throw new ArgumentOutOfRangeException(nameof(Pooling), Pooling, "Unknown pooling.");
-        if (!Enum.IsDefined(Truncation))
-            throw new ArgumentOutOfRangeException(nameof(Truncation), Truncation, "Unknown truncation side.");
+        if (!Enum.IsDefined(TruncationSide))
+            throw new ArgumentOutOfRangeException(nameof(TruncationSide), TruncationSide, "Unknown truncation side.");
         if (MaxLength < 3)
             throw new ArgumentOutOfRangeException(nameof(MaxLength), $"MaxLength ({MaxLength}) must be at least 3: the framing of a text takes up to 2 special tokens.");
-        if (BatchSize < 1 || BatchSize > OptionChecks.MaxBatchSize)
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize ({BatchSize}) must be between 1 and {OptionChecks.MaxBatchSize:N0}.");
+        if (ScoringBatchSize < 1 || ScoringBatchSize > OptionChecks.MaxBatchSize)
+            throw new ArgumentOutOfRangeException(nameof(ScoringBatchSize), $"ScoringBatchSize ({ScoringBatchSize}) must be between 1 and {OptionChecks.MaxBatchSize:N0}.");
     }
 }

@@ -49,7 +49,7 @@ public sealed class TokenIdsOptions
     public string NgramWeightsColumnName { get; set; } = DefaultNgramWeightsColumnName;
 
     /// <summary>Rows tokenized together by <c>Transform</c>, 1 to 65,536. Default 64.</summary>
-    public int BatchSize { get; set; } = ComponentDefaults.ScoringBatchSize;
+    public int ScoringBatchSize { get; set; } = ComponentDefaults.ScoringBatchSize;
 
     internal void Validate()
     {
@@ -69,7 +69,7 @@ public sealed class TokenIdsOptions
             for (int j = 0; j < i; j++)
                 if (names[i].Item2 == names[j].Item2)
                     throw new ArgumentException($"{names[j].Item1} and {names[i].Item1} are both '{names[i].Item2}'; they must differ.", names[i].Item1);
-        if (BatchSize < 1 || BatchSize > OptionChecks.MaxBatchSize)
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"BatchSize must be between 1 and {OptionChecks.MaxBatchSize}.");
+        if (ScoringBatchSize < 1 || ScoringBatchSize > OptionChecks.MaxBatchSize)
+            throw new ArgumentOutOfRangeException(nameof(ScoringBatchSize), ScoringBatchSize, $"ScoringBatchSize must be between 1 and {OptionChecks.MaxBatchSize}.");
     }
 }

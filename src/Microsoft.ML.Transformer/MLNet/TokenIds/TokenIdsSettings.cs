@@ -46,7 +46,7 @@ internal sealed record TokenIdsSettings(
         var tokenizer = config.Tokenizer.Rebuild(name => config.ReadChecked(folder, name));
         var settings = new TokenIdsSettings(options.TextColumnName ?? text,
             layout == BatchLayout.Pair ? options.SecondTextColumnName ?? second : null,
-            options.TokenIdsColumnName, options.AttentionMaskColumnName, layout, maxLength, truncation, options.BatchSize,
+            options.TokenIdsColumnName, options.AttentionMaskColumnName, layout, maxLength, truncation, options.ScoringBatchSize,
             classifier?.Ngrams, options.NgramIdsColumnName, options.NgramWeightsColumnName);
         return (tokenizer, settings);
     }
