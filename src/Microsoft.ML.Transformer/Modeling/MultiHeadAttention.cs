@@ -167,7 +167,9 @@ internal sealed class MultiHeadAttention : nn.Module
     // earlier key, so only padding is masked). Probabilities in float32, as in the fused kernel.
     private static Tensor SingleQuery(Tensor q, Tensor k, Tensor v, Tensor? additive)
     {
-        var scores = q.Times(1.0 / Math.Sqrt(q.shape[3])).matmul(k.transpose(-2, -1));     // [B, H, 1, Tk]
+        // k qᵀ (matrix times vector) then a free transpose: q kᵀ reads the cache's keys transposed, which in bfloat16
+        // costs about three times as much.
+        var scores = k.matmul(q.Times(1.0 / Math.Sqrt(q.shape[3])).transpose(-2, -1)).transpose(-2, -1); // [B, H, 1, Tk]
         if (additive is not null) scores = scores.PlusInPlace(additive);                    // in place: scores is ours
         var probabilities = scores.softmax(-1, ScalarType.Float32);
         return probabilities.to(v.dtype).matmul(v);
