@@ -148,8 +148,8 @@ internal sealed class MultiHeadAttention : nn.Module
             // Cached steps and recording: the same band as a mask over full attention.
             mask = SlidingWindowAttention.Banded(mask, q.shape[2], k.shape[2], window, globals, q.dtype, q.device);
         }
-        // One bfloat16 query per row (a cached decoding step): the fused kernel is several times slower there than
-        // two small products (in float32 the two are level).
+        // One bfloat16 query per row (a cached decoding step): there the fused kernel is slower than two small products
+        // (docs/RESULTS.md); in float32 the two are level.
         if (record is null && p == 0 && q.dtype == ScalarType.BFloat16 && q.shape[2] == 1 && (!mask.IsCausal || k.shape[2] == 1))
             return SingleQuery(q, k, v, mask.Additive);
         // Without dropout the fused kernel is the fastest form. With dropout the CPU kernel falls back to a general
@@ -167,8 +167,8 @@ internal sealed class MultiHeadAttention : nn.Module
     // earlier key, so only padding is masked). Probabilities in float32, as in the fused kernel.
     private static Tensor SingleQuery(Tensor q, Tensor k, Tensor v, Tensor? additive)
     {
-        // k qᵀ (matrix times vector) then a free transpose: q kᵀ reads the cache's keys transposed, which in bfloat16
-        // costs about three times as much.
+        // k qᵀ (matrix times vector) then a free transpose: q kᵀ would read the cache's keys transposed, which bfloat16
+        // products do slowly (docs/RESULTS.md).
         var scores = k.matmul(q.Times(1.0 / Math.Sqrt(q.shape[3])).transpose(-2, -1)).transpose(-2, -1); // [B, H, 1, Tk]
         if (additive is not null) scores = scores.PlusInPlace(additive);                    // in place: scores is ours
         var probabilities = scores.softmax(-1, ScalarType.Float32);
