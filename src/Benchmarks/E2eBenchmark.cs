@@ -19,7 +19,7 @@ internal sealed class E2eBenchmark : IBenchmark
 {
     public string Name => "e2e";
 
-    public string Description => "train a text generator on E2E NLG (dev set), BLEU/chrF/ROUGE-L on the test set (--base zip | --pretrain-steps N, --delex slots|none)";
+    public string Description => "train a text generator on E2E NLG (dev set), BLEU/chrF/ROUGE-L on the test set (--base zip | --pretrain-steps N, --delex slots|none, --decoding greedy,beam4[,greedy-bf16,...])";
 
     public void Run(BenchmarkArgs args)
     {
@@ -48,11 +48,15 @@ internal sealed class E2eBenchmark : IBenchmark
         Console.WriteLine($"Trained in {trainSeconds:F0} s.");
 
         var testView = ml.Data.LoadFromEnumerable(test.Select(t => new E2eData.Grouped { Source = delex.Source(t.Source), References = t.References }));
+        var outputs = new Dictionary<string, string[]>();
         foreach (string decoding in args.String("decoding", "greedy,beam4").Split(','))
         {
-            var generator = model.WithDecoding(decoding == "greedy"
+            // "greedy", "beam4", …; a "-bf16" suffix decodes with DecodingOptions.Precision = BFloat16.
+            string search = decoding.EndsWith("-bf16", StringComparison.Ordinal) ? decoding[..^"-bf16".Length] : decoding;
+            var chosen = search == "greedy"
                 ? options.Decoding
-                : options.Decoding with { Strategy = DecodingStrategy.Beam, BeamWidth = int.Parse(decoding["beam".Length..], System.Globalization.CultureInfo.InvariantCulture) });
+                : options.Decoding with { Strategy = DecodingStrategy.Beam, BeamWidth = int.Parse(search["beam".Length..], System.Globalization.CultureInfo.InvariantCulture) };
+            var generator = model.WithDecoding(search == decoding ? chosen : chosen with { Precision = Precision.BFloat16 });
             clock.Restart();
             var generated = ml.Data.CreateEnumerable<Output>(generator.Transform(testView), reuseRowObject: false)
                 .Select((o, i) => new Scored { Generated = delex.Fill(test[i].Source, o.Generated), References = test[i].References })
@@ -62,6 +66,10 @@ internal sealed class E2eBenchmark : IBenchmark
             for (int i = 0; i < 3; i++)
                 Console.WriteLine($"  {test[i].Source}\n    → {generated[i].Generated}");
             Console.WriteLine($"  {metrics.BleuDetails}");
+            outputs[decoding] = generated.Select(g => g.Generated).ToArray();
+            if (search != decoding && outputs.TryGetValue(search, out var float32))
+                Result.Print("generate_bf16_agreement", ("dataset", "e2e"), ("decoding", search),
+                    ("identical_outputs", outputs[decoding].Zip(float32).Count(p => p.First == p.Second)), ("outputs", float32.Length));
             Result.Print("generate", ("dataset", "e2e"), ("init", pretrained ? "pretrained" : "scratch"), ("decoding", decoding),
                 ("bleu", metrics.Bleu), ("chrf", metrics.ChrF), ("rouge_l", metrics.RougeL), ("train_seconds", trainSeconds),
                 ("generate_seconds", generateSeconds), ("delex", delex.Description.Replace(',', '+')));

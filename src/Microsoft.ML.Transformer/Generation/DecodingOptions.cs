@@ -80,8 +80,8 @@ public sealed record DecodingOptions
     /// <summary>
     /// The number format of the network's products and attention while generating. <see cref="Modeling.Precision.Float32"/>
     /// (the default) computes as the network was trained and saved. <see cref="Modeling.Precision.BFloat16"/> decodes
-    /// with a bfloat16 copy of the weights, made once per generator (the network itself is unchanged; the copy adds
-    /// about half the float32 weights' memory, and building it takes as long as copying them): faster on CPUs with
+    /// with a bfloat16 copy of the weights, made on first use by each generator (the network and its float32 weights
+    /// are unchanged and shared; the copy adds half their memory): faster on CPUs with
     /// AVX512-BF16 or AMX-BF16 instructions (docs/RESULTS.md), slower on others, and where two tokens are nearly tied
     /// it may choose the other one, so outputs can differ from float32's.
     /// </summary>
