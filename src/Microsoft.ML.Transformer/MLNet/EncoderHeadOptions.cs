@@ -11,7 +11,7 @@ namespace Microsoft.ML.Transformer.MLNet;
 /// trainer adds its own options, says what its label column holds, and overrides a default only where it chooses from
 /// the data (the classifier's network and training).
 /// </summary>
-public abstract class EncoderHeadOptions : IDeviceOptions
+public abstract class EncoderHeadOptions : IDeviceOptions, IFineTuningOptions
 {
     private protected EncoderHeadOptions()
     {
@@ -32,7 +32,10 @@ public abstract class EncoderHeadOptions : IDeviceOptions
     public virtual ModelOptions? Model { get; set; } =
         Classification.ClassifierDefaults.Model(trainRows: 0, maxLength: TokenizerOptions.DefaultMaxLength).Model;
 
-    /// <summary>How texts become tokens. Default a learned 8,000-entry BPE, 128 tokens a row.</summary>
+    /// <summary>
+    /// How texts become tokens. Default a learned 8,000-entry BPE, 128 tokens a row. With a base model its tokenizer is
+    /// kept: only the length options apply, and vocabulary options set away from their defaults must agree with it.
+    /// </summary>
     public TokenizerOptions Tokenizer { get; set; } = new();
 
     /// <summary>
@@ -46,19 +49,16 @@ public abstract class EncoderHeadOptions : IDeviceOptions
     /// <summary>Dropout before the head. Default 0.1.</summary>
     public double HeadDropout { get; set; } = 0.1;
 
-    /// <summary>
-    /// A pretrained model to start from (its network and tokenizer are used; <see cref="Model"/> and the tokenizer's
-    /// vocabulary options are ignored, and when set away from their defaults must agree with it). Default none.
-    /// </summary>
+    /// <inheritdoc/>
     public ITransformer? BaseModel { get; set; }
 
-    /// <summary>The path of a saved model zip holding a pretrained model to start from (instead of <see cref="BaseModel"/>).</summary>
+    /// <inheritdoc/>
     public string? BaseModelPath { get; set; }
 
-    /// <summary>Keep the token and position embeddings of a pretrained model fixed while fine-tuning. Default false.</summary>
+    /// <inheritdoc/>
     public bool FreezeEmbeddings { get; set; }
 
-    /// <summary>Keep the lowest N layers of a pretrained model fixed while fine-tuning. Default 0.</summary>
+    /// <inheritdoc/>
     public int FreezeLayers { get; set; }
 
     /// <summary>

@@ -48,7 +48,7 @@ internal sealed record EncoderStart(Device Device, TextNetwork Body, TextTokeniz
         Action<string> log = channel.Info;
         var device = NetworkStart.Begin(options, options.Training, channel);
         var (body, tokenizer, maxLength) = Network(host, options, texts, device, log, choices ?? Choices.AsGiven(options));
-        NetworkStart.Freeze(body, options.FreezeEmbeddings, options.FreezeLayers);
+        NetworkStart.Freeze(body, options);
         return new EncoderStart(device, body, tokenizer, Math.Min(maxLength, body.Options.MaxLength), log);
     }
 
@@ -76,23 +76,19 @@ internal sealed record EncoderStart(Device Device, TextNetwork Body, TextTokeniz
             throw new ArgumentOutOfRangeException(nameof(options), $"ScoringBatchSize ({options.ScoringBatchSize}) must be between 1 and {OptionChecks.MaxBatchSize:N0}.");
         if (!(options.HeadDropout >= 0 && options.HeadDropout < 1))
             throw new ArgumentOutOfRangeException(nameof(options), $"HeadDropout ({options.HeadDropout}) must be in [0, 1).");
-        if (options.FreezeLayers < 0 || options.FreezeLayers > ModelOptions.MaxLayers)
-            throw new ArgumentOutOfRangeException(nameof(options), $"FreezeLayers ({options.FreezeLayers}) must be between 0 and {ModelOptions.MaxLayers:N0}.");
-        if (options.BaseModel is not null && options.BaseModelPath is not null)
-            throw new ArgumentException("Set BaseModel or BaseModelPath, not both.", nameof(options));
+        PretrainedSource.Validate(options);
         options.Tokenizer.Validate();
         options.Training.Validate();
-        if (options.BaseModel is null && options.BaseModelPath is null)
+        if (PretrainedSource.FromScratch(options))
             options.Model?.ValidateShape();
     }
 
     private static (TextNetwork Body, TextTokenizer Tokenizer, int MaxLength) Network(IHostEnvironment host, EncoderHeadOptions options,
         Func<IEnumerable<string>> texts, Device device, Action<string> log, Choices choices)
     {
-        var source = PretrainedSource.Resolve(host, options.BaseModel, options.BaseModelPath);
+        var source = PretrainedSource.Resolve(host, options, options.Tokenizer, options.Model);
         if (source is not null)
         {
-            PretrainedVocabulary.Check(source.Tokenizer, options.Tokenizer, options.Model);
             log($"Starting from a pretrained network ({source.Network.ParameterCount:N0} parameters).");
             return (PretrainedSource.Copy(source.Network, device), source.Tokenizer, choices.MaxLength(source.Tokenizer));
         }

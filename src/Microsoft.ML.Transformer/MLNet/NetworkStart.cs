@@ -27,10 +27,10 @@ internal static class NetworkStart
         return device;
     }
 
-    /// <summary>Keeps the token and position embeddings (when <paramref name="embeddings"/>) and the lowest <paramref name="layers"/> layers fixed while training.</summary>
-    public static void Freeze(TextNetwork network, bool embeddings, int layers)
+    /// <summary>Keeps what <paramref name="options"/> freeze (the embeddings, the lowest layers) fixed while training.</summary>
+    public static void Freeze(TextNetwork network, IFineTuningOptions options)
     {
-        if (embeddings) network.FreezeEmbeddings();
-        if (layers > 0) network.FreezeLowestLayers(layers);
+        if (options.FreezeEmbeddings) network.FreezeEmbeddings();
+        if (options.FreezeLayers > 0) network.FreezeLowestLayers(options.FreezeLayers);
     }
 }

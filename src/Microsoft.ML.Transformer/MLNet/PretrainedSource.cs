@@ -1,5 +1,6 @@
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,6 +9,28 @@ namespace Microsoft.ML.Transformer.MLNet;
 /// <summary>Finds the network a trainer fine-tunes from: a fitted component of this library, or a saved zip holding one.</summary>
 internal static class PretrainedSource
 {
+    /// <summary>True when <paramref name="options"/> name no base model: the trainer builds a new network.</summary>
+    public static bool FromScratch(IFineTuningOptions options) => options.BaseModel is null && options.BaseModelPath is null;
+
+    /// <summary>Throws naming the fine-tuning option that is out of its range, or both base models when both are set.</summary>
+    public static void Validate(IFineTuningOptions options)
+    {
+        if (options.FreezeLayers < 0 || options.FreezeLayers > ModelOptions.MaxLayers)
+            throw new ArgumentOutOfRangeException(nameof(options), $"FreezeLayers ({options.FreezeLayers}) must be between 0 and {ModelOptions.MaxLayers:N0}.");
+        if (options.BaseModel is not null && options.BaseModelPath is not null)
+            throw new ArgumentException("Set BaseModel or BaseModelPath, not both.", nameof(options));
+    }
+
+    /// <summary>The base model <paramref name="options"/> name, its tokenizer checked against <paramref name="tokenizer"/>
+    /// and <paramref name="model"/> (see <see cref="PretrainedVocabulary"/>); null when training from scratch.</summary>
+    public static NetworkSource? Resolve(IHostEnvironment env, IFineTuningOptions options, TokenizerOptions tokenizer, ModelOptions? model)
+    {
+        var source = Resolve(env, options.BaseModel, options.BaseModelPath);
+        if (source is not null)
+            PretrainedVocabulary.Check(source.Tokenizer, tokenizer, model);
+        return source;
+    }
+
     /// <summary>The source in <paramref name="model"/> or in the zip at <paramref name="path"/>; null when neither is set.</summary>
     public static NetworkSource? Resolve(IHostEnvironment env, ITransformer? model, string? path)
     {

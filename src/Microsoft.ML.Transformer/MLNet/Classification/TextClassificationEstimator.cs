@@ -66,7 +66,7 @@ public sealed class TextClassificationEstimator : TextEstimatorBase<TextClassifi
         var model = new ClassifierModel(start.Body, labels.Count, Options.Pooling, Options.HeadDropout, ngrams?.Buckets ?? 0);
 
         start.Describe($"Training a {(labels.IsBinary ? "binary" : labels.Count + "-class")} Transformer classifier: {trainRows:N0} rows, ");
-        var training = TrainingFor(trainRows, fromScratch: Options.BaseModel is null && Options.BaseModelPath is null, log);
+        var training = TrainingFor(trainRows, fromScratch: PretrainedSource.FromScratch(Options), log);
         var result = new ClassifierTraining(model, start.Tokenizer, settings, training, log).Run(Train, validation);
         return new TextClassificationTransformer(Host, model, start.Tokenizer, labels, settings) { TrainingHistory = result.History };
     }

@@ -46,7 +46,7 @@ public sealed class TextGenerationEstimator : TextEstimatorBase<TextGenerationOp
         var (network, tokenizer) = StartingNetwork(reader, device, log);
         var settings = Settings(network.Options);
         new NetworkGenerator(network, tokenizer, settings.SourceMaxLength, settings.Truncation).Validate(Options.Decoding);
-        NetworkStart.Freeze(network, Options.FreezeEmbeddings, Options.FreezeLayers);
+        NetworkStart.Freeze(network, Options);
 
         log($"Training a {(network.HasEncoder ? "encoder-decoder" : "decoder-only")} Transformer text generator: " +
             $"{network.ParameterCount:N0} parameters, vocabulary {tokenizer.VocabularySize:N0}, on {device.type}.");
@@ -77,6 +77,7 @@ public sealed class TextGenerationEstimator : TextEstimatorBase<TextGenerationOp
             if (!source.Network.HasDecoder)
                 throw new ArgumentException("The base model's network has no decoder (DecoderLayers is 0): it cannot generate text. " +
                     "Start from an encoder-decoder or decoder-only model.", nameof(Options.BaseModel));
+            PretrainedVocabulary.Check(source.Tokenizer, Options.Tokenizer, Options.Model);
             log($"Starting from a pretrained network ({source.Network.ParameterCount:N0} parameters).");
             return (PretrainedSource.Copy(source.Network, device), source.Tokenizer);
         }
@@ -97,18 +98,15 @@ public sealed class TextGenerationEstimator : TextEstimatorBase<TextGenerationOp
             throw new ArgumentException($"LogProbabilityColumnName ('{lp}') must be null or a column name other than OutputColumnName.", nameof(options));
         if (options.ScoringBatchSize < 1 || options.ScoringBatchSize > OptionChecks.MaxBatchSize)
             throw new ArgumentOutOfRangeException(nameof(options), $"ScoringBatchSize ({options.ScoringBatchSize}) must be between 1 and {OptionChecks.MaxBatchSize:N0}.");
-        if (options.FreezeLayers < 0 || options.FreezeLayers > ModelOptions.MaxLayers)
-            throw new ArgumentOutOfRangeException(nameof(options), $"FreezeLayers ({options.FreezeLayers}) must be between 0 and {ModelOptions.MaxLayers:N0}.");
         if (options.TargetMaxLength is < 2 or > ModelOptions.MaxSize)
             throw new ArgumentOutOfRangeException(nameof(options), $"TargetMaxLength ({options.TargetMaxLength}) must be null or between 2 and {ModelOptions.MaxSize:N0}.");
-        if (options.BaseModel is not null && options.BaseModelPath is not null)
-            throw new ArgumentException("Set BaseModel or BaseModelPath, not both.", nameof(options));
+        PretrainedSource.Validate(options);
         ArgumentNullException.ThrowIfNull(options.Decoding, nameof(options.Decoding));
         options.Tokenizer.Validate();
         if (options.Tokenizer.MaxLength < 2)
             throw new ArgumentOutOfRangeException(nameof(options), $"Tokenizer.MaxLength ({options.Tokenizer.MaxLength}) must be at least 2 (a token and the end token).");
         options.Training.Validate();
-        if (options.BaseModel is null && options.BaseModelPath is null)
+        if (PretrainedSource.FromScratch(options))
         {
             var model = options.Model;
             model.ValidateShape();

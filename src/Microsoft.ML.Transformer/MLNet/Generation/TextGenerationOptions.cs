@@ -10,7 +10,7 @@ namespace Microsoft.ML.Transformer.MLNet.Generation;
 /// options people change most; this class holds every option, each default defined here or in the nested option
 /// classes, once.
 /// </summary>
-public sealed class TextGenerationOptions : IDeviceOptions
+public sealed class TextGenerationOptions : IDeviceOptions, IFineTuningOptions
 {
     /// <summary>The text to generate from (the encoder's input, or a decoder-only model's prompt). Default "Source".</summary>
     public string SourceColumnName { get; set; } = "Source";
@@ -39,7 +39,7 @@ public sealed class TextGenerationOptions : IDeviceOptions
     /// <summary>
     /// How texts become tokens: vocabulary, <see cref="TokenizerOptions.MaxLength"/> (the most source tokens, the end
     /// token included), truncation side, empty text. Default a learned 8,000-entry BPE (learned from sources and
-    /// targets), 128 tokens. Only the length options apply to a base model, whose tokenizer is kept.
+    /// targets), 128 tokens. With a base model its tokenizer is kept: only the length options apply, and vocabulary options set away from their defaults must agree with it.
     /// </summary>
     public TokenizerOptions Tokenizer { get; set; } = new();
 
@@ -53,16 +53,16 @@ public sealed class TextGenerationOptions : IDeviceOptions
     /// <see cref="TextGenerationTransformer.WithDecoding"/>). Default <see cref="DecodingOptions"/>' defaults (greedy, 64 new tokens).</summary>
     public DecodingOptions Decoding { get; set; } = new();
 
-    /// <summary>A fitted model of this library to start from (its network, which must have a decoder, and its tokenizer). Default none.</summary>
+    /// <inheritdoc/>
     public ITransformer? BaseModel { get; set; }
 
-    /// <summary>The path of a saved model zip holding a model to start from (instead of <see cref="BaseModel"/>). Default none.</summary>
+    /// <inheritdoc/>
     public string? BaseModelPath { get; set; }
 
-    /// <summary>Keep the token and position embeddings of the base model fixed while fine-tuning. Default false.</summary>
+    /// <inheritdoc/>
     public bool FreezeEmbeddings { get; set; }
 
-    /// <summary>Keep the lowest N layers of each stack of the base model fixed while fine-tuning. Default 0.</summary>
+    /// <inheritdoc/>
     public int FreezeLayers { get; set; }
 
     /// <summary>
