@@ -29,8 +29,9 @@ source bench/peers.sh
 check_peers compare.sh
 PEER_SCRIPT=pytorch_reference.py
 OURS=src/Benchmarks/bin/Release/net10.0/Microsoft.ML.Transformer.Benchmarks
-# The CPU model with spaces as underscores, so that RESULT lines stay key=value.
-CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo | tr -s ' ' '_')
+# The CPU model with spaces as underscores, so that RESULT lines stay key=value, and its family and model numbers: a
+# virtual machine may name two generations alike ("AMD EPYC" is family 25 on Zen 4 and family 26 on Zen 5).
+CPU=$(awk -F': ' '/^model name/ {n=$2} /^cpu family/ {f=$2} /^model\t/ {m=$2} /^$/ {exit} END {printf "%s_family%s_model%s", n, f, m}' /proc/cpuinfo | tr -s ' ' '_')
 version() {
     case $1 in
         1.13) /usr/bin/python3 -c 'import torch; print(torch.__version__)' ;;
