@@ -19,6 +19,12 @@ var rest = new BenchmarkArgs(args.Skip(1));
 // --automatic-bf16 false: trainings whose precision is not pinned use float32, as on a CPU without bfloat16 instructions.
 if (rest.Has("automatic-bf16"))
     AppContext.SetSwitch(Microsoft.ML.Transformer.Training.TrainingOptions.AutomaticBFloat16Switch, bool.Parse(rest.String("automatic-bf16", "true")));
+// --mkl-dispatch false: MKL keeps its generic kernels on AMD CPUs, as before MklDispatch (for before/after runs).
+if (rest.Has("mkl-dispatch"))
+    Microsoft.ML.Transformer.MklDispatch.Enabled = bool.Parse(rest.String("mkl-dispatch", "true"));
+// The process-wide settings are made before any benchmark's first product, as the library makes them before a network's.
+Microsoft.ML.Transformer.Modeling.TorchDevice.EnsureBackend();
+Console.WriteLine(Microsoft.ML.Transformer.MklDispatch.Description);
 var chosen = args[0] == "all" ? benchmarks : benchmarks.Where(b => b.Name == args[0]).ToList();
 if (chosen.Count == 0)
 {

@@ -9,25 +9,28 @@ internal static class TorchDevice
     /// <summary>
     /// Loads the native backend. Without this, a missing TorchSharp-cpu/-cuda package surfaces as a bare
     /// DllNotFoundException deep inside a module constructor; with it, TorchSharp says which package is missing.
-    /// The process-wide memory setting of <see cref="MemoryManagement"/> is made here, before the first tensors.
+    /// The process-wide settings of <see cref="MemoryManagement"/> and <see cref="MklDispatch"/> are made here, before
+    /// the first tensors and the first product.
     /// </summary>
     public static void EnsureBackend()
     {
         MemoryManagement.EnsureConfigured();
         InitializeDeviceType(DeviceType.CPU);
+        MklDispatch.EnsureConfigured();
     }
 
     /// <summary>
     /// The device for <paramref name="requested"/>. CUDA that is asked for but unavailable falls back to the CPU
     /// with a message through <paramref name="log"/> when <paramref name="allowFallback"/>, and throws otherwise.
     /// <see cref="ComputeDevice.Auto"/> takes CUDA when present and says which it took. <paramref name="info"/> hears
-    /// what <see cref="MemoryManagement"/> did.
+    /// what <see cref="MemoryManagement"/> and <see cref="MklDispatch"/> did.
     /// </summary>
     /// <exception cref="InvalidOperationException">CUDA was required and is not available.</exception>
     public static Device Resolve(ComputeDevice requested, bool allowFallback = true, Action<string>? log = null, Action<string>? info = null)
     {
         EnsureBackend();
         MemoryManagement.Report(info);
+        MklDispatch.Report(info);
         switch (requested)
         {
             case ComputeDevice.Cpu:

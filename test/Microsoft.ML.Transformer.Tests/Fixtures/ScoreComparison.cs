@@ -16,7 +16,7 @@ internal static class ScoreComparison
 
     /// <summary>
     /// A key of what decides the kernels: the CPU's vendor, model and feature flags, the environment variables that
-    /// override libtorch's and MKL's choice, and the TorchSharp version. Empty where the CPU cannot be read.
+    /// override libtorch's and MKL's choice, the TorchSharp version, and whether <see cref="MklDispatch"/> changed MKL's choice. Empty where the CPU cannot be read.
     /// </summary>
     public static string PlatformKey()
     {
@@ -29,7 +29,9 @@ internal static class ScoreComparison
         string text = string.Join("\n", cpu.Append(RuntimeInformation.ProcessArchitecture.ToString())
             .Append("ATEN_CPU_CAPABILITY=" + Environment.GetEnvironmentVariable("ATEN_CPU_CAPABILITY"))
             .Append("MKL_ENABLE_INSTRUCTIONS=" + Environment.GetEnvironmentVariable("MKL_ENABLE_INSTRUCTIONS"))
-            .Append("TorchSharp=" + typeof(TorchSharp.torch).Assembly.GetName().Version));
+            .Append("TorchSharp=" + typeof(TorchSharp.torch).Assembly.GetName().Version)
+            // On AMD CPUs MklDispatch decides MKL's kernels too; elsewhere the key stays as it was before it existed.
+            .Concat(MklDispatch.Changed ? ["MklDispatch"] : []));
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
     }
 

@@ -19,6 +19,7 @@ public sealed class MemoryManagementTests
 
         string description = MemoryManagement.Description!;
         Assert.IsTrue(lines.Any(l => l.Contains(description, StringComparison.Ordinal)), "the MLContext log carries MemoryManagement.Description");
+        Assert.IsTrue(lines.Any(l => l.Contains(MklDispatch.Description!, StringComparison.Ordinal)), "the MLContext log carries MklDispatch.Description");
         if (!OperatingSystem.IsLinux() || !MemoryManagement.Enabled)
             return;
         string? chosen = new[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES" }
