@@ -16,7 +16,8 @@ internal static class ScoreComparison
 
     /// <summary>
     /// A key of what decides the kernels: the CPU's vendor, model and feature flags, the environment variables that
-    /// override libtorch's and MKL's choice, the TorchSharp version, and whether <see cref="MklDispatch"/> changed MKL's choice. Empty where the CPU cannot be read.
+    /// override libtorch's and MKL's choice, the TorchSharp version, and whether <see cref="MklDispatch"/> changed MKL's
+    /// choice. Empty where the CPU cannot be read.
     /// </summary>
     public static string PlatformKey()
     {
