@@ -174,6 +174,24 @@ def decode_step() -> float:
     return statistics.median(xs)
 
 
+def decode_encoding() -> float:
+    """Median ms of a generation's start as greedy_kv does it (the encoder pass, then each layer's cross-attention keys
+    and values) divided by its steps."""
+    m = ref.Seq2Seq().eval()
+    src, _, _, sp, _ = ref.make_batch()
+    xs = []
+    with torch.no_grad():
+        for r in range(REPS + 2):
+            t0 = time.perf_counter()
+            mem = m.encode(src, sp)
+            for layer in m.decoder.layers:
+                w, b = layer.multihead_attn.in_proj_weight, layer.multihead_attn.in_proj_bias
+                F.linear(mem, w[D:], b[D:]).split(D, -1)
+            if r >= 2:
+                xs.append((time.perf_counter() - t0) * 1000 / NEW)
+    return statistics.median(xs)
+
+
 def decode_kernels():
     """The kernels of one cached decoding step, forward only, at batch B and one position (DecodeProfile.cs)."""
     def op(category: str, count: int, run: Callable[[], object]):
@@ -219,7 +237,7 @@ def decode() -> None:
     with torch.no_grad():
         step = decode_step()
         result("profile_decode", "step", step, 1.0)
-        by_part: Dict[str, float] = {}
+        by_part: Dict[str, float] = {"encoding": decode_encoding()}
         for category, count, run in decode_kernels():
             by_part[category] = by_part.get(category, 0.0) + count * decode_timed(run)
     for category, ms in by_part.items():

@@ -10,10 +10,12 @@ namespace Microsoft.ML.Transformer.Benchmarks;
 /// Where a cached greedy decoding step's time goes (the <c>generate</c> benchmark's cache-on loop: batch 32, one new
 /// position a step, 64 steps, fp32). The real step is timed over whole generations (the encoding and the cache's
 /// set-up included, as in the benchmark's tokens/s); each kernel a step runs is timed
-/// alone at the step's shapes and multiplied by how often a step runs it; "other" is what the kernels do not explain:
-/// element-wise glue, allocation, the host language's overhead and the encoding's share of each step. bench/profile_peer.py decodes the same list for
-/// PyTorch, so the two breakdowns line up part by part; the output head is each implementation's own (ours: the
-/// prepared model's greedy head; the peer's: the full logits and their argmax).
+/// alone at the step's shapes and multiplied by how often a step runs it; "encoding" is a generation's encoder pass
+/// and cross-attention set-up divided over its steps; "other" is what the rest does not explain: element-wise glue,
+/// allocation and the host language's overhead. bench/profile_peer.py decodes the same list for PyTorch, so the two
+/// breakdowns line up part by part. Products and the output head are each implementation's own as its loop runs them
+/// (ours: the prepared model's inference copies Wᵀ and its greedy head; the peer's: F.linear on W, the full logits
+/// and their argmax).
 /// </summary>
 internal static class DecodeProfile
 {
@@ -31,8 +33,11 @@ internal static class DecodeProfile
 
         double step = Step(model, greedy, batch, reps);
         Result.Print("profile_decode", ("impl", "torchsharp"), ("precision", "fp32"), ("part", "step"), ("ms_per_step", step), ("share", 1.0));
-        double explained = 0;
-        foreach (var group in Kernels(greedy).GroupBy(k => k.Category))
+        double encoding = Encoding(model, batch, reps);
+        Result.Print("profile_decode", ("impl", "torchsharp"), ("precision", "fp32"), ("part", "encoding"), ("ms_per_step", encoding), ("share", encoding / step));
+        double explained = encoding;
+        using var weights = new InferenceWeights(ScalarType.Float32);
+        foreach (var group in Kernels(greedy, weights).GroupBy(k => k.Category))
         {
             double ms = group.Sum(k => k.Count * Time(k.Run, reps));
             explained += ms;
@@ -60,23 +65,38 @@ internal static class DecodeProfile
         return Result.Median(xs);
     }
 
+    // Median ms of a generation's start (encoder pass, cross-attention keys and values) divided by its steps.
+    private static double Encoding(TextNetwork model, TrainingBatch batch, int reps)
+    {
+        var xs = new List<double>();
+        for (int r = 0; r < reps + 2; r++)
+        {
+            using var scope = NewDisposeScope();
+            var clock = Stopwatch.StartNew();
+            var memory = model.Encode(batch.Source, batch.SourcePadding);
+            using var cache = model.StartDecoding(memory, batch.SourcePadding, Batch, NewTokens);
+            if (r >= 2) xs.Add(clock.Elapsed.TotalMilliseconds / NewTokens);
+        }
+        return Result.Median(xs);
+    }
+
     private sealed record Kernel(string Category, int Count, Action Run);
 
     // The kernels of one step: one position per row through every decoder layer, then the output head.
-    private static List<Kernel> Kernels(GreedySelector greedy)
+    private static List<Kernel> Kernels(GreedySelector greedy, InferenceWeights weights)
     {
         long t = NewTokens / 2; // the self-attention reads a cache half full on average
         return
         [
-            Linear(Dimension, 3 * Dimension, Layers),       // self-attention q, k, v
-            Linear(Dimension, Dimension, Layers),           // self-attention output
-            Linear(Dimension, Dimension, Layers),           // cross-attention q
-            Linear(Dimension, Dimension, Layers),           // cross-attention output
-            Linear(Dimension, Ff, Layers),                  // feed-forward in
-            Linear(Ff, Dimension, Layers),                  // feed-forward out
-            Attention(t, Layers),                           // self-attention over the cache
-            Attention(SourceLength, Layers),                // cross-attention over the encoder's output
-            CacheWrite(NewTokens, 2 * Layers),              // this position's key and value into the cache
+            Linear(weights, Dimension, 3 * Dimension, Layers), // self-attention q, k, v
+            Linear(weights, Dimension, Dimension, Layers),     // self-attention output
+            Linear(weights, Dimension, Dimension, Layers),     // cross-attention q
+            Linear(weights, Dimension, Dimension, Layers),     // cross-attention output
+            Linear(weights, Dimension, Ff, Layers),            // feed-forward in
+            Linear(weights, Ff, Dimension, Layers),            // feed-forward out
+            Attention(t, Layers, masked: false),               // self-attention over the cache (one query sees all)
+            Attention(SourceLength, Layers, masked: true),     // cross-attention over the encoder's output
+            CacheWrite(NewTokens, 2 * Layers),                 // this position's key and value into the cache
             Elementwise("norms", [Batch, Dimension], 3 * Layers + 1, x => nn.functional.layer_norm(x, [Dimension])),
             Elementwise("residual_adds", [Batch, Dimension], 3 * Layers, x => x.add(x)),
             Elementwise("activations", [Batch, Ff], Layers, x => nn.functional.relu(x)),
@@ -85,25 +105,27 @@ internal static class DecodeProfile
         ];
     }
 
-    private static Kernel Linear(long inputs, long outputs, int count)
+    // Through the inference copies, as a prepared model's projections run (Wᵀ [in, out], contiguous).
+    private static Kernel Linear(InferenceWeights weights, long inputs, long outputs, int count)
     {
         var x = randn(Batch, inputs);
         var w = randn(outputs, inputs).mul(0.02);
         var b = zeros(outputs);
-        return new("matmul", count, () => { using var s = NewDisposeScope(); nn.functional.linear(x, w, b); });
+        return new("matmul", count, () => { using var s = NewDisposeScope(); weights.Linear(x, w, b); });
     }
 
-    // One query a row against tk keys: softmax(q Kᵀ / √Dh + mask) V, as the peer's loop writes it.
-    private static Kernel Attention(long tk, int count)
+    // One query a row against tk keys, through the fused kernel as a float32 cached step runs it; the cross-attention
+    // adds the source's padding mask [B, 1, 1, S].
+    private static Kernel Attention(long tk, int count, bool masked)
     {
         var q = randn(Batch, Heads, 1, Dh);
         var k = randn(Batch, Heads, tk, Dh);
         var v = randn(Batch, Heads, tk, Dh);
-        var mask = zeros(Batch, 1, 1, tk);
+        var mask = masked ? zeros(Batch, 1, 1, tk) : null;
         return new("attention", count, () =>
         {
             using var s = NewDisposeScope();
-            q.mul(1.0 / Math.Sqrt(Dh)).matmul(k.transpose(-2, -1)).add(mask).softmax(-1).matmul(v);
+            nn.functional.scaled_dot_product_attention(q, k, v, mask);
         });
     }
 
