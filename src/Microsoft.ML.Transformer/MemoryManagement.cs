@@ -46,8 +46,9 @@ public static class MemoryManagement
     /// <summary>The managed allocation, in bytes, after which a training step or scored batch runs a generation-0 collection (16 MB).</summary>
     public const long ManagedBudgetBytes = 16L * 1024 * 1024;
 
-    private static readonly Lock Gate = new();
-    private static bool configured;
+    private static readonly ProcessSetting Setting = new(SwitchName, Apply,
+        $"Memory management is off ({nameof(MemoryManagement)}.{nameof(Enabled)} or the AppContext switch {SwitchName}).");
+    private static readonly Lock Gate = new();   // the guard's state, between threads that step at once
     private static bool trims;
     private static readonly ResidentGuard Guard = new(StepsToLearnResidentLevel, ResidentGrowthBeforeTrim);
 
@@ -56,40 +57,28 @@ public static class MemoryManagement
     /// (true when it is not set). Set it to false before the first network is built; the glibc setting, once made,
     /// stays for the process, and setting this to false afterwards only stops the collections.
     /// </summary>
-    public static bool Enabled { get; set; } = !AppContext.TryGetSwitch(SwitchName, out bool on) || on;
+    public static bool Enabled { get => Setting.Enabled; set => Setting.Enabled = value; }
 
     /// <summary>What was done in this process, in words (for logs); null before the first network is built.</summary>
-    public static string? Description { get; private set; }
+    public static string? Description => Setting.Description;
 
     /// <summary>Applies the process-wide setting once; called when a network is built.</summary>
-    internal static void EnsureConfigured()
-    {
-        lock (Gate)
-        {
-            if (configured) return;
-            configured = true;
-            if (!Enabled)
-            {
-                Description = $"Memory management is off ({nameof(MemoryManagement)}.{nameof(Enabled)} or the AppContext switch {SwitchName}).";
-                return;
-            }
-            string native = GlibcAllocator.KeepFreedMemory(MmapThresholdBytes, FallbackMmapThresholdBytes, out bool applied);
-            Volatile.Write(ref trims, applied);
-            Description = native
-                + (applied
-                    ? $" glibc's heap trimmed (malloc_trim) when a training run ends and when the resident set rises over {ResidentGrowthBeforeTrim * 100:0}% "
-                        + $"above its level over {StepsToLearnResidentLevel} steps or scored batches."
-                    : "")
-                + $" Generation-0 collections after a training step or scored batch that allocated over {ManagedBudgetBytes / (1024 * 1024)} MB "
-                + $"(opt out: AppContext switch {SwitchName}=false).";
-        }
-    }
+    internal static void EnsureConfigured() => Setting.EnsureConfigured();
 
     /// <summary>Writes <see cref="Description"/> to <paramref name="log"/> once the process-wide setting is made.</summary>
-    internal static void Report(Action<string>? log)
+    internal static void Report(Action<string>? log) => Setting.Report(log);
+
+    private static string Apply()
     {
-        EnsureConfigured();
-        log?.Invoke(Description!);
+        string native = GlibcAllocator.KeepFreedMemory(MmapThresholdBytes, FallbackMmapThresholdBytes, out bool applied);
+        Volatile.Write(ref trims, applied);
+        return native
+            + (applied
+                ? $" glibc's heap trimmed (malloc_trim) when a training run ends and when the resident set rises over {ResidentGrowthBeforeTrim * 100:0}% "
+                    + $"above its level over {StepsToLearnResidentLevel} steps or scored batches."
+                : "")
+            + $" Generation-0 collections after a training step or scored batch that allocated over {ManagedBudgetBytes / (1024 * 1024)} MB "
+            + $"(opt out: AppContext switch {SwitchName}=false).";
     }
 
     /// <summary>The point after a training step or a scored batch: short-lived managed garbage is collected, and glibc's heap trimmed if the resident set crept up.</summary>

@@ -22,44 +22,32 @@ public static class MklDispatch
     /// </summary>
     public const string SwitchName = "Microsoft.ML.Transformer.MklDispatch";
 
-    private static readonly Lock Gate = new();
-    private static bool configured;
+    private static readonly ProcessSetting Setting = new(SwitchName, Apply,
+        $"MKL's kernels: left alone ({nameof(MklDispatch)}.{nameof(Enabled)} or the AppContext switch {SwitchName} is false).");
 
     /// <summary>
     /// Whether the library lets MKL choose its kernels by instruction set on AMD CPUs, as described above. Defaults to
     /// the <see cref="SwitchName"/> AppContext switch (true when it is not set). Only a value set before the first
     /// network is built counts: MKL keeps its choice for the life of the process.
     /// </summary>
-    public static bool Enabled { get; set; } = !AppContext.TryGetSwitch(SwitchName, out bool on) || on;
+    public static bool Enabled { get => Setting.Enabled; set => Setting.Enabled = value; }
 
     /// <summary>What was done in this process, in words (for logs); null before the first network is built.</summary>
-    public static string? Description { get; private set; }
+    public static string? Description => Setting.Description;
 
     /// <summary>Whether this process answered MKL's vendor check (so MKL's kernels differ from those it would pick alone).</summary>
     internal static bool Changed { get; private set; }
 
     /// <summary>Makes the process-wide choice once; called when libtorch is loaded, before the first product.</summary>
-    internal static void EnsureConfigured()
-    {
-        lock (Gate)
-        {
-            if (configured) return;
-            configured = true;
-            if (!Enabled)
-            {
-                Description = $"MKL's kernels: left alone ({nameof(MklDispatch)}.{nameof(Enabled)} or the AppContext switch {SwitchName} is false).";
-                return;
-            }
-            string done = MklVendorCheck.ChooseByInstructionSet(out bool changed);
-            Changed = changed;
-            Description = done + (changed ? $" (opt out: AppContext switch {SwitchName}=false)." : ".");
-        }
-    }
+    internal static void EnsureConfigured() => Setting.EnsureConfigured();
 
     /// <summary>Writes <see cref="Description"/> to <paramref name="log"/> once the process-wide choice is made.</summary>
-    internal static void Report(Action<string>? log)
+    internal static void Report(Action<string>? log) => Setting.Report(log);
+
+    private static string Apply()
     {
-        EnsureConfigured();
-        log?.Invoke(Description!);
+        string done = MklVendorCheck.ChooseByInstructionSet(out bool changed);
+        Changed = changed;
+        return done + (changed ? $" (opt out: AppContext switch {SwitchName}=false)." : ".");
     }
 }

@@ -28,7 +28,7 @@ public static class ServingThreads
     /// setting for threads that have not used it yet (what <c>torch.set_num_threads</c> or <c>OMP_NUM_THREADS</c> gave)
     /// is read at the first prediction that changes a thread's count and kept for new threads: change it before serving.
     /// </summary>
-    public static bool OneThreadPerPrediction { get; set; } = !AppContext.TryGetSwitch(SwitchName, out bool on) || on;
+    public static bool OneThreadPerPrediction { get; set; } = ProcessSetting.SwitchOn(SwitchName);
 
     /// <summary>What is in effect, in words (for logs).</summary>
     public static string Description => OneThreadPerPrediction

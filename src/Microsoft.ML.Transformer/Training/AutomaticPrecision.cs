@@ -22,7 +22,7 @@ internal static class AutomaticPrecision
     }
 
     /// <summary>Whether the AppContext switch lets the choice be bf16: unset or true.</summary>
-    public static bool SwitchAllows => !AppContext.TryGetSwitch(TrainingOptions.AutomaticBFloat16Switch, out bool on) || on;
+    public static bool SwitchAllows => ProcessSetting.SwitchOn(TrainingOptions.AutomaticBFloat16Switch);
 
     /// <summary>The rule itself, defined here only; <paramref name="allowed"/> is the AppContext switch's answer.</summary>
     public static (Precision Precision, string Log) Choose(DeviceType device, CpuBFloat16 cpu, bool allowed)
