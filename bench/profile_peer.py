@@ -159,34 +159,17 @@ def timed(run: Callable[[], None]) -> float:
 NEW = 64  # new tokens a generation, as in the reference's greedy_kv
 
 
-def decode_step() -> float:
-    """Median ms of one step of the reference's cached greedy loop: whole generations (encoding included, as the
-    loop does it and as the benchmark's tokens/s count it) divided by their steps."""
+def per_step(new_tokens: int) -> float:
+    """Median ms of the reference's cached greedy loop feeding new_tokens positions (encoding and cache set-up
+    included, as the loop does them and as the benchmark's tokens/s counts them), divided by a generation's NEW steps:
+    with NEW, one step; with 0, the encoding's share of a step."""
     m = ref.Seq2Seq().eval()
     src, _, _, sp, _ = ref.make_batch()
     xs = []
     with torch.no_grad():
         for r in range(REPS + 2):
             t0 = time.perf_counter()
-            ref.greedy_kv(m, src, sp, NEW)
-            if r >= 2:
-                xs.append((time.perf_counter() - t0) * 1000 / NEW)
-    return statistics.median(xs)
-
-
-def decode_encoding() -> float:
-    """Median ms of a generation's start as greedy_kv does it (the encoder pass, then each layer's cross-attention keys
-    and values) divided by its steps."""
-    m = ref.Seq2Seq().eval()
-    src, _, _, sp, _ = ref.make_batch()
-    xs = []
-    with torch.no_grad():
-        for r in range(REPS + 2):
-            t0 = time.perf_counter()
-            mem = m.encode(src, sp)
-            for layer in m.decoder.layers:
-                w, b = layer.multihead_attn.in_proj_weight, layer.multihead_attn.in_proj_bias
-                F.linear(mem, w[D:], b[D:]).split(D, -1)
+            ref.greedy_kv(m, src, sp, new_tokens)
             if r >= 2:
                 xs.append((time.perf_counter() - t0) * 1000 / NEW)
     return statistics.median(xs)
@@ -235,9 +218,9 @@ def decode_timed(run: Callable[[], object]) -> float:
 
 def decode() -> None:
     with torch.no_grad():
-        step = decode_step()
+        step = per_step(NEW)
         result("profile_decode", "step", step, 1.0)
-        by_part: Dict[str, float] = {"encoding": decode_encoding()}
+        by_part: Dict[str, float] = {"encoding": per_step(0)}
         for category, count, run in decode_kernels():
             by_part[category] = by_part.get(category, 0.0) + count * decode_timed(run)
     for category, ms in by_part.items():

@@ -31,9 +31,9 @@ internal static class DecodeProfile
         using var batch = new TrainingBatch(new TorchSharp.torch.Generator(0));
         using var greedy = new GreedySelector(model);
 
-        double step = Step(model, greedy, batch, reps);
+        double step = PerStep(model, greedy, batch, reps, NewTokens);
         Result.Print("profile_decode", ("impl", "torchsharp"), ("precision", "fp32"), ("part", "step"), ("ms_per_step", step), ("share", 1.0));
-        double encoding = Encoding(model, batch, reps);
+        double encoding = PerStep(model, greedy, batch, reps, newTokens: 0);
         Result.Print("profile_decode", ("impl", "torchsharp"), ("precision", "fp32"), ("part", "encoding"), ("ms_per_step", encoding), ("share", encoding / step));
         double explained = encoding;
         using var weights = new InferenceWeights(ScalarType.Float32);
@@ -47,8 +47,9 @@ internal static class DecodeProfile
             ("ms_per_step", step - explained), ("share", (step - explained) / step));
     }
 
-    // Median ms of one cached greedy step: whole generations, encoding and cache set-up included, divided by their steps.
-    private static double Step(TextNetwork model, GreedySelector greedy, TrainingBatch batch, int reps)
+    // Median ms of generations feeding newTokens positions (encoding and cache set-up included), divided by a full
+    // generation's steps: with NewTokens, one step; with 0, the encoding's share of a step.
+    private static double PerStep(TextNetwork model, GreedySelector greedy, TrainingBatch batch, int reps, int newTokens)
     {
         var xs = new List<double>();
         for (int r = 0; r < reps + 2; r++)
@@ -58,24 +59,9 @@ internal static class DecodeProfile
             var memory = model.Encode(batch.Source, batch.SourcePadding);
             using var cache = model.StartDecoding(memory, batch.SourcePadding, Batch, NewTokens);
             var token = full(Batch, (long)Bos);
-            for (int i = 0; i < NewTokens; i++)
-                token = tensor(greedy.Next(model.StepHidden(token, cache)));                                         // [B]
-            if (r >= 2) xs.Add(clock.Elapsed.TotalMilliseconds / NewTokens);                          // two warm-up generations
-        }
-        return Result.Median(xs);
-    }
-
-    // Median ms of a generation's start (encoder pass, cross-attention keys and values) divided by its steps.
-    private static double Encoding(TextNetwork model, TrainingBatch batch, int reps)
-    {
-        var xs = new List<double>();
-        for (int r = 0; r < reps + 2; r++)
-        {
-            using var scope = NewDisposeScope();
-            var clock = Stopwatch.StartNew();
-            var memory = model.Encode(batch.Source, batch.SourcePadding);
-            using var cache = model.StartDecoding(memory, batch.SourcePadding, Batch, NewTokens);
-            if (r >= 2) xs.Add(clock.Elapsed.TotalMilliseconds / NewTokens);
+            for (int i = 0; i < newTokens; i++)
+                token = tensor(greedy.Next(model.StepHidden(token, cache)));                  // [B]
+            if (r >= 2) xs.Add(clock.Elapsed.TotalMilliseconds / NewTokens);                // two warm-up generations
         }
         return Result.Median(xs);
     }
