@@ -8,6 +8,12 @@ namespace Microsoft.ML.Transformer.Batching;
 /// </summary>
 internal sealed class BatcherOptions
 {
+    /// <summary>
+    /// The largest batch any option accepts (training or scoring rows per step): 65,536. Buffers are sized by it, and
+    /// a larger batch would hold a whole data set in memory at once.
+    /// </summary>
+    public const int MaxBatchSize = 1 << 16;
+
     /// <summary>Most rows in a batch.</summary>
     public required int BatchSize { get; init; }
     /// <summary>Most padded positions (rows × longest row) in a batch; 0 = no token budget.</summary>

@@ -3,12 +3,6 @@ namespace Microsoft.ML.Transformer.MLNet;
 /// <summary>Checks shared by the components' options.</summary>
 internal static class OptionChecks
 {
-    /// <summary>
-    /// The largest batch any option accepts (training or scoring rows per step): 65,536. Buffers are sized by it, and
-    /// a larger batch would hold a whole data set in memory at once.
-    /// </summary>
-    public const int MaxBatchSize = 1 << 16;
-
     /// <summary>Throws an <see cref="ArgumentNullException"/> naming the first nested options object that is null.</summary>
     public static void NotNull(params (string Name, object? Value)[] options)
     {

@@ -186,7 +186,7 @@ public class TrainingOptions
     {
         Require(Epochs >= 1, nameof(Epochs), "at least 1", Epochs);
         Require(MaxSteps is null or >= 1, nameof(MaxSteps), "null or at least 1", MaxSteps);
-        Require(BatchSize is >= 1 and <= MLNet.OptionChecks.MaxBatchSize, nameof(BatchSize), $"between 1 and {MLNet.OptionChecks.MaxBatchSize:N0}", BatchSize);
+        Require(BatchSize is >= 1 and <= Batching.BatcherOptions.MaxBatchSize, nameof(BatchSize), $"between 1 and {Batching.BatcherOptions.MaxBatchSize:N0}", BatchSize);
         Require(MaxTokensPerBatch is null or >= 1, nameof(MaxTokensPerBatch), "null or at least 1", MaxTokensPerBatch);
         Require(LearningRate > 0 && LearningRate <= float.MaxValue, nameof(LearningRate), "a number > 0 that a Single holds", LearningRate);
         Require(Enum.IsDefined(Schedule), nameof(Schedule), "Constant, Linear or Cosine", Schedule);

@@ -1,3 +1,4 @@
+using Microsoft.ML.Transformer.Batching;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
 
@@ -79,7 +80,7 @@ public sealed class AttentionWeightsOptions : IDeviceOptions
             throw new ArgumentOutOfRangeException(nameof(MaxLength), $"MaxLength ({MaxLength}) must be at least 3.");
         if (!Enum.IsDefined(TruncationSide))
             throw new ArgumentOutOfRangeException(nameof(TruncationSide), TruncationSide, "Unknown truncation side.");
-        if (ScoringBatchSize < 1 || ScoringBatchSize > OptionChecks.MaxBatchSize)
-            throw new ArgumentOutOfRangeException(nameof(ScoringBatchSize), $"ScoringBatchSize ({ScoringBatchSize}) must be between 1 and {OptionChecks.MaxBatchSize:N0}.");
+        if (ScoringBatchSize < 1 || ScoringBatchSize > BatcherOptions.MaxBatchSize)
+            throw new ArgumentOutOfRangeException(nameof(ScoringBatchSize), $"ScoringBatchSize ({ScoringBatchSize}) must be between 1 and {BatcherOptions.MaxBatchSize:N0}.");
     }
 }

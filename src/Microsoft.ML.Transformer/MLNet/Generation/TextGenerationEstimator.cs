@@ -96,8 +96,8 @@ public sealed class TextGenerationEstimator : TextEstimatorBase<TextGenerationOp
                 throw new ArgumentException($"{name} must name a column.", nameof(options));
         if (options.LogProbabilityColumnName is { } lp && (string.IsNullOrWhiteSpace(lp) || lp == options.OutputColumnName))
             throw new ArgumentException($"LogProbabilityColumnName ('{lp}') must be null or a column name other than OutputColumnName.", nameof(options));
-        if (options.ScoringBatchSize < 1 || options.ScoringBatchSize > OptionChecks.MaxBatchSize)
-            throw new ArgumentOutOfRangeException(nameof(options), $"ScoringBatchSize ({options.ScoringBatchSize}) must be between 1 and {OptionChecks.MaxBatchSize:N0}.");
+        if (options.ScoringBatchSize < 1 || options.ScoringBatchSize > BatcherOptions.MaxBatchSize)
+            throw new ArgumentOutOfRangeException(nameof(options), $"ScoringBatchSize ({options.ScoringBatchSize}) must be between 1 and {BatcherOptions.MaxBatchSize:N0}.");
         if (options.TargetMaxLength is < 2 or > ModelOptions.MaxSize)
             throw new ArgumentOutOfRangeException(nameof(options), $"TargetMaxLength ({options.TargetMaxLength}) must be null or between 2 and {ModelOptions.MaxSize:N0}.");
         PretrainedSource.Validate(options);

@@ -125,8 +125,8 @@ public sealed class TextPretrainingEstimator : TextEstimatorBase<TextPretraining
         Require(options.NoiseDensity is > 0 and < 1, $"NoiseDensity ({options.NoiseDensity}) must be in (0, 1).");
         Require(options.MeanSpanLength >= 1 && double.IsFinite(options.MeanSpanLength), $"MeanSpanLength ({options.MeanSpanLength}) must be a finite number of at least 1.");
         Require(options.MaskProbability is > 0 and < 1, $"MaskProbability ({options.MaskProbability}) must be in (0, 1).");
-        Require(options.ScoringBatchSize is >= 1 and <= OptionChecks.MaxBatchSize,
-            $"ScoringBatchSize ({options.ScoringBatchSize}) must be between 1 and {OptionChecks.MaxBatchSize:N0}.");
+        Require(options.ScoringBatchSize is >= 1 and <= BatcherOptions.MaxBatchSize,
+            $"ScoringBatchSize ({options.ScoringBatchSize}) must be between 1 and {BatcherOptions.MaxBatchSize:N0}.");
         options.Tokenizer.Validate();
         Require(options.Tokenizer.MaxLength >= 3, $"TokenizerOptions.MaxLength ({options.Tokenizer.MaxLength}) must be at least 3: a model input spends up to two tokens on special tokens.");
         options.Training.Validate();

@@ -1,3 +1,5 @@
+using Microsoft.ML.Transformer.Batching;
+
 namespace Microsoft.ML.Transformer.MLNet.QuestionAnswering;
 
 /// <summary>What a fitted question answerer needs besides its network and tokenizer; saved with the model.</summary>
@@ -28,7 +30,7 @@ internal sealed record QaSettings(string ContextColumn, string QuestionColumn, i
     {
         string context = reader.ReadString(), question = reader.ReadString();
         int maxLength = reader.ReadInt32(), stride = reader.ReadInt32(), words = reader.ReadInt32(), topK = reader.ReadInt32(), batch = reader.ReadInt32();
-        if (maxLength < MinLength || stride < 0 || words < 1 || topK < 1 || batch < 1 || batch > OptionChecks.MaxBatchSize)
+        if (maxLength < MinLength || stride < 0 || words < 1 || topK < 1 || batch < 1 || batch > BatcherOptions.MaxBatchSize)
             throw new InvalidDataException($"The question answerer's settings are invalid (MaxLength {maxLength}, stride {stride}, answer words {words}, top {topK}, batch {batch}).");
         return new QaSettings(context, question, maxLength, stride, words, topK, batch);
     }

@@ -1,3 +1,5 @@
+using Microsoft.ML.Transformer.Batching;
+
 namespace Microsoft.ML.Transformer.MLNet.TokenIds;
 
 /// <summary>
@@ -69,7 +71,7 @@ public sealed class TokenIdsOptions
             for (int j = 0; j < i; j++)
                 if (names[i].Item2 == names[j].Item2)
                     throw new ArgumentException($"{names[j].Item1} and {names[i].Item1} are both '{names[i].Item2}'; they must differ.", names[i].Item1);
-        if (ScoringBatchSize < 1 || ScoringBatchSize > OptionChecks.MaxBatchSize)
-            throw new ArgumentOutOfRangeException(nameof(ScoringBatchSize), ScoringBatchSize, $"ScoringBatchSize must be between 1 and {OptionChecks.MaxBatchSize}.");
+        if (ScoringBatchSize < 1 || ScoringBatchSize > BatcherOptions.MaxBatchSize)
+            throw new ArgumentOutOfRangeException(nameof(ScoringBatchSize), ScoringBatchSize, $"ScoringBatchSize must be between 1 and {BatcherOptions.MaxBatchSize}.");
     }
 }
