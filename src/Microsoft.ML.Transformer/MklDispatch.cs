@@ -5,8 +5,8 @@ namespace Microsoft.ML.Transformer;
 /// <summary>
 /// What the library does so that float32 products run at the CPU's full width on AMD processors, and the switch that
 /// turns it off. The Intel oneMKL inside libtorch asks once whether the CPU is an Intel one, and on any other vendor
-/// takes generic kernels that ignore AVX-512 and, on some CPUs, run at half the speed of the same products on
-/// OpenBLAS. When the first network of the process is built on an x64 CPU whose vendor is AMD, the library answers
+/// takes generic kernels that ignore AVX-512 and leave much of the CPU's float32 speed unused (docs/RESULTS.md
+/// measures it). When the first network of the process is built on an x64 CPU whose vendor is AMD, the library answers
 /// that question in MKL's favour before MKL asks it: MKL then chooses its kernels by the instruction sets the CPU
 /// reports, as it does on Intel CPUs (AVX-512 where present, AVX2 otherwise). Nothing else changes: the products
 /// are the same operations, computed by MKL's kernels for those instructions. The library does this only when the

@@ -9,8 +9,8 @@ namespace Microsoft.ML.Transformer.Generation;
 
 /// <summary>
 /// Greedy decoding's next tokens for a float32 network on the CPU prepared for inference, without its float32 output product. The
-/// logits are screened in bfloat16 — on CPUs with bfloat16 matrix units that product is several times faster than
-/// float32 — and every token that the screen's worst-case error leaves in the
+/// logits are screened in bfloat16 — on CPUs with bfloat16 matrix units that product costs less than the float32
+/// one (docs/RESULTS.md) — and every token that the screen's worst-case error leaves in the
 /// running is scored again in float32. The result is the argmax of the float32 logits (the lowest id on a tie), as
 /// <see cref="LogitsProcessing.Greedy"/> over them gives, up to the order in which float32 sums round.
 /// </summary>

@@ -9,8 +9,8 @@ namespace Microsoft.ML.Transformer.Modeling;
 /// </summary>
 /// <remarks>
 /// On the CPU the random mask is drawn here rather than by libtorch: its bernoulli_ draws one Mersenne-Twister number
-/// per element on one thread, far slower than the multiplication it feeds, and a training step drops tens of millions
-/// of elements. A xoshiro256** generator, seeded from torch's generator (so torch.manual_seed still reproduces a run), writes 32
+/// per element on one thread, so drawing the mask costs more than the multiplication it feeds (docs/RESULTS.md), and
+/// a training step draws a mask over every activation it drops. A xoshiro256** generator, seeded from torch's generator (so torch.manual_seed still reproduces a run), writes 32
 /// random bits per element straight into the mask's memory; an element is dropped when its bits fall below
 /// p·2³², i.e. with probability p to within 2⁻³². Other devices use libtorch's dropout.
 /// </remarks>
