@@ -1,5 +1,4 @@
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Transformer.Batching;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
 using Microsoft.ML.Transformer.Training;
@@ -73,8 +72,7 @@ internal sealed record EncoderStart(Device Device, TextNetwork Body, TextTokeniz
             throw new ArgumentException("TextColumnName must name a text column.", nameof(options));
         if (string.IsNullOrWhiteSpace(options.LabelColumnName))
             throw new ArgumentException("LabelColumnName must name the label column.", nameof(options));
-        if (options.ScoringBatchSize < 1 || options.ScoringBatchSize > BatcherOptions.MaxBatchSize)
-            throw new ArgumentOutOfRangeException(nameof(options), $"ScoringBatchSize ({options.ScoringBatchSize}) must be between 1 and {BatcherOptions.MaxBatchSize:N0}.");
+        OptionChecks.ScoringBatchSize(options.ScoringBatchSize);
         if (!(options.HeadDropout >= 0 && options.HeadDropout < 1))
             throw new ArgumentOutOfRangeException(nameof(options), $"HeadDropout ({options.HeadDropout}) must be in [0, 1).");
         PretrainedSource.Validate(options);

@@ -1,6 +1,5 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Transformer.Batching;
 using Microsoft.ML.Transformer.Generation;
 using Microsoft.ML.Transformer.MLNet.Scoring;
 using Microsoft.ML.Transformer.Modeling;
@@ -96,8 +95,7 @@ public sealed class TextGenerationEstimator : TextEstimatorBase<TextGenerationOp
                 throw new ArgumentException($"{name} must name a column.", nameof(options));
         if (options.LogProbabilityColumnName is { } lp && (string.IsNullOrWhiteSpace(lp) || lp == options.OutputColumnName))
             throw new ArgumentException($"LogProbabilityColumnName ('{lp}') must be null or a column name other than OutputColumnName.", nameof(options));
-        if (options.ScoringBatchSize < 1 || options.ScoringBatchSize > BatcherOptions.MaxBatchSize)
-            throw new ArgumentOutOfRangeException(nameof(options), $"ScoringBatchSize ({options.ScoringBatchSize}) must be between 1 and {BatcherOptions.MaxBatchSize:N0}.");
+        OptionChecks.ScoringBatchSize(options.ScoringBatchSize);
         if (options.TargetMaxLength is < 2 or > ModelOptions.MaxSize)
             throw new ArgumentOutOfRangeException(nameof(options), $"TargetMaxLength ({options.TargetMaxLength}) must be null or between 2 and {ModelOptions.MaxSize:N0}.");
         PretrainedSource.Validate(options);

@@ -1,6 +1,5 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Transformer.Batching;
 using Microsoft.ML.Transformer.MLNet.Scoring;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
@@ -118,23 +117,20 @@ public sealed class TextPretrainingEstimator : TextEstimatorBase<TextPretraining
     private static void Validate(TextPretrainingOptions options)
     {
         OptionChecks.NotNull(("Tokenizer", options.Tokenizer), ("Training", options.Training));
-        Require(!string.IsNullOrWhiteSpace(options.TextColumnName), "TextColumnName must name a text column.");
-        Require(!string.IsNullOrWhiteSpace(options.LossColumnName) && !string.IsNullOrWhiteSpace(options.PerplexityColumnName)
-            && options.LossColumnName != options.PerplexityColumnName, "LossColumnName and PerplexityColumnName must be two different names.");
-        Require(Enum.IsDefined(options.Objective), $"Objective ({(int)options.Objective}) is unknown.");
-        Require(options.NoiseDensity is > 0 and < 1, $"NoiseDensity ({options.NoiseDensity}) must be in (0, 1).");
-        Require(options.MeanSpanLength >= 1 && double.IsFinite(options.MeanSpanLength), $"MeanSpanLength ({options.MeanSpanLength}) must be a finite number of at least 1.");
-        Require(options.MaskProbability is > 0 and < 1, $"MaskProbability ({options.MaskProbability}) must be in (0, 1).");
-        Require(options.ScoringBatchSize is >= 1 and <= BatcherOptions.MaxBatchSize,
-            $"ScoringBatchSize ({options.ScoringBatchSize}) must be between 1 and {BatcherOptions.MaxBatchSize:N0}.");
+        Require.That(!string.IsNullOrWhiteSpace(options.TextColumnName), nameof(options.TextColumnName), "the name of a text column", options.TextColumnName);
+        Require.That(!string.IsNullOrWhiteSpace(options.LossColumnName), nameof(options.LossColumnName), "a column name", options.LossColumnName);
+        Require.That(!string.IsNullOrWhiteSpace(options.PerplexityColumnName) && options.PerplexityColumnName != options.LossColumnName,
+            nameof(options.PerplexityColumnName), $"a column name other than LossColumnName ('{options.LossColumnName}')", options.PerplexityColumnName);
+        Require.That(Enum.IsDefined(options.Objective), nameof(options.Objective), $"one of {string.Join(", ", Enum.GetNames<PretrainingObjective>())}", (int)options.Objective);
+        Require.That(options.NoiseDensity is > 0 and < 1, nameof(options.NoiseDensity), "in (0, 1)", options.NoiseDensity);
+        Require.That(options.MeanSpanLength >= 1 && double.IsFinite(options.MeanSpanLength), nameof(options.MeanSpanLength),
+            "a finite number of at least 1", options.MeanSpanLength);
+        Require.That(options.MaskProbability is > 0 and < 1, nameof(options.MaskProbability), "in (0, 1)", options.MaskProbability);
+        OptionChecks.ScoringBatchSize(options.ScoringBatchSize);
         options.Tokenizer.Validate();
-        Require(options.Tokenizer.MaxLength >= 3, $"TokenizerOptions.MaxLength ({options.Tokenizer.MaxLength}) must be at least 3: a model input spends up to two tokens on special tokens.");
+        // A model input spends up to two tokens on special tokens.
+        Require.That(options.Tokenizer.MaxLength >= 3, "Tokenizer.MaxLength", "at least 3", options.Tokenizer.MaxLength);
         options.Training.Validate();
         options.Model?.ValidateShape();
-    }
-
-    private static void Require(bool ok, string message)
-    {
-        if (!ok) throw new ArgumentOutOfRangeException(nameof(TextPretrainingOptions), message);
     }
 }
