@@ -19,7 +19,7 @@ public sealed class TextPretrainingEstimator : TextEstimatorBase<TextPretraining
     private readonly ModelOptions _shape;
 
     internal TextPretrainingEstimator(IHostEnvironment env, TextPretrainingOptions options)
-        : base(env, options, Validate)
+        : base(env, options, o => o.Validate())
     {
         (_objective, _shape) = Resolve(options);
         SentinelCount(); // refuses too few sentinels now rather than at Fit
@@ -113,24 +113,4 @@ public sealed class TextPretrainingEstimator : TextEstimatorBase<TextPretraining
         PretrainingObjective.CausalLanguageModel => "a decoder-only model (EncoderLayers 0)",
         _ => "an encoder-only model (DecoderLayers 0)",
     };
-
-    private static void Validate(TextPretrainingOptions options)
-    {
-        OptionChecks.NotNull(("Tokenizer", options.Tokenizer), ("Training", options.Training));
-        Require.That(!string.IsNullOrWhiteSpace(options.TextColumnName), nameof(options.TextColumnName), "the name of a text column", options.TextColumnName);
-        Require.That(!string.IsNullOrWhiteSpace(options.LossColumnName), nameof(options.LossColumnName), "a column name", options.LossColumnName);
-        Require.That(!string.IsNullOrWhiteSpace(options.PerplexityColumnName) && options.PerplexityColumnName != options.LossColumnName,
-            nameof(options.PerplexityColumnName), $"a column name other than LossColumnName ('{options.LossColumnName}')", options.PerplexityColumnName);
-        Require.That(Enum.IsDefined(options.Objective), nameof(options.Objective), $"one of {string.Join(", ", Enum.GetNames<PretrainingObjective>())}", (int)options.Objective);
-        Require.That(options.NoiseDensity is > 0 and < 1, nameof(options.NoiseDensity), "in (0, 1)", options.NoiseDensity);
-        Require.That(options.MeanSpanLength >= 1 && double.IsFinite(options.MeanSpanLength), nameof(options.MeanSpanLength),
-            "a finite number of at least 1", options.MeanSpanLength);
-        Require.That(options.MaskProbability is > 0 and < 1, nameof(options.MaskProbability), "in (0, 1)", options.MaskProbability);
-        OptionChecks.ScoringBatchSize(options.ScoringBatchSize);
-        options.Tokenizer.Validate();
-        // A model input spends up to two tokens on special tokens.
-        Require.That(options.Tokenizer.MaxLength >= 3, "Tokenizer.MaxLength", "at least 3", options.Tokenizer.MaxLength);
-        options.Training.Validate();
-        options.Model?.ValidateShape();
-    }
 }
