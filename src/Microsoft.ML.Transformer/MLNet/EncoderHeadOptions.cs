@@ -76,4 +76,22 @@ public abstract class EncoderHeadOptions : IDeviceOptions, IFineTuningOptions
 
     /// <summary>Rows scored per forward pass by <c>Transform</c>. Default 64, at most 65,536.</summary>
     public int ScoringBatchSize { get; set; } = ComponentDefaults.ScoringBatchSize;
+
+    /// <summary>
+    /// Throws naming the first option out of its range. A null <see cref="Model"/> is not checked (a trainer may
+    /// choose it from the data); each trainer's options add their own checks after these.
+    /// </summary>
+    internal virtual void Validate()
+    {
+        OptionChecks.NotNull((nameof(Tokenizer), Tokenizer), (nameof(Training), Training));
+        Require.Name(TextColumnName, nameof(TextColumnName), "a text column");
+        Require.Name(LabelColumnName, nameof(LabelColumnName), "the label column");
+        OptionChecks.ScoringBatchSize(ScoringBatchSize);
+        Require.That(HeadDropout >= 0 && HeadDropout < 1, nameof(HeadDropout), "in [0, 1)", HeadDropout);
+        PretrainedSource.Validate(this);
+        Tokenizer.Validate();
+        Training.Validate();
+        if (PretrainedSource.FromScratch(this))
+            Model?.ValidateShape();
+    }
 }

@@ -1,5 +1,4 @@
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Transformer.Batching;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
 using Microsoft.ML.Transformer.Training;
@@ -63,25 +62,6 @@ internal sealed record EncoderStart(Device Device, TextNetwork Body, TextTokeniz
         var copy = training.Copy();
         copy.HigherMetricIsBetter = true;
         return copy;
-    }
-
-    /// <summary>Throws naming the first option out of its range; a null <see cref="EncoderHeadOptions.Model"/> is not checked here.</summary>
-    public static void Validate(EncoderHeadOptions options)
-    {
-        OptionChecks.NotNull(("Tokenizer", options.Tokenizer), ("Training", options.Training)); // a null Model is chosen from the data
-        if (string.IsNullOrWhiteSpace(options.TextColumnName))
-            throw new ArgumentException("TextColumnName must name a text column.", nameof(options));
-        if (string.IsNullOrWhiteSpace(options.LabelColumnName))
-            throw new ArgumentException("LabelColumnName must name the label column.", nameof(options));
-        if (options.ScoringBatchSize < 1 || options.ScoringBatchSize > BatcherOptions.MaxBatchSize)
-            throw new ArgumentOutOfRangeException(nameof(options), $"ScoringBatchSize ({options.ScoringBatchSize}) must be between 1 and {BatcherOptions.MaxBatchSize:N0}.");
-        if (!(options.HeadDropout >= 0 && options.HeadDropout < 1))
-            throw new ArgumentOutOfRangeException(nameof(options), $"HeadDropout ({options.HeadDropout}) must be in [0, 1).");
-        PretrainedSource.Validate(options);
-        options.Tokenizer.Validate();
-        options.Training.Validate();
-        if (PretrainedSource.FromScratch(options))
-            options.Model?.ValidateShape();
     }
 
     private static (TextNetwork Body, TextTokenizer Tokenizer, int MaxLength) Network(IHostEnvironment host, EncoderHeadOptions options,

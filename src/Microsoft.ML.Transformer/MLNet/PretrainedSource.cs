@@ -15,10 +15,9 @@ internal static class PretrainedSource
     /// <summary>Throws naming the fine-tuning option that is out of its range, or both base models when both are set.</summary>
     public static void Validate(IFineTuningOptions options)
     {
-        if (options.FreezeLayers < 0 || options.FreezeLayers > ModelOptions.MaxLayers)
-            throw new ArgumentOutOfRangeException(nameof(options), $"FreezeLayers ({options.FreezeLayers}) must be between 0 and {ModelOptions.MaxLayers:N0}.");
-        if (options.BaseModel is not null && options.BaseModelPath is not null)
-            throw new ArgumentException("Set BaseModel or BaseModelPath, not both.", nameof(options));
+        Require.InRange(options.FreezeLayers, 0, ModelOptions.MaxLayers, nameof(options.FreezeLayers));
+        Require.Holds(options.BaseModel is null || options.BaseModelPath is null, nameof(options.BaseModelPath),
+            "Set BaseModel or BaseModelPath, not both.");
     }
 
     /// <summary>The base model <paramref name="options"/> name, its tokenizer checked against <paramref name="tokenizer"/>

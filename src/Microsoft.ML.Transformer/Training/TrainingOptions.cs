@@ -184,34 +184,34 @@ public class TrainingOptions
     /// <summary>Checks every option; throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
     public virtual void Validate()
     {
-        Require(Epochs >= 1, nameof(Epochs), "at least 1", Epochs);
-        Require(MaxSteps is null or >= 1, nameof(MaxSteps), "null or at least 1", MaxSteps);
-        Require(BatchSize is >= 1 and <= Batching.BatcherOptions.MaxBatchSize, nameof(BatchSize), $"between 1 and {Batching.BatcherOptions.MaxBatchSize:N0}", BatchSize);
-        Require(MaxTokensPerBatch is null or >= 1, nameof(MaxTokensPerBatch), "null or at least 1", MaxTokensPerBatch);
-        Require(LearningRate > 0 && LearningRate <= float.MaxValue, nameof(LearningRate), "a number > 0 that a Single holds", LearningRate);
-        Require(Enum.IsDefined(Schedule), nameof(Schedule), "Constant, Linear or Cosine", Schedule);
-        Require(Precision is null || Enum.IsDefined(Precision.Value), nameof(Precision), "null, Float32 or BFloat16", Precision);
-        Require(WarmupSteps is null or >= 0, nameof(WarmupSteps), "null or at least 0", WarmupSteps);
-        Require(MinLearningRate >= 0 && MinLearningRate <= LearningRate, nameof(MinLearningRate),
+        Require.That(Epochs >= 1, nameof(Epochs), "at least 1", Epochs);
+        Require.That(MaxSteps is null or >= 1, nameof(MaxSteps), "null or at least 1", MaxSteps);
+        Require.That(BatchSize is >= 1 and <= Batching.BatcherOptions.MaxBatchSize, nameof(BatchSize), $"between 1 and {Batching.BatcherOptions.MaxBatchSize:N0}", BatchSize);
+        Require.That(MaxTokensPerBatch is null or >= 1, nameof(MaxTokensPerBatch), "null or at least 1", MaxTokensPerBatch);
+        Require.That(LearningRate > 0 && LearningRate <= float.MaxValue, nameof(LearningRate), "a number > 0 that a Single holds", LearningRate);
+        Require.That(Enum.IsDefined(Schedule), nameof(Schedule), "Constant, Linear or Cosine", Schedule);
+        Require.That(Precision is null || Enum.IsDefined(Precision.Value), nameof(Precision), "null, Float32 or BFloat16", Precision);
+        Require.That(WarmupSteps is null or >= 0, nameof(WarmupSteps), "null or at least 0", WarmupSteps);
+        Require.That(MinLearningRate >= 0 && MinLearningRate <= LearningRate, nameof(MinLearningRate),
             $"between 0 and LearningRate ({LearningRate.ToString(CultureInfo.InvariantCulture)})", MinLearningRate);
         // AdamW multiplies each weight by 1 - LearningRate × WeightDecay a step: past 1 that flips or zeroes every weight.
-        Require(WeightDecay >= 0 && WeightDecay * LearningRate < 1, nameof(WeightDecay),
+        Require.That(WeightDecay >= 0 && WeightDecay * LearningRate < 1, nameof(WeightDecay),
             $"a number >= 0 below 1 / LearningRate ({(1 / LearningRate).ToString("G4", CultureInfo.InvariantCulture)})", WeightDecay);
-        Require(AdamBeta1 is >= 0 and < 1, nameof(AdamBeta1), "in [0, 1)", AdamBeta1);
-        Require(AdamBeta2 is >= 0 and < 1, nameof(AdamBeta2), "in [0, 1)", AdamBeta2);
+        Require.That(AdamBeta1 is >= 0 and < 1, nameof(AdamBeta1), "in [0, 1)", AdamBeta1);
+        Require.That(AdamBeta2 is >= 0 and < 1, nameof(AdamBeta2), "in [0, 1)", AdamBeta2);
         // Adam divides by √v + AdamEpsilon in Single: a smaller epsilon rounds to 0 (or a subnormal) and the division overflows.
-        Require(AdamEpsilon >= MinAdamEpsilon && AdamEpsilon <= float.MaxValue, nameof(AdamEpsilon),
+        Require.That(AdamEpsilon >= MinAdamEpsilon && AdamEpsilon <= float.MaxValue, nameof(AdamEpsilon),
             $"a number between {MinAdamEpsilon.ToString(CultureInfo.InvariantCulture)} and the largest Single", AdamEpsilon);
-        Require(GradientClipNorm is null || (GradientClipNorm > 0 && GradientClipNorm <= float.MaxValue), nameof(GradientClipNorm),
+        Require.That(GradientClipNorm is null || (GradientClipNorm > 0 && GradientClipNorm <= float.MaxValue), nameof(GradientClipNorm),
             "null or a number > 0 that a Single holds", GradientClipNorm);
-        Require(GradientAccumulationSteps >= 1, nameof(GradientAccumulationSteps), "at least 1", GradientAccumulationSteps);
-        Require(LabelSmoothing is >= 0 and < 1, nameof(LabelSmoothing), "in [0, 1)", LabelSmoothing);
-        Require(EarlyStoppingPatience is null or >= 1, nameof(EarlyStoppingPatience), "null or at least 1", EarlyStoppingPatience);
-        Require(EvaluateEveryNSteps is null or >= 1, nameof(EvaluateEveryNSteps), "null or at least 1", EvaluateEveryNSteps);
-        Require(CheckpointEveryNSteps >= 1, nameof(CheckpointEveryNSteps), "at least 1", CheckpointEveryNSteps);
-        Require(LogEveryNSteps >= 1, nameof(LogEveryNSteps), "at least 1", LogEveryNSteps);
-        Require(TimeBudget is null || TimeBudget > TimeSpan.Zero, nameof(TimeBudget), "null or longer than zero", TimeBudget);
-        Require(CheckpointDirectory is null || CheckpointDirectory.Trim().Length > 0, nameof(CheckpointDirectory),
+        Require.That(GradientAccumulationSteps >= 1, nameof(GradientAccumulationSteps), "at least 1", GradientAccumulationSteps);
+        Require.That(LabelSmoothing is >= 0 and < 1, nameof(LabelSmoothing), "in [0, 1)", LabelSmoothing);
+        Require.That(EarlyStoppingPatience is null or >= 1, nameof(EarlyStoppingPatience), "null or at least 1", EarlyStoppingPatience);
+        Require.That(EvaluateEveryNSteps is null or >= 1, nameof(EvaluateEveryNSteps), "null or at least 1", EvaluateEveryNSteps);
+        Require.That(CheckpointEveryNSteps >= 1, nameof(CheckpointEveryNSteps), "at least 1", CheckpointEveryNSteps);
+        Require.That(LogEveryNSteps >= 1, nameof(LogEveryNSteps), "at least 1", LogEveryNSteps);
+        Require.That(TimeBudget is null || TimeBudget > TimeSpan.Zero, nameof(TimeBudget), "null or longer than zero", TimeBudget);
+        Require.That(CheckpointDirectory is null || CheckpointDirectory.Trim().Length > 0, nameof(CheckpointDirectory),
             "null or a folder path", CheckpointDirectory);
     }
 
@@ -231,11 +231,4 @@ public class TrainingOptions
 
     private static string Line(string name, object? value) =>
         name + "=" + (value is null ? "null" : Convert.ToString(value, CultureInfo.InvariantCulture));
-
-    private static void Require(bool ok, string name, string expected, object? found)
-    {
-        if (!ok)
-            throw new ArgumentOutOfRangeException(name, found,
-                $"Training option {name} must be {expected}; found {(found is null ? "null" : Convert.ToString(found, CultureInfo.InvariantCulture))}.");
-    }
 }

@@ -25,6 +25,7 @@ public sealed class SavedFixtureTests
     [DataRow("regressor")]
     [DataRow("tagger")]
     [DataRow("question-answerer")]
+    [DataRow("token-ids")]
     public void CommittedZipLoadsAndScoresAsWhenSaved(string name)
     {
         var ml = new MLContext(seed: 0);

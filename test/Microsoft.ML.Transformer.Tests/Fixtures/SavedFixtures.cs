@@ -6,9 +6,11 @@ using Microsoft.ML.Transformer.MLNet.Pretraining;
 using Microsoft.ML.Transformer.MLNet.QuestionAnswering;
 using Microsoft.ML.Transformer.MLNet.Regression;
 using Microsoft.ML.Transformer.MLNet.Tagging;
+using Microsoft.ML.Transformer.MLNet.TokenIds;
 using Microsoft.ML.Transformer.Generation;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Samples.Data;
+using Microsoft.ML.Transformer.Tests.Interop;
 using Microsoft.ML.Transformer.Tests.Generation;
 using Microsoft.ML.Transformer.Tokenization;
 using Microsoft.ML.Transformer.Training;
@@ -25,7 +27,7 @@ internal static class SavedFixtures
 {
     /// <summary>The fixtures, by file name (without extension).</summary>
     public static readonly string[] Names =
-        ["classifier-multiclass", "classifier-binary", "generator", "pretraining", "embeddings", "attention", "regressor", "tagger", "question-answerer"];
+        ["classifier-multiclass", "classifier-binary", "generator", "pretraining", "embeddings", "attention", "regressor", "tagger", "question-answerer", "token-ids"];
 
     /// <summary>The folder of the committed fixtures in the source tree.</summary>
     public static string Folder { get; } = Path.Combine(TestPaths.RepoRoot, "test", "Microsoft.ML.Transformer.Tests", "Fixtures");
@@ -71,6 +73,12 @@ internal static class SavedFixtures
             ["regressor"] = () => Regressor(ml),
             ["tagger"] = () => Tagger(ml),
             ["question-answerer"] = () => QuestionAnswerer(ml),
+            // A wide-and-deep classifier's folder, so that the zip also holds the n-gram settings; ids need no weights.
+            ["token-ids"] = () => ml.Transforms.Text.TransformerTokenIds(new TokenIdsOptions
+            {
+                ModelFolder = TokenIdsTests.ClassifierFolder(new ClassifierSettings("Text", null, 16, TruncationSide.KeepHead, 8) { Ngrams = new HashedNgrams(1024, 2, 3) }),
+                ScoringBatchSize = 4,
+            }).Fit(Texts(ml)),
         };
     }
 

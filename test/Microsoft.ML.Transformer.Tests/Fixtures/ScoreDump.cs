@@ -42,6 +42,8 @@ internal static class ScoreDump
         VectorDataViewType { ItemType: KeyDataViewType } => Getter<VBuffer<uint>>(row, c, v => string.Join(",", v.DenseValues().Select(I))),
         VectorDataViewType { ItemType: NumberDataViewType n } when n.RawType == typeof(int) =>
             Getter<VBuffer<int>>(row, c, v => string.Join(",", v.DenseValues().Select(I))),
+        VectorDataViewType { ItemType: NumberDataViewType n } when n.RawType == typeof(long) =>
+            Getter<VBuffer<long>>(row, c, v => string.Join(",", v.DenseValues().Select(I))),
         VectorDataViewType => Getter<VBuffer<float>>(row, c, v => string.Join(",", v.DenseValues().Select(F))),
         KeyDataViewType => Getter<uint>(row, c, I),
         BooleanDataViewType => Getter<bool>(row, c, v => v ? "true" : "false"),

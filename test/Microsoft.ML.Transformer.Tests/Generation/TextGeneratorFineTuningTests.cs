@@ -70,7 +70,7 @@ public sealed class TextGeneratorFineTuningTests
         var negative = FineTuning(baseModel, epochs: 1);
         negative.FreezeLayers = -1;
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Transforms.Text.TransformerTextGenerator(negative)).Message,
-            "FreezeLayers (-1)");
+            "FreezeLayers must be between 0 and");
         var tooDeep = FineTuning(baseModel, epochs: 1);
         tooDeep.FreezeLayers = 3;
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Transforms.Text.TransformerTextGenerator(tooDeep).Fit(rows)).Message,

@@ -129,6 +129,35 @@ public sealed class TokenIdsTests
     }
 
     [TestMethod]
+    public void AnEditedSettingByteInTheZipIsRefused()
+    {
+        string folder = ClassifierFolder(new ClassifierSettings("Text", null, 16, TruncationSide.KeepHead, 8));
+        var ml = new MLContext(8);
+        var data = ml.Data.LoadFromEnumerable(new[] { new { Text = "fine" } });
+        string zip = Path.Combine(TestPaths.NewTempDir(), "ids.zip");
+        ml.Model.Save(ml.Transforms.Text.TransformerTokenIds(folder).Fit(data), data.Schema, zip);
+
+        // Rename the ids column inside the saved settings: a well-formed change, so only the block's digest can catch it.
+        using (var archive = System.IO.Compression.ZipFile.Open(zip, System.IO.Compression.ZipArchiveMode.Update))
+        {
+            var entry = archive.Entries.Single(e => e.FullName.EndsWith("Model.key", StringComparison.Ordinal));
+            byte[] bytes;
+            using (var s = entry.Open()) { using var ms = new MemoryStream(); s.CopyTo(ms); bytes = ms.ToArray(); }
+            int at = bytes.AsSpan().IndexOf("input_ids"u8);
+            Assert.IsGreaterThanOrEqualTo(0, at, "the ids column's name is in the settings");
+            bytes[at] = (byte)'j';
+            string name = entry.FullName;
+            entry.Delete();
+            using var w = archive.CreateEntry(name).Open();
+            w.Write(bytes);
+        }
+        var e = Assert.Throws<Exception>(() => new MLContext().Model.Load(zip, out _));
+        string messages = e.ToString();
+        StringAssert.Contains(messages, "the token-id transform's settings");
+        StringAssert.Contains(messages, "SHA-256");
+    }
+
+    [TestMethod]
     public void NgramColumnNamedLikeAnotherIsRefused()
     {
         var e = Assert.ThrowsExactly<ArgumentException>(() => new MLContext().Transforms.Text.TransformerTokenIds(

@@ -76,6 +76,6 @@ public sealed class BadInputTests
         StringAssert.Contains(sentinels.Message, "TokenizerOptions.SentinelCount (1) is too small");
 
         var density = new TextPretrainingOptions { NoiseDensity = 1.5 };
-        StringAssert.Contains(Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Text.TransformerPretrainer(density)).Message, "NoiseDensity (1.5)");
+        StringAssert.Contains(Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Text.TransformerPretrainer(density)).Message, "NoiseDensity must be in (0, 1); found 1.5");
     }
 }

@@ -57,6 +57,6 @@ public sealed class TaggerErrorTests
         var options = TaggerFixture.TinyOptions(1, 1);
         options.Tokenizer.MaxLength = 2;
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext().MulticlassClassification.Trainers.TransformerEntityTagger(options));
-        StringAssert.Contains(e.Message, "Tokenizer.MaxLength (2) must be at least 3");
+        StringAssert.Contains(e.Message, "Tokenizer.MaxLength must be at least 3");
     }
 }

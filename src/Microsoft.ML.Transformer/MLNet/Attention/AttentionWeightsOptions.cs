@@ -1,4 +1,3 @@
-using Microsoft.ML.Transformer.Batching;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
 
@@ -68,8 +67,7 @@ public sealed class AttentionWeightsOptions : IDeviceOptions
             throw new ArgumentException("InputColumnName must name a text column.", nameof(InputColumnName));
         if (string.IsNullOrWhiteSpace(OutputColumnName))
             throw new ArgumentException("OutputColumnName must name the output column.", nameof(OutputColumnName));
-        if (BaseModel is null == BaseModelPath is null)
-            throw new ArgumentException("Set exactly one of BaseModel or BaseModelPath: the weights come from a fitted model's network.");
+        OptionChecks.ExactlyOneBaseModel(BaseModel, BaseModelPath, "the weights come from a fitted model's network");
         if (Kind is { } kind && !Enum.IsDefined(kind))
             throw new ArgumentOutOfRangeException(nameof(Kind), kind, "Unknown attention kind.");
         if (Rollout && Kind == AttentionKind.Cross)
@@ -80,7 +78,6 @@ public sealed class AttentionWeightsOptions : IDeviceOptions
             throw new ArgumentOutOfRangeException(nameof(MaxLength), $"MaxLength ({MaxLength}) must be at least 3.");
         if (!Enum.IsDefined(TruncationSide))
             throw new ArgumentOutOfRangeException(nameof(TruncationSide), TruncationSide, "Unknown truncation side.");
-        if (ScoringBatchSize < 1 || ScoringBatchSize > BatcherOptions.MaxBatchSize)
-            throw new ArgumentOutOfRangeException(nameof(ScoringBatchSize), $"ScoringBatchSize ({ScoringBatchSize}) must be between 1 and {BatcherOptions.MaxBatchSize:N0}.");
+        OptionChecks.ScoringBatchSize(ScoringBatchSize);
     }
 }

@@ -19,7 +19,7 @@ public sealed class TextClassificationEstimator : TextEstimatorBase<TextClassifi
     private readonly bool _binary;
 
     internal TextClassificationEstimator(IHostEnvironment env, TextClassificationOptions options, bool binary)
-        : base(env, options, Validate)
+        : base(env, options, o => o.Validate())
     {
         _binary = binary;
     }
@@ -164,13 +164,5 @@ public sealed class TextClassificationEstimator : TextEstimatorBase<TextClassifi
         var (shape, why) = ClassifierDefaults.Model(trainRows, maxLength);
         log($"Chose a network of {why}; set Model to pin it.");
         return shape;
-    }
-
-    private static void Validate(TextClassificationOptions options)
-    {
-        EncoderStart.Validate(options);
-        if (!(options.ValidationFraction >= 0 && options.ValidationFraction < 1))
-            throw new ArgumentOutOfRangeException(nameof(options), $"ValidationFraction ({options.ValidationFraction}) must be in [0, 1).");
-        (options.Ngrams ?? throw new ArgumentNullException(nameof(options), "Ngrams must not be null (set Ngrams.Enabled = false to read the network alone).")).Validate();
     }
 }

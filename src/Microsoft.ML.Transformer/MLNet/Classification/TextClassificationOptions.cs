@@ -52,4 +52,11 @@ public sealed class TextClassificationOptions : EncoderHeadOptions
     /// would be fewer than 20 rows. 0 trains on every row without validation. Default 0.1.
     /// </summary>
     public double ValidationFraction { get; set; } = 0.1;
+
+    internal override void Validate()
+    {
+        base.Validate();
+        Require.That(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), "in [0, 1)", ValidationFraction);
+        (Ngrams ?? throw new ArgumentNullException(nameof(Ngrams), "Ngrams must not be null (set Ngrams.Enabled = false to read the network alone).")).Validate();
+    }
 }

@@ -1,4 +1,3 @@
-using Microsoft.ML.Transformer.Batching;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
 
@@ -57,15 +56,13 @@ public sealed class TextEmbeddingOptions : IDeviceOptions
             throw new ArgumentException("InputColumnName must name a text column.", nameof(InputColumnName));
         if (string.IsNullOrWhiteSpace(OutputColumnName))
             throw new ArgumentException("OutputColumnName must name the output column.", nameof(OutputColumnName));
-        if (BaseModel is null == BaseModelPath is null)
-            throw new ArgumentException("Set exactly one of BaseModel or BaseModelPath: embeddings come from a fitted model's network.");
+        OptionChecks.ExactlyOneBaseModel(BaseModel, BaseModelPath, "embeddings come from a fitted model's network");
         if (!Enum.IsDefined(Pooling))
             throw new ArgumentOutOfRangeException(nameof(Pooling), Pooling, "Unknown pooling.");
         if (!Enum.IsDefined(TruncationSide))
             throw new ArgumentOutOfRangeException(nameof(TruncationSide), TruncationSide, "Unknown truncation side.");
         if (MaxLength < 3)
             throw new ArgumentOutOfRangeException(nameof(MaxLength), $"MaxLength ({MaxLength}) must be at least 3: the framing of a text takes up to 2 special tokens.");
-        if (ScoringBatchSize < 1 || ScoringBatchSize > BatcherOptions.MaxBatchSize)
-            throw new ArgumentOutOfRangeException(nameof(ScoringBatchSize), $"ScoringBatchSize ({ScoringBatchSize}) must be between 1 and {BatcherOptions.MaxBatchSize:N0}.");
+        OptionChecks.ScoringBatchSize(ScoringBatchSize);
     }
 }

@@ -1,6 +1,5 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Transformer.Batching;
 using Microsoft.ML.Transformer.Generation;
 using Microsoft.ML.Transformer.MLNet.Scoring;
 using Microsoft.ML.Transformer.Modeling;
@@ -17,7 +16,7 @@ namespace Microsoft.ML.Transformer.MLNet.Generation;
 public sealed class TextGenerationEstimator : TextEstimatorBase<TextGenerationOptions, TextGenerationTransformer>
 {
     internal TextGenerationEstimator(IHostEnvironment env, TextGenerationOptions options)
-        : base(env, options, Validate)
+        : base(env, options, o => o.Validate())
     {
     }
 
@@ -83,44 +82,7 @@ public sealed class TextGenerationEstimator : TextEstimatorBase<TextGenerationOp
         }
         var texts = reader.Read().SelectMany(r => new[] { r.Text, r.Second! });
         var tokenizer = TextTokenizer.Create(Options.Tokenizer, texts);
-        var modelOptions = Options.Model with { VocabularySize = tokenizer.VocabularySize, MaxLength = ScratchMaxLength(Options) };
+        var modelOptions = Options.Model with { VocabularySize = tokenizer.VocabularySize, MaxLength = Options.ScratchMaxLength() };
         return (new TextNetwork(modelOptions, device), tokenizer);
-    }
-
-    private static void Validate(TextGenerationOptions options)
-    {
-        OptionChecks.NotNull(("Model", options.Model), ("Tokenizer", options.Tokenizer), ("Training", options.Training), ("Decoding", options.Decoding));
-        foreach (var (name, value) in new[] { ("SourceColumnName", options.SourceColumnName), ("TargetColumnName", options.TargetColumnName),
-                     ("OutputColumnName", options.OutputColumnName) })
-            if (string.IsNullOrWhiteSpace(value))
-                throw new ArgumentException($"{name} must name a column.", nameof(options));
-        if (options.LogProbabilityColumnName is { } lp && (string.IsNullOrWhiteSpace(lp) || lp == options.OutputColumnName))
-            throw new ArgumentException($"LogProbabilityColumnName ('{lp}') must be null or a column name other than OutputColumnName.", nameof(options));
-        if (options.ScoringBatchSize < 1 || options.ScoringBatchSize > BatcherOptions.MaxBatchSize)
-            throw new ArgumentOutOfRangeException(nameof(options), $"ScoringBatchSize ({options.ScoringBatchSize}) must be between 1 and {BatcherOptions.MaxBatchSize:N0}.");
-        if (options.TargetMaxLength is < 2 or > ModelOptions.MaxSize)
-            throw new ArgumentOutOfRangeException(nameof(options), $"TargetMaxLength ({options.TargetMaxLength}) must be null or between 2 and {ModelOptions.MaxSize:N0}.");
-        PretrainedSource.Validate(options);
-        ArgumentNullException.ThrowIfNull(options.Decoding, nameof(options.Decoding));
-        options.Tokenizer.Validate();
-        if (options.Tokenizer.MaxLength < 2)
-            throw new ArgumentOutOfRangeException(nameof(options), $"Tokenizer.MaxLength ({options.Tokenizer.MaxLength}) must be at least 2 (a token and the end token).");
-        options.Training.Validate();
-        if (PretrainedSource.FromScratch(options))
-        {
-            var model = options.Model;
-            model.ValidateShape();
-            if (model.DecoderLayers == 0)
-                throw new ArgumentException("Model.DecoderLayers must be at least 1: a text generator needs a decoder.", nameof(options));
-            // The exact limit (see NetworkGenerator.MaxNewTokensLimit) is checked again before training.
-            options.Decoding.Validate(model.EncoderLayers > 0 ? ScratchMaxLength(options) : ScratchMaxLength(options) - 2);
-        }
-    }
-
-    /// <summary>A new network's MaxLength: the model option, raised to hold the longest source and target (both, in a decoder-only model).</summary>
-    private static int ScratchMaxLength(TextGenerationOptions options)
-    {
-        int source = options.Tokenizer.MaxLength, target = options.TargetMaxLength ?? source;
-        return Math.Max(options.Model.MaxLength, options.Model.EncoderLayers > 0 ? Math.Max(source, target) : source + target);
     }
 }

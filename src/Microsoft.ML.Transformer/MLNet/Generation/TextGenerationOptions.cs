@@ -80,6 +80,39 @@ public sealed class TextGenerationOptions : IDeviceOptions, IFineTuningOptions
     /// <summary>Sources generated together by <c>Transform</c>. Default 32, at most 65,536.</summary>
     public int ScoringBatchSize { get; set; } = 32;
 
+    /// <summary>Throws naming the first option out of its range, or the first rule between options that is broken.</summary>
+    internal void Validate()
+    {
+        OptionChecks.NotNull((nameof(Model), Model), (nameof(Tokenizer), Tokenizer), (nameof(Training), Training), (nameof(Decoding), Decoding));
+        Require.Name(SourceColumnName, nameof(SourceColumnName), "a column");
+        Require.Name(TargetColumnName, nameof(TargetColumnName), "a column");
+        Require.Name(OutputColumnName, nameof(OutputColumnName), "a column");
+        Require.Holds(LogProbabilityColumnName is not { } lp || (!string.IsNullOrWhiteSpace(lp) && lp != OutputColumnName), nameof(LogProbabilityColumnName),
+            $"LogProbabilityColumnName must be null or a column name other than OutputColumnName ('{OutputColumnName}'); found {Require.Show(LogProbabilityColumnName)}.");
+        OptionChecks.ScoringBatchSize(ScoringBatchSize);
+        Require.That(TargetMaxLength is null or (>= 2 and <= ModelOptions.MaxSize), nameof(TargetMaxLength),
+            $"null or between 2 and {ModelOptions.MaxSize:N0}", TargetMaxLength);
+        PretrainedSource.Validate(this);
+        Tokenizer.Validate();
+        Require.That(Tokenizer.MaxLength >= 2, "Tokenizer.MaxLength", "at least 2 (a token and the end token)", Tokenizer.MaxLength);
+        Training.Validate();
+        if (PretrainedSource.FromScratch(this))
+        {
+            Model.ValidateShape();
+            Require.Holds(Model.DecoderLayers > 0, "Model.DecoderLayers",
+                $"Model.DecoderLayers must be at least 1: a text generator needs a decoder; found {Model.DecoderLayers}.");
+            // The exact limit (see NetworkGenerator.MaxNewTokensLimit) is checked again before training.
+            Decoding.Validate(Model.EncoderLayers > 0 ? ScratchMaxLength() : ScratchMaxLength() - 2);
+        }
+    }
+
+    /// <summary>A new network's MaxLength: the model option, raised to hold the longest source and target (both, in a decoder-only model).</summary>
+    internal int ScratchMaxLength()
+    {
+        int source = Tokenizer.MaxLength, target = TargetMaxLength ?? source;
+        return Math.Max(Model.MaxLength, Model.EncoderLayers > 0 ? Math.Max(source, target) : source + target);
+    }
+
     // ModelOptions' encoder-decoder with GELU, and a position table for 256 tokens.
     private static ModelOptions DefaultModel => new() { Activation = Activation.Gelu, MaxLength = 256 };
 }

@@ -11,7 +11,12 @@ namespace Microsoft.ML.Transformer.MLNet.Persistence;
 /// <param name="Written">The format version written (and the newest one read).</param>
 /// <param name="ReadBack">The oldest format version still read.</param>
 /// <param name="Holds">What the sealed block holds, for messages ("the regressor's settings, label scale and pooling").</param>
-internal sealed record ComponentFormat(string Signature, string LoaderSignature, uint Written, uint ReadBack, string Holds)
+/// <param name="FirstSealed">
+/// The first format version of this component whose settings are sealed; older ones are read unchecked. Every
+/// component sealed its settings from 1.2 except the token-id transform, which had already used 1.2 for its n-grams.
+/// </param>
+internal sealed record ComponentFormat(string Signature, string LoaderSignature, uint Written, uint ReadBack, string Holds,
+    uint FirstSealed = SealedSettings.FirstVersion)
 {
     /// <summary>ML.NET's header of the component; the zip records the library's assembly as the loader's.</summary>
     public VersionInfo Version => new(modelSignature: Signature, verWrittenCur: Written, verReadableCur: Written,
@@ -23,9 +28,15 @@ internal sealed record ComponentFormat(string Signature, string LoaderSignature,
     /// <param name="network">The network whose options, tokenizer and weights are saved.</param>
     public void Save(ModelSaveContext ctx, Action<BinaryWriter> settings, NetworkSource network)
     {
+        SaveSettings(ctx, settings);
+        NetworkEntries.SaveNetwork(ctx, network.Network, network.Tokenizer, network.Weights);
+    }
+
+    /// <summary>Writes the header and the settings as one sealed block; a component without a network writes its own entries after.</summary>
+    public void SaveSettings(ModelSaveContext ctx, Action<BinaryWriter> settings)
+    {
         ctx.SetVersionInfo(Version);
         SealedSettings.Write(ctx, settings);
-        NetworkEntries.SaveNetwork(ctx, network.Network, network.Tokenizer, network.Weights);
     }
 
     /// <summary>
@@ -35,6 +46,6 @@ internal sealed record ComponentFormat(string Signature, string LoaderSignature,
     public T ReadSettings<T>(ModelLoadContext ctx, Func<BinaryReader, T> read)
     {
         ctx.CheckAtModel(Version);
-        return SealedSettings.Read(ctx, Holds, read);
+        return SealedSettings.Read(ctx, Holds, read, FirstSealed);
     }
 }

@@ -7,11 +7,11 @@ namespace Microsoft.ML.Transformer.MLNet.Persistence;
 /// A component's own fields in the model's main stream (Model.key: column names, class names, maximum length,
 /// truncation side, pooling, decoding options...), written as one block with its length and SHA-256, so that an
 /// edited byte is refused on load instead of silently changing what the model does. Models written before the block
-/// existed (format version 1.1) are read as they were written, unchecked.
+/// existed (format version 1.1; 1.2 for the token-id transform) are read as they were written, unchecked.
 /// </summary>
 internal static class SealedSettings
 {
-    /// <summary>The first format version whose main stream holds the sealed block.</summary>
+    /// <summary>The first format version whose main stream holds the sealed block (for every component but the token-id transform).</summary>
     public const uint FirstVersion = 0x00010002;
 
     /// <summary>The largest block a component writes; a larger recorded length is damage.</summary>
@@ -36,9 +36,10 @@ internal static class SealedSettings
     /// <param name="ctx">The component's load context, after its header.</param>
     /// <param name="what">What the block holds, for the message ("the classifier's settings").</param>
     /// <param name="read">Reads the fields, in the order they were written.</param>
-    public static T Read<T>(ModelLoadContext ctx, string what, Func<BinaryReader, T> read)
+    /// <param name="firstSealed">The component's first format version that holds the block.</param>
+    public static T Read<T>(ModelLoadContext ctx, string what, Func<BinaryReader, T> read, uint firstSealed = FirstVersion)
     {
-        if (ctx.Header.ModelVerWritten < FirstVersion)
+        if (ctx.Header.ModelVerWritten < firstSealed)
             return Parse(ctx, what, read, ctx.Reader, requireEnd: false);
         int length = ctx.Reader.ReadInt32();
         if (length < 0 || length > MaxBytes)

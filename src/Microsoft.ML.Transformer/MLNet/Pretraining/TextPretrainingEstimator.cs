@@ -1,6 +1,5 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Transformer.Batching;
 using Microsoft.ML.Transformer.MLNet.Scoring;
 using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
@@ -20,7 +19,7 @@ public sealed class TextPretrainingEstimator : TextEstimatorBase<TextPretraining
     private readonly ModelOptions _shape;
 
     internal TextPretrainingEstimator(IHostEnvironment env, TextPretrainingOptions options)
-        : base(env, options, Validate)
+        : base(env, options, o => o.Validate())
     {
         (_objective, _shape) = Resolve(options);
         SentinelCount(); // refuses too few sentinels now rather than at Fit
@@ -114,27 +113,4 @@ public sealed class TextPretrainingEstimator : TextEstimatorBase<TextPretraining
         PretrainingObjective.CausalLanguageModel => "a decoder-only model (EncoderLayers 0)",
         _ => "an encoder-only model (DecoderLayers 0)",
     };
-
-    private static void Validate(TextPretrainingOptions options)
-    {
-        OptionChecks.NotNull(("Tokenizer", options.Tokenizer), ("Training", options.Training));
-        Require(!string.IsNullOrWhiteSpace(options.TextColumnName), "TextColumnName must name a text column.");
-        Require(!string.IsNullOrWhiteSpace(options.LossColumnName) && !string.IsNullOrWhiteSpace(options.PerplexityColumnName)
-            && options.LossColumnName != options.PerplexityColumnName, "LossColumnName and PerplexityColumnName must be two different names.");
-        Require(Enum.IsDefined(options.Objective), $"Objective ({(int)options.Objective}) is unknown.");
-        Require(options.NoiseDensity is > 0 and < 1, $"NoiseDensity ({options.NoiseDensity}) must be in (0, 1).");
-        Require(options.MeanSpanLength >= 1 && double.IsFinite(options.MeanSpanLength), $"MeanSpanLength ({options.MeanSpanLength}) must be a finite number of at least 1.");
-        Require(options.MaskProbability is > 0 and < 1, $"MaskProbability ({options.MaskProbability}) must be in (0, 1).");
-        Require(options.ScoringBatchSize is >= 1 and <= BatcherOptions.MaxBatchSize,
-            $"ScoringBatchSize ({options.ScoringBatchSize}) must be between 1 and {BatcherOptions.MaxBatchSize:N0}.");
-        options.Tokenizer.Validate();
-        Require(options.Tokenizer.MaxLength >= 3, $"TokenizerOptions.MaxLength ({options.Tokenizer.MaxLength}) must be at least 3: a model input spends up to two tokens on special tokens.");
-        options.Training.Validate();
-        options.Model?.ValidateShape();
-    }
-
-    private static void Require(bool ok, string message)
-    {
-        if (!ok) throw new ArgumentOutOfRangeException(nameof(TextPretrainingOptions), message);
-    }
 }

@@ -78,6 +78,26 @@ public sealed class TextPretrainingOptions : IDeviceOptions
     /// <summary>Rows scored per forward pass by <c>Transform</c>. Default 64, at most 65,536.</summary>
     public int ScoringBatchSize { get; set; } = ComponentDefaults.ScoringBatchSize;
 
+    /// <summary>Throws naming the first option out of its range; the objective against the model's shape is checked by the estimator.</summary>
+    internal void Validate()
+    {
+        OptionChecks.NotNull((nameof(Tokenizer), Tokenizer), (nameof(Training), Training)); // a null Model is the objective's default shape
+        Require.That(!string.IsNullOrWhiteSpace(TextColumnName), nameof(TextColumnName), "the name of a text column", TextColumnName);
+        Require.That(!string.IsNullOrWhiteSpace(LossColumnName), nameof(LossColumnName), "a column name", LossColumnName);
+        Require.That(!string.IsNullOrWhiteSpace(PerplexityColumnName) && PerplexityColumnName != LossColumnName,
+            nameof(PerplexityColumnName), $"a column name other than LossColumnName ('{LossColumnName}')", PerplexityColumnName);
+        Require.That(Enum.IsDefined(Objective), nameof(Objective), $"one of {string.Join(", ", Enum.GetNames<PretrainingObjective>())}", (int)Objective);
+        Require.That(NoiseDensity is > 0 and < 1, nameof(NoiseDensity), "in (0, 1)", NoiseDensity);
+        Require.That(MeanSpanLength >= 1 && double.IsFinite(MeanSpanLength), nameof(MeanSpanLength), "a finite number of at least 1", MeanSpanLength);
+        Require.That(MaskProbability is > 0 and < 1, nameof(MaskProbability), "in (0, 1)", MaskProbability);
+        OptionChecks.ScoringBatchSize(ScoringBatchSize);
+        Tokenizer.Validate();
+        // A model input spends up to two tokens on special tokens.
+        Require.That(Tokenizer.MaxLength >= 3, "Tokenizer.MaxLength", "at least 3", Tokenizer.MaxLength);
+        Training.Validate();
+        Model?.ValidateShape();
+    }
+
     /// <summary>
     /// The network shaped for <paramref name="objective"/> (see <see cref="Model"/>): <see cref="ModelOptions"/>' width,
     /// heads, feed-forward and norms, with GELU, learned positions and tied embeddings, and the layers the objective

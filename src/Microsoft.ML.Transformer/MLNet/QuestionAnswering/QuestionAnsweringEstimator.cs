@@ -13,25 +13,8 @@ namespace Microsoft.ML.Transformer.MLNet.QuestionAnswering;
 public sealed class QuestionAnsweringEstimator : TextEstimatorBase<QuestionAnsweringOptions, QuestionAnsweringTransformer>
 {
     internal QuestionAnsweringEstimator(IHostEnvironment env, QuestionAnsweringOptions options)
-        : base(env, options, Validate)
+        : base(env, options, o => o.Validate())
     {
-    }
-
-    private static void Validate(QuestionAnsweringOptions options)
-    {
-        EncoderStart.Validate(options);
-        if (string.IsNullOrWhiteSpace(options.QuestionColumnName))
-            throw new ArgumentException("QuestionColumnName must name a text column.", nameof(options));
-        if (string.IsNullOrWhiteSpace(options.AnswerStartColumnName))
-            throw new ArgumentException("AnswerStartColumnName must name the column of the answers' first characters.", nameof(options));
-        if (options.Tokenizer.MaxLength < QaSettings.MinLength)
-            throw new ArgumentOutOfRangeException(nameof(options), $"Tokenizer.MaxLength ({options.Tokenizer.MaxLength}) must be at least {QaSettings.MinLength}: a window holds [CLS] question [SEP] context [SEP].");
-        if (options.Stride < 0)
-            throw new ArgumentOutOfRangeException(nameof(options), $"Stride ({options.Stride}) must be at least 0 (context tokens consecutive windows share).");
-        if (options.MaxAnswerWords < 1 || options.MaxAnswerWords > 10_000)
-            throw new ArgumentOutOfRangeException(nameof(options), $"MaxAnswerWords ({options.MaxAnswerWords}) must be between 1 and 10,000.");
-        if (options.TopK < 1 || options.TopK > 1_000)
-            throw new ArgumentOutOfRangeException(nameof(options), $"TopK ({options.TopK}) must be between 1 and 1,000.");
     }
 
     /// <summary>Checks the context, question, answer and answer start columns and describes the added columns (see <see cref="AnswerColumns"/>).</summary>

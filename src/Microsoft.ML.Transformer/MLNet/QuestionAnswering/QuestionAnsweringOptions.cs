@@ -38,4 +38,16 @@ public sealed class QuestionAnsweringOptions : EncoderHeadOptions
 
     /// <summary>How many answers the top-answer columns hold, best first. Default 3.</summary>
     public int TopK { get; set; } = 3;
+
+    internal override void Validate()
+    {
+        base.Validate();
+        Require.Name(QuestionColumnName, nameof(QuestionColumnName), "a text column");
+        Require.Name(AnswerStartColumnName, nameof(AnswerStartColumnName), "the column of the answers' first characters");
+        Require.That(Tokenizer.MaxLength >= QaSettings.MinLength, "Tokenizer.MaxLength",
+            $"at least {QaSettings.MinLength} (a window holds [CLS] question [SEP] context [SEP])", Tokenizer.MaxLength);
+        Require.That(Stride >= 0, nameof(Stride), "at least 0 (context tokens consecutive windows share)", Stride);
+        Require.InRange(MaxAnswerWords, 1, 10_000, nameof(MaxAnswerWords));
+        Require.InRange(TopK, 1, 1_000, nameof(TopK));
+    }
 }

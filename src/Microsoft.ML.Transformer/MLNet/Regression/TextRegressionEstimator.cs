@@ -15,15 +15,8 @@ namespace Microsoft.ML.Transformer.MLNet.Regression;
 public sealed class TextRegressionEstimator : TextEstimatorBase<TextRegressionOptions, TextRegressionTransformer>
 {
     internal TextRegressionEstimator(IHostEnvironment env, TextRegressionOptions options)
-        : base(env, options, Validate)
+        : base(env, options, o => o.Validate())
     {
-    }
-
-    private static void Validate(TextRegressionOptions options)
-    {
-        EncoderStart.Validate(options);
-        if (options.SecondTextColumnName is { } second && string.IsNullOrWhiteSpace(second))
-            throw new ArgumentException("SecondTextColumnName must name a text column, or be null for one text.", nameof(options));
     }
 
     /// <summary>Checks the input columns and describes the output column (<c>Score</c>, Single).</summary>

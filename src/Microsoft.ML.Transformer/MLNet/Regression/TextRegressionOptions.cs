@@ -18,4 +18,11 @@ public sealed class TextRegressionOptions : EncoderHeadOptions
 
     /// <summary>How hidden states become one vector per row. Default <see cref="Pooling.Mean"/>.</summary>
     public Pooling Pooling { get; set; } = Pooling.Mean;
+
+    internal override void Validate()
+    {
+        base.Validate();
+        if (SecondTextColumnName is { } second)
+            Require.Name(second, nameof(SecondTextColumnName), "a text column, or be null for one text");
+    }
 }

@@ -13,15 +13,8 @@ namespace Microsoft.ML.Transformer.MLNet.Tagging;
 public sealed class EntityTaggingEstimator : TextEstimatorBase<EntityTaggingOptions, EntityTaggingTransformer>
 {
     internal EntityTaggingEstimator(IHostEnvironment env, EntityTaggingOptions options)
-        : base(env, options, Validate)
+        : base(env, options, o => o.Validate())
     {
-    }
-
-    private static void Validate(EntityTaggingOptions options)
-    {
-        EncoderStart.Validate(options);
-        if (options.Tokenizer.MaxLength < 3)
-            throw new ArgumentOutOfRangeException(nameof(options), $"Tokenizer.MaxLength ({options.Tokenizer.MaxLength}) must be at least 3: [CLS], a word, [SEP].");
     }
 
     /// <summary>Checks the text and label columns and describes the added columns (see <see cref="TaggingColumns"/>).</summary>

@@ -10,4 +10,9 @@ namespace Microsoft.ML.Transformer.MLNet.Tagging;
 /// </summary>
 public sealed class EntityTaggingOptions : EncoderHeadOptions
 {
+    internal override void Validate()
+    {
+        base.Validate();
+        Require.That(Tokenizer.MaxLength >= 3, "Tokenizer.MaxLength", "at least 3 ([CLS], a word, [SEP])", Tokenizer.MaxLength);
+    }
 }

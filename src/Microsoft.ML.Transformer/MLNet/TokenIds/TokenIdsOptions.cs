@@ -1,4 +1,3 @@
-using Microsoft.ML.Transformer.Batching;
 
 namespace Microsoft.ML.Transformer.MLNet.TokenIds;
 
@@ -71,7 +70,6 @@ public sealed class TokenIdsOptions
             for (int j = 0; j < i; j++)
                 if (names[i].Item2 == names[j].Item2)
                     throw new ArgumentException($"{names[j].Item1} and {names[i].Item1} are both '{names[i].Item2}'; they must differ.", names[i].Item1);
-        if (ScoringBatchSize < 1 || ScoringBatchSize > BatcherOptions.MaxBatchSize)
-            throw new ArgumentOutOfRangeException(nameof(ScoringBatchSize), ScoringBatchSize, $"ScoringBatchSize must be between 1 and {BatcherOptions.MaxBatchSize}.");
+        OptionChecks.ScoringBatchSize(ScoringBatchSize);
     }
 }

@@ -38,22 +38,20 @@ public sealed class TokenIdsTransformer : TextModelTransformerBase
     /// <summary>The most ids per row, special tokens included (the exported component's).</summary>
     public int MaxLength => _settings.MaxLength;
 
-    private static VersionInfo GetVersionInfo() => new(
-        modelSignature: "TXFTOKID",
-        verWrittenCur: NgramsVersion,
-        verReadableCur: NgramsVersion,
-        verWeCanReadBack: 0x00010001,
-        loaderSignature: LoaderSignature,
-        loaderAssemblyName: typeof(TokenIdsTransformer).Assembly.FullName);
+    // Format 1.3: the sealed block holds the settings, then the n-gram settings and column names; then the checked
+    // entry Tokenizer.bin (its length and SHA-256). 1.2: the same settings unsealed; 1.1: that without n-grams.
+    private static readonly ComponentFormat Format = new("TXFTOKID", LoaderSignature, Written: SealedVersion,
+        ReadBack: 0x00010001, "the token-id transform's settings", FirstSealed: SealedVersion);
 
-    // Version 1.2 adds the n-gram settings and column names after the settings (1.1 zips load as having none).
+    // Version 1.2 added the n-gram settings and column names after the settings (1.1 zips load as having none).
     private const uint NgramsVersion = 0x00010002;
 
-    // Format (version 1.2), main stream: settings; then the checked entry Tokenizer.bin (its length and SHA-256).
+    // Version 1.3 sealed the settings, as every other component's are.
+    private const uint SealedVersion = 0x00010003;
+
     private protected override void SaveModel(ModelSaveContext ctx)
     {
-        ctx.SetVersionInfo(GetVersionInfo());
-        _settings.Save(ctx.Writer);
+        Format.SaveSettings(ctx, _settings.Save);
         CheckedEntries.Save(ctx, TokenizerEntry, _tokenizer.ToBytes());
     }
 
@@ -64,8 +62,7 @@ public sealed class TokenIdsTransformer : TextModelTransformerBase
 
     private static TokenIdsTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
-        ctx.CheckAtModel(GetVersionInfo());
-        var settings = TokenIdsSettings.Load(ctx.Reader, ctx.Header.ModelVerWritten >= NgramsVersion);
+        var settings = Format.ReadSettings(ctx, reader => TokenIdsSettings.Load(reader, ctx.Header.ModelVerWritten >= NgramsVersion));
         byte[] bytes = CheckedEntries.Load(ctx, TokenizerEntry);
         TextTokenizer tokenizer;
         try
