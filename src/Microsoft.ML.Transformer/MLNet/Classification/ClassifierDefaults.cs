@@ -21,8 +21,11 @@ internal static class ClassifierDefaults
     /// <summary>Peak learning rate for a network trained from scratch and for fine-tuning a pretrained one.</summary>
     internal const double ScratchLearningRate = 1e-3, FineTuningLearningRate = 5e-4;
 
-    /// <summary>Bounds of the chosen BPE vocabulary size.</summary>
-    internal const int MinVocabulary = 1_000, MaxVocabulary = 8_000;
+    /// <summary>
+    /// Bounds of the chosen BPE vocabulary size; the largest is the tokenizer's default, so that the classifier never
+    /// learns a larger vocabulary than a tokenizer left at its default would.
+    /// </summary>
+    internal const int MinVocabulary = 1_000, MaxVocabulary = Tokenization.TokenizerOptions.DefaultVocabularySize;
 
     /// <summary>The share of training texts that the chosen maximum length keeps whole.</summary>
     internal const double LengthCoverage = 0.98;
