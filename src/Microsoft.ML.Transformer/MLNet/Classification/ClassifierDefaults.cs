@@ -64,7 +64,7 @@ internal static class ClassifierDefaults
     /// <summary>
     /// A small encoder below <see cref="LargeDataRows"/> rows (fast, and less to overfit): width 128, 2 layers,
     /// feed-forward 512; a larger one above: <see cref="ModelOptions"/>' width, heads and feed-forward, 4 layers. Both
-    /// GELU with learned positions.
+    /// with the components' <see cref="ComponentDefaults.Activation"/> and <see cref="ComponentDefaults.PositionalEncoding"/>.
     /// </summary>
     public static (ModelOptions Model, string Why) Model(long trainRows, int maxLength)
     {
@@ -73,8 +73,8 @@ internal static class ClassifierDefaults
         {
             EncoderLayers = 4,
             DecoderLayers = 0,
-            Activation = Activation.Gelu,
-            PositionalEncoding = PositionalEncoding.Learned,
+            Activation = ComponentDefaults.Activation,
+            PositionalEncoding = ComponentDefaults.PositionalEncoding,
             MaxLength = maxLength,
         };
         if (!large)

@@ -31,7 +31,7 @@ public sealed class TextEmbeddingOptions : IDeviceOptions
     /// text's positions (padding never counts). A decoder-only network always uses <see cref="Pooling.LastToken"/>,
     /// the only position that has seen the whole text.
     /// </summary>
-    public Pooling Pooling { get; set; } = Pooling.Mean;
+    public Pooling Pooling { get; set; } = ComponentDefaults.Pooling;
 
     /// <summary>Scale each vector to unit L2 norm (cosine similarity becomes a dot product). Default false.</summary>
     public bool Normalize { get; set; }

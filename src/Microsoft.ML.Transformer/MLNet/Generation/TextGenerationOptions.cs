@@ -80,6 +80,6 @@ public sealed class TextGenerationOptions : IDeviceOptions, IFineTuningOptions
     /// <summary>Sources generated together by <c>Transform</c>. Default 32, at most 65,536.</summary>
     public int ScoringBatchSize { get; set; } = 32;
 
-    // ModelOptions' encoder-decoder with GELU, and a position table for 256 tokens.
-    private static ModelOptions DefaultModel => new() { Activation = Activation.Gelu, MaxLength = 256 };
+    // ModelOptions' encoder-decoder with the components' activation, and a position table for 256 tokens.
+    private static ModelOptions DefaultModel => new() { Activation = ComponentDefaults.Activation, MaxLength = 256 };
 }

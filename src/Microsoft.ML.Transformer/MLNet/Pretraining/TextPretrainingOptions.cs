@@ -80,12 +80,18 @@ public sealed class TextPretrainingOptions : IDeviceOptions
 
     /// <summary>
     /// The network shaped for <paramref name="objective"/> (see <see cref="Model"/>): <see cref="ModelOptions"/>' width,
-    /// heads, feed-forward and norms, with GELU, learned positions and tied embeddings, and the layers the objective
-    /// trains (span corruption keeps ModelOptions' 3 + 3). Its vocabulary is the tokenizer's, set by the estimator.
+    /// heads, feed-forward and norms, with the components' <see cref="ComponentDefaults.Activation"/> and
+    /// <see cref="ComponentDefaults.PositionalEncoding"/>, tied embeddings, and the layers the objective trains (span
+    /// corruption keeps ModelOptions' layers). Its vocabulary is the tokenizer's, set by the estimator.
     /// </summary>
     internal static ModelOptions DefaultModel(PretrainingObjective objective)
     {
-        var model = new ModelOptions { Activation = Activation.Gelu, PositionalEncoding = PositionalEncoding.Learned, TieEmbeddings = true };
+        var model = new ModelOptions
+        {
+            Activation = ComponentDefaults.Activation,
+            PositionalEncoding = ComponentDefaults.PositionalEncoding,
+            TieEmbeddings = true,
+        };
         return objective switch
         {
             PretrainingObjective.CausalLanguageModel => model with { EncoderLayers = 0, DecoderLayers = 4 },
