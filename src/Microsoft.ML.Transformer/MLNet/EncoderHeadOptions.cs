@@ -17,11 +17,11 @@ public abstract class EncoderHeadOptions : IDeviceOptions, IFineTuningOptions
     {
     }
 
-    /// <summary>The text column. Default "Text".</summary>
-    public virtual string TextColumnName { get; set; } = "Text";
+    /// <summary>The text column. Default <see cref="ColumnDefaults.Text"/>.</summary>
+    public virtual string TextColumnName { get; set; } = ColumnDefaults.Text;
 
-    /// <summary>The label column (what it holds depends on the trainer). Default "Label".</summary>
-    public virtual string LabelColumnName { get; set; } = "Label";
+    /// <summary>The label column (what it holds depends on the trainer). Default <see cref="ColumnDefaults.Label"/>.</summary>
+    public virtual string LabelColumnName { get; set; } = ColumnDefaults.Label;
 
     /// <summary>
     /// The network's shape when training from scratch (its vocabulary size is the tokenizer's, its decoder layers are

@@ -14,8 +14,8 @@ namespace Microsoft.ML.Transformer.MLNet.Attention;
 /// </summary>
 public sealed class AttentionWeightsOptions : IDeviceOptions
 {
-    /// <summary>The text column the network reads (its encoder, or a decoder-only network). Default "Text".</summary>
-    public string InputColumnName { get; set; } = "Text";
+    /// <summary>The text column the network reads (its encoder, or a decoder-only network). Default <see cref="ColumnDefaults.Text"/>.</summary>
+    public string InputColumnName { get; set; } = ColumnDefaults.Text;
 
     /// <summary>
     /// For an encoder-decoder network: the text column its decoder reads after "&lt;bos&gt;", needed for

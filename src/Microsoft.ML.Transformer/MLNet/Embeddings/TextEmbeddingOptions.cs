@@ -10,8 +10,8 @@ namespace Microsoft.ML.Transformer.MLNet.Embeddings;
 /// </summary>
 public sealed class TextEmbeddingOptions : IDeviceOptions
 {
-    /// <summary>The text column to embed. Default "Text".</summary>
-    public string InputColumnName { get; set; } = "Text";
+    /// <summary>The text column to embed. Default <see cref="ColumnDefaults.Text"/>.</summary>
+    public string InputColumnName { get; set; } = ColumnDefaults.Text;
 
     /// <summary>The added column, a vector of <c>Single</c> of the network's width. Default "Features".</summary>
     public string OutputColumnName { get; set; } = "Features";

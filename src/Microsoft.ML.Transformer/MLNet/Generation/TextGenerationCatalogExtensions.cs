@@ -26,7 +26,8 @@ public static class TextGenerationCatalogExtensions
     /// <param name="epochs">Passes over the training data (default 10).</param>
     /// <param name="maxNewTokens">The most tokens generated per row (default 64).</param>
     public static TextGenerationEstimator TransformerTextGenerator(this TransformsCatalog.TextTransforms catalog,
-        string outputColumnName = "Generated", string sourceColumnName = "Source", string targetColumnName = "Target",
+        string outputColumnName = ColumnDefaults.Generated, string sourceColumnName = ColumnDefaults.Source,
+        string targetColumnName = ColumnDefaults.Target,
         int? epochs = null, int? maxNewTokens = null)
     {
         var options = new TextGenerationOptions

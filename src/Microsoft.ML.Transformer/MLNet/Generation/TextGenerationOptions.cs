@@ -12,14 +12,14 @@ namespace Microsoft.ML.Transformer.MLNet.Generation;
 /// </summary>
 public sealed class TextGenerationOptions : IDeviceOptions, IFineTuningOptions
 {
-    /// <summary>The text to generate from (the encoder's input, or a decoder-only model's prompt). Default "Source".</summary>
-    public string SourceColumnName { get; set; } = "Source";
+    /// <summary>The text to generate from (the encoder's input, or a decoder-only model's prompt). Default <see cref="ColumnDefaults.Source"/>.</summary>
+    public string SourceColumnName { get; set; } = ColumnDefaults.Source;
 
-    /// <summary>The text to learn to generate; needed by <c>Fit</c> only. Default "Target".</summary>
-    public string TargetColumnName { get; set; } = "Target";
+    /// <summary>The text to learn to generate; needed by <c>Fit</c> only. Default <see cref="ColumnDefaults.Target"/>.</summary>
+    public string TargetColumnName { get; set; } = ColumnDefaults.Target;
 
-    /// <summary>The generated text column added by the transformer. Default "Generated".</summary>
-    public string OutputColumnName { get; set; } = "Generated";
+    /// <summary>The generated text column added by the transformer. Default <see cref="ColumnDefaults.Generated"/>.</summary>
+    public string OutputColumnName { get; set; } = ColumnDefaults.Generated;
 
     /// <summary>
     /// When set, the transformer also adds this Single column: the natural log-probability of each generated text

@@ -23,7 +23,7 @@ public static class PretrainingCatalog
     /// <param name="maxSteps">Optimiser steps to train for; default: 3 epochs.</param>
     /// <param name="maxLength">The most tokens of one model input (the block size of a causal LM); default 128.</param>
     public static TextPretrainingEstimator TransformerPretrainer(this TransformsCatalog.TextTransforms catalog,
-        string textColumnName = "Text", PretrainingObjective objective = PretrainingObjective.Auto, long? maxSteps = null, int? maxLength = null)
+        string textColumnName = ColumnDefaults.Text, PretrainingObjective objective = PretrainingObjective.Auto, long? maxSteps = null, int? maxLength = null)
     {
         var options = new TextPretrainingOptions { TextColumnName = textColumnName, Objective = objective };
         if (maxSteps is { } steps) options.Training.MaxSteps = steps;

@@ -12,8 +12,8 @@ namespace Microsoft.ML.Transformer.MLNet.Pretraining;
 /// </summary>
 public sealed class TextPretrainingOptions : IDeviceOptions
 {
-    /// <summary>The column of unlabelled text to learn from. Default "Text".</summary>
-    public string TextColumnName { get; set; } = "Text";
+    /// <summary>The column of unlabelled text to learn from. Default <see cref="ColumnDefaults.Text"/>.</summary>
+    public string TextColumnName { get; set; } = ColumnDefaults.Text;
 
     /// <summary>
     /// What to learn. Default <see cref="PretrainingObjective.Auto"/>: chosen by the shape of <see cref="Model"/>

@@ -20,7 +20,7 @@ public static class RegressorCatalog
     /// <param name="epochs">Passes over the training data (default 10).</param>
     /// <param name="maxLength">The most tokens per row, both texts together (default 128); longer rows are truncated.</param>
     public static TextRegressionEstimator TransformerRegressor(this Microsoft.ML.RegressionCatalog.RegressionTrainers catalog,
-        string labelColumnName = "Label", string textColumnName = "Text", string? secondTextColumnName = null,
+        string labelColumnName = ColumnDefaults.Label, string textColumnName = ColumnDefaults.Text, string? secondTextColumnName = null,
         int? epochs = null, int? maxLength = null)
     {
         var options = new TextRegressionOptions
