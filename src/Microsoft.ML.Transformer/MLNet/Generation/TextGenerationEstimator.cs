@@ -59,7 +59,7 @@ public sealed class TextGenerationEstimator : TextEstimatorBase<TextGenerationOp
     {
         int source = Options.Tokenizer.MaxLength, target = Options.TargetMaxLength ?? Options.Tokenizer.MaxLength;
         if (network.EncoderLayers > 0)
-            (source, target) = (Math.Min(source, network.MaxLength), Math.Min(target, network.MaxLength));
+            (source, target) = (PositionTableFit.CapInput(source, network), PositionTableFit.CapInput(target, network));
         else if (source + target > network.MaxLength)
             throw new ArgumentException(
                 $"A decoder-only model holds the prompt and the continuation in one row: Tokenizer.MaxLength ({source}) + " +
@@ -121,6 +121,7 @@ public sealed class TextGenerationEstimator : TextEstimatorBase<TextGenerationOp
     private static int ScratchMaxLength(TextGenerationOptions options)
     {
         int source = options.Tokenizer.MaxLength, target = options.TargetMaxLength ?? source;
-        return Math.Max(options.Model.MaxLength, options.Model.EncoderLayers > 0 ? Math.Max(source, target) : source + target);
+        int longest = options.Model.EncoderLayers > 0 ? Math.Max(source, target) : source + target;
+        return PositionTableFit.RaiseTable(options.Model.MaxLength, longest);
     }
 }
