@@ -47,7 +47,7 @@ public sealed class AttentionWeightsOptions : IDeviceOptions
     /// </summary>
     public bool Rollout { get; set; }
 
-    /// <summary>The most tokens read per text, special tokens included; capped at the network's maximum. Default 128.</summary>
+    /// <summary>The most tokens read per text, special tokens included; capped at the network's maximum. Default: the default of <see cref="TokenizerOptions.MaxLength"/>.</summary>
     public int MaxLength { get; set; } = TokenizerOptions.DefaultMaxLength;
 
     /// <summary>Which end of a text longer than <see cref="MaxLength"/> is kept. Default <see cref="TruncationSide.KeepHead"/>.</summary>

@@ -36,7 +36,7 @@ public sealed class TextEmbeddingOptions : IDeviceOptions
     /// <summary>Scale each vector to unit L2 norm (cosine similarity becomes a dot product). Default false.</summary>
     public bool Normalize { get; set; }
 
-    /// <summary>The most tokens read per text, special tokens included; longer texts are cut. Capped at the network's own maximum. Default 128.</summary>
+    /// <summary>The most tokens read per text, special tokens included; longer texts are cut. Capped at the network's own maximum. Default: the default of <see cref="TokenizerOptions.MaxLength"/>.</summary>
     public int MaxLength { get; set; } = TokenizerOptions.DefaultMaxLength;
 
     /// <summary>Which end of a text longer than <see cref="MaxLength"/> is kept. Default <see cref="TruncationSide.KeepHead"/>.</summary>
