@@ -17,7 +17,7 @@ public sealed record CorrelationMetrics(double Pearson, double Spearman, long Co
     /// <param name="labelColumnName">The label column (Single).</param>
     /// <param name="scoreColumnName">The score column (Single).</param>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or not Single.</exception>
-    public static CorrelationMetrics Evaluate(IDataView data, string labelColumnName = "Label", string scoreColumnName = "Score")
+    public static CorrelationMetrics Evaluate(IDataView data, string labelColumnName = ColumnDefaults.Label, string scoreColumnName = "Score")
     {
         ArgumentNullException.ThrowIfNull(data);
         var label = SingleColumn(data.Schema, labelColumnName, "Label");

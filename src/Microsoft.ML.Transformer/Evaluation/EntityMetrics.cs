@@ -61,7 +61,7 @@ public sealed record EntityMetrics(EntityScores Overall, IReadOnlyDictionary<str
     /// <param name="labelColumnName">The expected labels.</param>
     /// <param name="predictedLabelColumnName">The predicted labels.</param>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing, is not a vector of keys, or has no key values.</exception>
-    public static EntityMetrics Evaluate(IDataView data, string labelColumnName = "Label", string predictedLabelColumnName = "PredictedLabel")
+    public static EntityMetrics Evaluate(IDataView data, string labelColumnName = ColumnDefaults.Label, string predictedLabelColumnName = "PredictedLabel")
     {
         ArgumentNullException.ThrowIfNull(data);
         var (label, labelNames) = KeyVector(data.Schema, labelColumnName);

@@ -79,7 +79,7 @@ public sealed partial record QuestionAnsweringMetrics(double ExactMatch, double 
     /// <param name="answerColumnName">The gold answer(s): text, or a vector of text.</param>
     /// <param name="predictedAnswerColumnName">The predicted answer (text).</param>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or is not text.</exception>
-    public static QuestionAnsweringMetrics Evaluate(IDataView data, string answerColumnName = "Answer", string predictedAnswerColumnName = "PredictedAnswer")
+    public static QuestionAnsweringMetrics Evaluate(IDataView data, string answerColumnName = ColumnDefaults.Answer, string predictedAnswerColumnName = "PredictedAnswer")
     {
         ArgumentNullException.ThrowIfNull(data);
         var gold = TextColumn(data.Schema, answerColumnName, allowVector: true);

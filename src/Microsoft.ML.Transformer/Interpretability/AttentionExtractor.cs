@@ -15,7 +15,7 @@ internal sealed class AttentionExtractor(TextNetwork network, TextTokenizer toke
     TruncationSide truncation = TruncationSide.KeepHead)
 {
     private readonly BatchLayout _layout = layout == BatchLayout.Pair ? BatchLayout.Single : layout;
-    private readonly int _maxLength = Math.Min(maxLength, network.Options.MaxLength);
+    private readonly int _maxLength = PositionTableFit.CapInput(maxLength, network.Options);
 
     /// <summary>One explanation per text; <paramref name="targets"/> (one per text, entries may be null) only for an encoder-decoder network.</summary>
     public AttentionExplanation[] Explain(IReadOnlyList<string> texts, IReadOnlyList<string?>? targets = null)

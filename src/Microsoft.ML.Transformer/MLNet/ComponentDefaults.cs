@@ -22,6 +22,22 @@ internal static class ComponentDefaults
     /// <summary>Whether a missing CUDA falls back to the CPU (<see cref="IDeviceOptions.AllowCpuFallback"/>).</summary>
     public const bool AllowCpuFallback = true;
 
+    /// <summary>
+    /// The activation of every default network a component builds (the classifier's and the heads', the generator's,
+    /// pretraining's), where <see cref="ModelOptions"/> keeps its own.
+    /// </summary>
+    public const Activation Activation = Modeling.Activation.Gelu;
+
+    /// <summary>
+    /// The positions of the default networks that a fine-tuned encoder starts from (the classifier's and the heads',
+    /// pretraining's), so that a pretrained network and one trained from scratch match; the generator keeps
+    /// <see cref="ModelOptions"/>' positions.
+    /// </summary>
+    public const PositionalEncoding PositionalEncoding = Modeling.PositionalEncoding.Learned;
+
+    /// <summary>How the components that read one vector per row (classifier, regressor, embeddings) pool hidden states.</summary>
+    public const Pooling Pooling = Modeling.Pooling.Mean;
+
     /// <summary>Rows one <c>Transform</c> forward pass scores, for the components that score a row in one pass.</summary>
     public const int ScoringBatchSize = 64;
 }

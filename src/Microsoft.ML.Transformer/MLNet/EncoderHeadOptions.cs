@@ -17,24 +17,25 @@ public abstract class EncoderHeadOptions : IDeviceOptions, IFineTuningOptions
     {
     }
 
-    /// <summary>The text column. Default "Text".</summary>
-    public virtual string TextColumnName { get; set; } = "Text";
+    /// <summary>The text column. Default <see cref="ColumnDefaults.Text"/>.</summary>
+    public virtual string TextColumnName { get; set; } = ColumnDefaults.Text;
 
-    /// <summary>The label column (what it holds depends on the trainer). Default "Label".</summary>
-    public virtual string LabelColumnName { get; set; } = "Label";
+    /// <summary>The label column (what it holds depends on the trainer). Default <see cref="ColumnDefaults.Label"/>.</summary>
+    public virtual string LabelColumnName { get; set; } = ColumnDefaults.Label;
 
     /// <summary>
     /// The network's shape when training from scratch (its vocabulary size is the tokenizer's, its decoder layers are
-    /// dropped, its position table holds at least the tokenizer's MaxLength). Default: the classifier's small encoder
-    /// (width 128, 4 heads, 2 layers, feed-forward 512, GELU, pre-norm, learned positions). Ignored when
+    /// dropped, its position table holds at least the tokenizer's MaxLength). Default: the small encoder the classifier
+    /// trains on small data sets (see <see cref="Classification.TextClassificationOptions.Model"/>). Ignored when
     /// <see cref="BaseModel"/> or <see cref="BaseModelPath"/> is set.
     /// </summary>
     public virtual ModelOptions? Model { get; set; } =
         Classification.ClassifierDefaults.Model(trainRows: 0, maxLength: TokenizerOptions.DefaultMaxLength).Model;
 
     /// <summary>
-    /// How texts become tokens. Default a learned 8,000-entry BPE, 128 tokens a row. With a base model its tokenizer is
-    /// kept: only the length options apply, and vocabulary options set away from their defaults must agree with it.
+    /// How texts become tokens. Default: <see cref="TokenizerOptions"/>' defaults (a learned BPE). With a base model its
+    /// tokenizer is kept: only the length options apply, and vocabulary options set away from their defaults must agree
+    /// with it.
     /// </summary>
     public TokenizerOptions Tokenizer { get; set; } = new();
 

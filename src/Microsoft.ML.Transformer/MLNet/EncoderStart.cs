@@ -49,7 +49,7 @@ internal sealed record EncoderStart(Device Device, TextNetwork Body, TextTokeniz
         var device = NetworkStart.Begin(options, options.Training, channel);
         var (body, tokenizer, maxLength) = Network(host, options, texts, device, log, choices ?? Choices.AsGiven(options));
         NetworkStart.Freeze(body, options);
-        return new EncoderStart(device, body, tokenizer, Math.Min(maxLength, body.Options.MaxLength), log);
+        return new EncoderStart(device, body, tokenizer, PositionTableFit.CapInput(maxLength, body.Options), log);
     }
 
     /// <summary>Logs what is trained: <paramref name="what"/> ("Training a Transformer regressor: "), then the network's size and device.</summary>
@@ -81,7 +81,7 @@ internal sealed record EncoderStart(Device Device, TextNetwork Body, TextTokeniz
             VocabularySize = tokenizer.VocabularySize,
             DecoderLayers = 0,
             EncoderLayers = Math.Max(1, shape.EncoderLayers),
-            MaxLength = Math.Max(shape.MaxLength, maxLength), // the position table holds at least the inputs
+            MaxLength = PositionTableFit.RaiseTable(shape.MaxLength, maxLength),
         };
         return (new TextNetwork(modelOptions, device), tokenizer, maxLength);
     }

@@ -22,7 +22,10 @@ public sealed class TokenizerOptions
     /// it from the words of its training texts (and logs why). Learning stops earlier when no pair of tokens occurs
     /// twice in the sample.
     /// </summary>
-    public int VocabularySize { get => _vocabularySize ?? 8000; set => _vocabularySize = value; }
+    public int VocabularySize { get => _vocabularySize ?? DefaultVocabularySize; set => _vocabularySize = value; }
+
+    /// <summary>The default of <see cref="VocabularySize"/>, which is also the largest size the classifier chooses.</summary>
+    internal const int DefaultVocabularySize = 8000;
 
     /// <summary>Whether <see cref="VocabularySize"/> was set by the user.</summary>
     internal bool VocabularySizeIsSet => _vocabularySize is not null;

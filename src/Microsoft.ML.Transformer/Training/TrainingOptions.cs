@@ -52,7 +52,7 @@ public class TrainingOptions
 
     /// <summary>
     /// Peak learning rate, reached at the end of warm-up. Default 3e-4; the Transformer classifier, when this is not
-    /// set, uses 1e-3 from scratch and 5e-4 to fine-tune (and logs which).
+    /// set, chooses a higher rate to train from scratch than to fine-tune (and logs which).
     /// </summary>
     public double LearningRate { get => _learningRate ?? 3e-4; set => _learningRate = value; }
 

@@ -1,9 +1,16 @@
+using Microsoft.ML.Transformer.MLNet;
 using Microsoft.ML.Transformer.MLNet.Classification;
+using Microsoft.ML.Transformer.MLNet.Embeddings;
+using Microsoft.ML.Transformer.MLNet.Persistence;
+using Microsoft.ML.Transformer.MLNet.Pretraining;
 using Microsoft.ML.Transformer.MLNet.Generation;
 using Microsoft.ML.Transformer.MLNet.QuestionAnswering;
 using Microsoft.ML.Transformer.MLNet.Regression;
 using Microsoft.ML.Transformer.MLNet.Tagging;
+using Microsoft.ML.Transformer.Modeling;
+using Microsoft.ML.Transformer.Tokenization;
 using Microsoft.ML.Transformer.Training;
+using Microsoft.ML.Transformer.Training.Objectives;
 
 namespace Microsoft.ML.Transformer.Tests.MLNet;
 
@@ -54,5 +61,35 @@ public sealed class ComponentDefaultsTests
         Assert.AreEqual(5, classifier.Training.EarlyStoppingPatience);
         Assert.AreEqual((regressor.HeadDropout, regressor.ScoringBatchSize, regressor.Device), (classifier.HeadDropout, classifier.ScoringBatchSize, classifier.Device));
         Assert.AreEqual(regressor.Tokenizer.MaxLength, regressor.Model!.MaxLength, "the heads' default network holds the tokenizer's default length");
+    }
+
+    [TestMethod]
+    public void TheDefaultNetworksUseGeluAndTheEncodersLearnedPositions()
+    {
+        Assert.AreEqual((Activation.Gelu, PositionalEncoding.Learned, Pooling.Mean),
+            (ComponentDefaults.Activation, ComponentDefaults.PositionalEncoding, ComponentDefaults.Pooling));
+        var encoders = new[] { ClassifierDefaults.Model(0, 128).Model, ClassifierDefaults.Model(ClassifierDefaults.LargeDataRows, 128).Model, new TextRegressionOptions().Model! }
+            .Concat(Enum.GetValues<PretrainingObjective>().Select(TextPretrainingOptions.DefaultModel));
+        foreach (var model in encoders)
+            Assert.AreEqual((Activation.Gelu, PositionalEncoding.Learned), (model.Activation, model.PositionalEncoding));
+        var generator = new TextGenerationOptions().Model;
+        Assert.AreEqual((Activation.Gelu, new ModelOptions().PositionalEncoding, 256), (generator.Activation, generator.PositionalEncoding, generator.MaxLength),
+            "the generator keeps ModelOptions' positions");
+    }
+
+    [TestMethod]
+    public void TheOneVectorComponentsPoolByTheMean()
+    {
+        Assert.AreEqual(Pooling.Mean, new TextClassificationOptions().Pooling);
+        Assert.AreEqual(Pooling.Mean, new TextRegressionOptions().Pooling);
+        Assert.AreEqual(Pooling.Mean, new TextEmbeddingOptions().Pooling);
+    }
+
+    [TestMethod]
+    public void TheClassifierChoosesAtMostTheDefaultVocabularyAndZipsNameTheTokenizerAsBefore()
+    {
+        Assert.AreEqual(8000, new TokenizerOptions().VocabularySize);
+        Assert.AreEqual(8000, ClassifierDefaults.MaxVocabulary);
+        Assert.AreEqual("Tokenizer.bin", NetworkEntries.TokenizerEntry, "saved zips name this entry");
     }
 }

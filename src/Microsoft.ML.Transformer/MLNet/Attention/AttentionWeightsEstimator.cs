@@ -50,7 +50,7 @@ public sealed class AttentionWeightsEstimator : TextEstimatorBase<AttentionWeigh
         var network = PretrainedSource.Copy(source.Network, device);
         var settings = new AttentionSettings(Options.InputColumnName, Options.TargetColumnName, Options.OutputColumnName, kind, layers, heads,
             Options.Rollout, source.InputLayout == BatchLayout.Seq2Seq ? BatchLayout.Seq2Seq : BatchLayout.Single,
-            Math.Min(Options.MaxLength, network.Options.MaxLength), Options.TruncationSide, Options.ScoringBatchSize, Options.Device);
+            PositionTableFit.CapInput(Options.MaxLength, network.Options), Options.TruncationSide, Options.ScoringBatchSize, Options.Device);
         return new AttentionWeightsTransformer(Host, network, source.Tokenizer, settings);
     }
 

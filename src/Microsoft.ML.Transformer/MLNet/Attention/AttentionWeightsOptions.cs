@@ -13,8 +13,8 @@ namespace Microsoft.ML.Transformer.MLNet.Attention;
 /// </summary>
 public sealed class AttentionWeightsOptions : IDeviceOptions
 {
-    /// <summary>The text column the network reads (its encoder, or a decoder-only network). Default "Text".</summary>
-    public string InputColumnName { get; set; } = "Text";
+    /// <summary>The text column the network reads (its encoder, or a decoder-only network). Default <see cref="ColumnDefaults.Text"/>.</summary>
+    public string InputColumnName { get; set; } = ColumnDefaults.Text;
 
     /// <summary>
     /// For an encoder-decoder network: the text column its decoder reads after "&lt;bos&gt;", needed for
@@ -46,7 +46,7 @@ public sealed class AttentionWeightsOptions : IDeviceOptions
     /// </summary>
     public bool Rollout { get; set; }
 
-    /// <summary>The most tokens read per text, special tokens included; capped at the network's maximum. Default 128.</summary>
+    /// <summary>The most tokens read per text, special tokens included; capped at the network's maximum. Default: the default of <see cref="TokenizerOptions.MaxLength"/>.</summary>
     public int MaxLength { get; set; } = TokenizerOptions.DefaultMaxLength;
 
     /// <summary>Which end of a text longer than <see cref="MaxLength"/> is kept. Default <see cref="TruncationSide.KeepHead"/>.</summary>

@@ -18,7 +18,7 @@ public static class ClassifierCatalog
     /// <param name="epochs">Passes over the training data (default: chosen from the number of rows, and logged).</param>
     /// <param name="maxLength">The most tokens per text (default: chosen from the training texts' lengths, and logged); longer texts are truncated.</param>
     public static TextClassificationEstimator TransformerClassifier(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = "Label", string textColumnName = "Text", int? epochs = null, int? maxLength = null)
+        string labelColumnName = ColumnDefaults.Label, string textColumnName = ColumnDefaults.Text, int? epochs = null, int? maxLength = null)
         => TransformerClassifier(catalog, SimpleClassifierOptions(labelColumnName, textColumnName, epochs, maxLength));
 
     /// <summary>A Transformer text classifier for many classes, with every option.</summary>
@@ -38,7 +38,7 @@ public static class ClassifierCatalog
     /// <param name="epochs">Passes over the training data (default: chosen from the number of rows, and logged).</param>
     /// <param name="maxLength">The most tokens per text (default: chosen from the training texts' lengths, and logged); longer texts are truncated.</param>
     public static TextClassificationEstimator TransformerClassifier(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
-        string labelColumnName = "Label", string textColumnName = "Text", int? epochs = null, int? maxLength = null)
+        string labelColumnName = ColumnDefaults.Label, string textColumnName = ColumnDefaults.Text, int? epochs = null, int? maxLength = null)
         => TransformerClassifier(catalog, SimpleClassifierOptions(labelColumnName, textColumnName, epochs, maxLength));
 
     /// <summary>A Transformer text classifier for two classes, with every option.</summary>

@@ -21,8 +21,11 @@ internal static class ClassifierDefaults
     /// <summary>Peak learning rate for a network trained from scratch and for fine-tuning a pretrained one.</summary>
     internal const double ScratchLearningRate = 1e-3, FineTuningLearningRate = 5e-4;
 
-    /// <summary>Bounds of the chosen BPE vocabulary size.</summary>
-    internal const int MinVocabulary = 1_000, MaxVocabulary = 8_000;
+    /// <summary>
+    /// Bounds of the chosen BPE vocabulary size; the largest is the tokenizer's default, so that the classifier never
+    /// learns a larger vocabulary than a tokenizer left at its default would.
+    /// </summary>
+    internal const int MinVocabulary = 1_000, MaxVocabulary = Tokenization.TokenizerOptions.DefaultVocabularySize;
 
     /// <summary>The share of training texts that the chosen maximum length keeps whole.</summary>
     internal const double LengthCoverage = 0.98;
@@ -61,7 +64,7 @@ internal static class ClassifierDefaults
     /// <summary>
     /// A small encoder below <see cref="LargeDataRows"/> rows (fast, and less to overfit): width 128, 2 layers,
     /// feed-forward 512; a larger one above: <see cref="ModelOptions"/>' width, heads and feed-forward, 4 layers. Both
-    /// GELU with learned positions.
+    /// with the components' <see cref="ComponentDefaults.Activation"/> and <see cref="ComponentDefaults.PositionalEncoding"/>.
     /// </summary>
     public static (ModelOptions Model, string Why) Model(long trainRows, int maxLength)
     {
@@ -70,8 +73,8 @@ internal static class ClassifierDefaults
         {
             EncoderLayers = 4,
             DecoderLayers = 0,
-            Activation = Activation.Gelu,
-            PositionalEncoding = PositionalEncoding.Learned,
+            Activation = ComponentDefaults.Activation,
+            PositionalEncoding = ComponentDefaults.PositionalEncoding,
             MaxLength = maxLength,
         };
         if (!large)

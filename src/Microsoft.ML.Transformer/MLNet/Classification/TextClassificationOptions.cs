@@ -44,7 +44,7 @@ public sealed class TextClassificationOptions : EncoderHeadOptions
     public NgramOptions Ngrams { get; set; } = new();
 
     /// <summary>How hidden states become one vector per text. Default <see cref="Pooling.Mean"/>.</summary>
-    public Pooling Pooling { get; set; } = Pooling.Mean;
+    public Pooling Pooling { get; set; } = ComponentDefaults.Pooling;
 
     /// <summary>
     /// When no <see cref="EncoderHeadOptions.ValidationSet"/> is given, the share of the training rows held out for

@@ -34,7 +34,7 @@ public sealed class TextEmbeddingEstimator : TextEstimatorBase<TextEmbeddingOpti
         var network = PretrainedSource.Copy(source.Network, device);
         var layout = source.InputLayout == BatchLayout.Seq2Seq ? BatchLayout.Seq2Seq : BatchLayout.Single;
         var settings = new EmbeddingSettings(Options.InputColumnName, Options.OutputColumnName, layout,
-            Math.Min(Options.MaxLength, network.Options.MaxLength), Options.TruncationSide,
+            PositionTableFit.CapInput(Options.MaxLength, network.Options), Options.TruncationSide,
             network.HasEncoder ? Options.Pooling : Pooling.LastToken, Options.Normalize, Options.ScoringBatchSize, Options.Device);
         channel.Info($"Embedding '{settings.InputColumn}' into '{settings.OutputColumn}' ({network.Options.ModelDimension} values, " +
             $"{settings.Pooling} pooling{(settings.Normalize ? ", unit length" : "")}) with a {network.ParameterCount:N0}-parameter network on {device.type}.");

@@ -9,8 +9,8 @@ namespace Microsoft.ML.Transformer.MLNet.Embeddings;
 /// </summary>
 public sealed class TextEmbeddingOptions : IDeviceOptions
 {
-    /// <summary>The text column to embed. Default "Text".</summary>
-    public string InputColumnName { get; set; } = "Text";
+    /// <summary>The text column to embed. Default <see cref="ColumnDefaults.Text"/>.</summary>
+    public string InputColumnName { get; set; } = ColumnDefaults.Text;
 
     /// <summary>The added column, a vector of <c>Single</c> of the network's width. Default "Features".</summary>
     public string OutputColumnName { get; set; } = "Features";
@@ -30,12 +30,12 @@ public sealed class TextEmbeddingOptions : IDeviceOptions
     /// text's positions (padding never counts). A decoder-only network always uses <see cref="Pooling.LastToken"/>,
     /// the only position that has seen the whole text.
     /// </summary>
-    public Pooling Pooling { get; set; } = Pooling.Mean;
+    public Pooling Pooling { get; set; } = ComponentDefaults.Pooling;
 
     /// <summary>Scale each vector to unit L2 norm (cosine similarity becomes a dot product). Default false.</summary>
     public bool Normalize { get; set; }
 
-    /// <summary>The most tokens read per text, special tokens included; longer texts are cut. Capped at the network's own maximum. Default 128.</summary>
+    /// <summary>The most tokens read per text, special tokens included; longer texts are cut. Capped at the network's own maximum. Default: the default of <see cref="TokenizerOptions.MaxLength"/>.</summary>
     public int MaxLength { get; set; } = TokenizerOptions.DefaultMaxLength;
 
     /// <summary>Which end of a text longer than <see cref="MaxLength"/> is kept. Default <see cref="TruncationSide.KeepHead"/>.</summary>

@@ -31,7 +31,7 @@ public sealed class TextGenerationCatalog
     /// <see cref="TextGenerationMetrics.Perplexity"/>; see <see cref="TextGenerationTransformer.EvaluateLoss"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or not text; the message names it.</exception>
     /// <exception cref="ArgumentException"><paramref name="data"/> has no rows.</exception>
-    public TextGenerationMetrics Evaluate(IDataView data, string referenceColumnName = "Target", string generatedColumnName = "Generated",
+    public TextGenerationMetrics Evaluate(IDataView data, string referenceColumnName = ColumnDefaults.Target, string generatedColumnName = ColumnDefaults.Generated,
         TextGenerationTransformer? model = null)
     {
         _host.CheckValue(data, nameof(data));

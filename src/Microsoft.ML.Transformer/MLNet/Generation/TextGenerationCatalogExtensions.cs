@@ -23,10 +23,11 @@ public static class TextGenerationCatalogExtensions
     /// <param name="outputColumnName">The generated text column.</param>
     /// <param name="sourceColumnName">The text to generate from.</param>
     /// <param name="targetColumnName">The text to learn to generate (read by <c>Fit</c> only).</param>
-    /// <param name="epochs">Passes over the training data (default 10).</param>
-    /// <param name="maxNewTokens">The most tokens generated per row (default 64).</param>
+    /// <param name="epochs">Passes over the training data; null keeps the default of <see cref="TextGenerationOptions.Training"/>.</param>
+    /// <param name="maxNewTokens">The most tokens generated per row; null keeps the default of <see cref="Generation.DecodingOptions.MaxNewTokens"/>.</param>
     public static TextGenerationEstimator TransformerTextGenerator(this TransformsCatalog.TextTransforms catalog,
-        string outputColumnName = "Generated", string sourceColumnName = "Source", string targetColumnName = "Target",
+        string outputColumnName = ColumnDefaults.Generated, string sourceColumnName = ColumnDefaults.Source,
+        string targetColumnName = ColumnDefaults.Target,
         int? epochs = null, int? maxNewTokens = null)
     {
         var options = new TextGenerationOptions

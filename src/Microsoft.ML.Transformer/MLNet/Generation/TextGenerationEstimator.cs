@@ -58,7 +58,7 @@ public sealed class TextGenerationEstimator : TextEstimatorBase<TextGenerationOp
     {
         int source = Options.Tokenizer.MaxLength, target = Options.TargetMaxLength ?? Options.Tokenizer.MaxLength;
         if (network.EncoderLayers > 0)
-            (source, target) = (Math.Min(source, network.MaxLength), Math.Min(target, network.MaxLength));
+            (source, target) = (PositionTableFit.CapInput(source, network), PositionTableFit.CapInput(target, network));
         else if (source + target > network.MaxLength)
             throw new ArgumentException(
                 $"A decoder-only model holds the prompt and the continuation in one row: Tokenizer.MaxLength ({source}) + " +

@@ -12,14 +12,14 @@ namespace Microsoft.ML.Transformer.MLNet.Generation;
 /// </summary>
 public sealed class TextGenerationOptions : IDeviceOptions, IFineTuningOptions
 {
-    /// <summary>The text to generate from (the encoder's input, or a decoder-only model's prompt). Default "Source".</summary>
-    public string SourceColumnName { get; set; } = "Source";
+    /// <summary>The text to generate from (the encoder's input, or a decoder-only model's prompt). Default <see cref="ColumnDefaults.Source"/>.</summary>
+    public string SourceColumnName { get; set; } = ColumnDefaults.Source;
 
-    /// <summary>The text to learn to generate; needed by <c>Fit</c> only. Default "Target".</summary>
-    public string TargetColumnName { get; set; } = "Target";
+    /// <summary>The text to learn to generate; needed by <c>Fit</c> only. Default <see cref="ColumnDefaults.Target"/>.</summary>
+    public string TargetColumnName { get; set; } = ColumnDefaults.Target;
 
-    /// <summary>The generated text column added by the transformer. Default "Generated".</summary>
-    public string OutputColumnName { get; set; } = "Generated";
+    /// <summary>The generated text column added by the transformer. Default <see cref="ColumnDefaults.Generated"/>.</summary>
+    public string OutputColumnName { get; set; } = ColumnDefaults.Generated;
 
     /// <summary>
     /// When set, the transformer also adds this Single column: the natural log-probability of each generated text
@@ -31,26 +31,32 @@ public sealed class TextGenerationOptions : IDeviceOptions, IFineTuningOptions
     /// The network's shape when training from scratch; its <see cref="ModelOptions.VocabularySize"/> is replaced by the
     /// tokenizer's and its MaxLength raised to fit the longest source and target. Encoder-decoder by default; with
     /// <see cref="ModelOptions.EncoderLayers"/> 0 a decoder-only model continues the prompt <c>[BOS] source [SEP]</c>
-    /// and learns only the continuation. Default: width 256, 4 heads, 3 + 3 layers, feed-forward 1,024, GELU, pre-norm,
-    /// sinusoidal positions, separate source, target and output embeddings, dropout 0.1. Ignored when a base model is given.
+    /// and learns only the continuation. Default: <see cref="ModelOptions"/>' encoder-decoder (its width, heads, layers,
+    /// norms, positions, embeddings and dropout) with the <see cref="Activation.Gelu"/> activation and a position table of
+    /// 256 tokens. Ignored when a base model is given.
     /// </summary>
     public ModelOptions Model { get; set; } = DefaultModel;
 
     /// <summary>
     /// How texts become tokens: vocabulary, <see cref="TokenizerOptions.MaxLength"/> (the most source tokens, the end
-    /// token included), truncation side, empty text. Default a learned 8,000-entry BPE (learned from sources and
-    /// targets), 128 tokens. With a base model its tokenizer is kept: only the length options apply, and vocabulary options set away from their defaults must agree with it.
+    /// token included), truncation side, empty text. Default: <see cref="TokenizerOptions"/>' defaults (a learned BPE,
+    /// learned from sources and targets). With a base model its tokenizer is kept: only the length options apply, and
+    /// vocabulary options set away from their defaults must agree with it.
     /// </summary>
     public TokenizerOptions Tokenizer { get; set; } = new();
 
     /// <summary>The most target tokens in training, the end token included; longer targets are cut. Default null: <see cref="TokenizerOptions.MaxLength"/>; at most 1,048,576.</summary>
     public int? TargetMaxLength { get; set; }
 
-    /// <summary>How the network is trained. Defaults: see <see cref="TrainingOptions"/>; this trainer sets 10 epochs and learning rate 5e-4 (warm-up: a share of the run, see <see cref="TrainingOptions.WarmupSteps"/>).</summary>
+    /// <summary>
+    /// How the network is trained. Defaults: see <see cref="TrainingOptions"/>; this trainer sets the epochs and learning
+    /// rate the encoder trainers set (see <see cref="EncoderHeadOptions.Training"/>).
+    /// </summary>
     public TrainingOptions Training { get; set; } = ComponentDefaults.Training();
 
     /// <summary>How the fitted transformer generates (stored in the model; a transformer can be given others with
-    /// <see cref="TextGenerationTransformer.WithDecoding"/>). Default <see cref="DecodingOptions"/>' defaults (greedy, 64 new tokens).</summary>
+    /// <see cref="TextGenerationTransformer.WithDecoding"/>). Default <see cref="DecodingOptions"/>' defaults (<see cref="DecodingStrategy.Greedy"/>, at most
+    /// <see cref="DecodingOptions.MaxNewTokens"/> new tokens).</summary>
     public DecodingOptions Decoding { get; set; } = new();
 
     /// <inheritdoc/>
@@ -110,9 +116,9 @@ public sealed class TextGenerationOptions : IDeviceOptions, IFineTuningOptions
     internal int ScratchMaxLength()
     {
         int source = Tokenizer.MaxLength, target = TargetMaxLength ?? source;
-        return Math.Max(Model.MaxLength, Model.EncoderLayers > 0 ? Math.Max(source, target) : source + target);
+        return PositionTableFit.RaiseTable(Model.MaxLength, Model.EncoderLayers > 0 ? Math.Max(source, target) : source + target);
     }
 
-    // ModelOptions' encoder-decoder with GELU, and a position table for 256 tokens.
-    private static ModelOptions DefaultModel => new() { Activation = Activation.Gelu, MaxLength = 256 };
+    // ModelOptions' encoder-decoder with the components' activation, and a position table for 256 tokens.
+    private static ModelOptions DefaultModel => new() { Activation = ComponentDefaults.Activation, MaxLength = 256 };
 }

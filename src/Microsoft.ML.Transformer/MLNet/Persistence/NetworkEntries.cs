@@ -13,6 +13,12 @@ namespace Microsoft.ML.Transformer.MLNet.Persistence;
 /// </summary>
 internal static class NetworkEntries
 {
+    /// <summary>
+    /// The name of the tokenizer's entry, also written by the token-id transform; saved zips record it, so it never
+    /// changes.
+    /// </summary>
+    public const string TokenizerEntry = "Tokenizer.bin";
+
     /// <summary>Writes the entries in the order <see cref="LoadNetwork{T}"/> reads them: options, tokenizer, weights.</summary>
     /// <param name="ctx">The component's save context, after its own header.</param>
     /// <param name="network">The network whose options are saved.</param>
@@ -81,18 +87,18 @@ internal static class NetworkEntries
     }
 
     private static void SaveTokenizer(ModelSaveContext ctx, TextTokenizer tokenizer) =>
-        CheckedEntries.Save(ctx, "Tokenizer.bin", tokenizer.ToBytes());
+        CheckedEntries.Save(ctx, TokenizerEntry, tokenizer.ToBytes());
 
     private static TextTokenizer LoadTokenizer(ModelLoadContext ctx)
     {
-        byte[] bytes = CheckedEntries.Load(ctx, "Tokenizer.bin");
+        byte[] bytes = CheckedEntries.Load(ctx, TokenizerEntry);
         try
         {
             return TextTokenizer.FromBytes(bytes);
         }
         catch (Exception e) when (e is not InvalidDataException)
         {
-            throw new InvalidDataException("The model's tokenizer (Tokenizer.bin) could not be read: " + e.Message, e);
+            throw new InvalidDataException($"The model's tokenizer ({TokenizerEntry}) could not be read: " + e.Message, e);
         }
     }
 

@@ -20,10 +20,11 @@ public static class PretrainingCatalog
     /// What to learn; the default network takes the matching shape (span corruption: encoder-decoder; causal LM:
     /// decoder-only; masked LM: encoder-only). Default <see cref="PretrainingObjective.Auto"/> (span corruption).
     /// </param>
-    /// <param name="maxSteps">Optimiser steps to train for; default: 3 epochs.</param>
-    /// <param name="maxLength">The most tokens of one model input (the block size of a causal LM); default 128.</param>
+    /// <param name="maxSteps">Optimiser steps to train for; null trains for the epochs of <see cref="TextPretrainingOptions.Training"/>.</param>
+    /// <param name="maxLength">The most tokens of one model input (the block size of a causal LM); null keeps the default
+    /// of <see cref="TextPretrainingOptions.Tokenizer"/>.</param>
     public static TextPretrainingEstimator TransformerPretrainer(this TransformsCatalog.TextTransforms catalog,
-        string textColumnName = "Text", PretrainingObjective objective = PretrainingObjective.Auto, long? maxSteps = null, int? maxLength = null)
+        string textColumnName = ColumnDefaults.Text, PretrainingObjective objective = PretrainingObjective.Auto, long? maxSteps = null, int? maxLength = null)
     {
         var options = new TextPretrainingOptions { TextColumnName = textColumnName, Objective = objective };
         if (maxSteps is { } steps) options.Training.MaxSteps = steps;

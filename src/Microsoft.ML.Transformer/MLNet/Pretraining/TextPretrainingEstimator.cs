@@ -55,7 +55,7 @@ public sealed class TextPretrainingEstimator : TextEstimatorBase<TextPretraining
         var model = new TextNetwork(_shape with
         {
             VocabularySize = tokenizer.VocabularySize,
-            MaxLength = Options.Model is null ? tokenizerOptions.MaxLength : Math.Max(_shape.MaxLength, tokenizerOptions.MaxLength),
+            MaxLength = Options.Model is null ? tokenizerOptions.MaxLength : PositionTableFit.RaiseTable(_shape.MaxLength, tokenizerOptions.MaxLength),
         }, device);
         log($"Pretraining a Transformer ({model.Options.EncoderLayers} encoder + {model.Options.DecoderLayers} decoder layers, " +
             $"{model.ParameterCount:N0} parameters, vocabulary {tokenizer.VocabularySize:N0}) with {_objective} on {device.type}.");

@@ -12,8 +12,8 @@ namespace Microsoft.ML.Transformer.MLNet.Pretraining;
 /// </summary>
 public sealed class TextPretrainingOptions : IDeviceOptions
 {
-    /// <summary>The column of unlabelled text to learn from. Default "Text".</summary>
-    public string TextColumnName { get; set; } = "Text";
+    /// <summary>The column of unlabelled text to learn from. Default <see cref="ColumnDefaults.Text"/>.</summary>
+    public string TextColumnName { get; set; } = ColumnDefaults.Text;
 
     /// <summary>
     /// What to learn. Default <see cref="PretrainingObjective.Auto"/>: chosen by the shape of <see cref="Model"/>
@@ -25,9 +25,10 @@ public sealed class TextPretrainingOptions : IDeviceOptions
     /// <summary>
     /// The network's shape. Its <see cref="ModelOptions.VocabularySize"/> is replaced by the tokenizer's, and its
     /// <see cref="ModelOptions.MaxLength"/> raised to <see cref="TokenizerOptions.MaxLength"/> when lower. Default
-    /// null: a network shaped for the objective — width 256, 4 heads, feed-forward 1,024, GELU, pre-norm, learned
-    /// positions, tied embeddings, dropout 0.1, with 3 encoder + 3 decoder layers (span corruption), 4 decoder layers
-    /// (causal LM) or 4 encoder layers (masked LM).
+    /// null: a network shaped for the objective — <see cref="ModelOptions"/>' width, heads, feed-forward, norms and
+    /// dropout, with the <see cref="Activation.Gelu"/> activation, <see cref="PositionalEncoding.Learned"/> positions and
+    /// tied embeddings, and ModelOptions' encoder and decoder layers (span corruption), 4 decoder layers (causal LM) or 4
+    /// encoder layers (masked LM).
     /// </summary>
     public ModelOptions? Model { get; set; }
 
@@ -35,7 +36,7 @@ public sealed class TextPretrainingOptions : IDeviceOptions
     /// How texts become tokens. <see cref="TokenizerOptions.MaxLength"/> is the length of one model input: the block
     /// size of a causal LM, the chunk a long text is cut into otherwise. For span corruption,
     /// <see cref="TokenizerOptions.SentinelCount"/> 0 (the default) reserves as many sentinels as the longest input can
-    /// need. Default a learned 8,000-entry BPE, 128 tokens.
+    /// need. Default: <see cref="TokenizerOptions"/>' defaults (a learned BPE).
     /// </summary>
     public TokenizerOptions Tokenizer { get; set; } = new();
 
@@ -100,12 +101,18 @@ public sealed class TextPretrainingOptions : IDeviceOptions
 
     /// <summary>
     /// The network shaped for <paramref name="objective"/> (see <see cref="Model"/>): <see cref="ModelOptions"/>' width,
-    /// heads, feed-forward and norms, with GELU, learned positions and tied embeddings, and the layers the objective
-    /// trains (span corruption keeps ModelOptions' 3 + 3). Its vocabulary is the tokenizer's, set by the estimator.
+    /// heads, feed-forward and norms, with the components' <see cref="ComponentDefaults.Activation"/> and
+    /// <see cref="ComponentDefaults.PositionalEncoding"/>, tied embeddings, and the layers the objective trains (span
+    /// corruption keeps ModelOptions' layers). Its vocabulary is the tokenizer's, set by the estimator.
     /// </summary>
     internal static ModelOptions DefaultModel(PretrainingObjective objective)
     {
-        var model = new ModelOptions { Activation = Activation.Gelu, PositionalEncoding = PositionalEncoding.Learned, TieEmbeddings = true };
+        var model = new ModelOptions
+        {
+            Activation = ComponentDefaults.Activation,
+            PositionalEncoding = ComponentDefaults.PositionalEncoding,
+            TieEmbeddings = true,
+        };
         return objective switch
         {
             PretrainingObjective.CausalLanguageModel => model with { EncoderLayers = 0, DecoderLayers = 4 },

@@ -21,8 +21,9 @@ public static class QuestionAnswererCatalog
     /// <param name="maxLength">The tokens of one window, question included; null keeps the default of <see cref="EncoderHeadOptions.Tokenizer"/>.</param>
     /// <param name="topK">How many answers the top-answer columns hold; null keeps the default of <see cref="QuestionAnsweringOptions.TopK"/>.</param>
     public static QuestionAnsweringEstimator TransformerQuestionAnswerer(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string contextColumnName = "Context", string questionColumnName = "Question", string answerColumnName = "Answer",
-        string answerStartColumnName = "AnswerStart", int? epochs = null, int? maxLength = null, int? topK = null)
+        string contextColumnName = ColumnDefaults.Context, string questionColumnName = ColumnDefaults.Question,
+        string answerColumnName = ColumnDefaults.Answer,
+        string answerStartColumnName = ColumnDefaults.AnswerStart, int? epochs = null, int? maxLength = null, int? topK = null)
     {
         var options = new QuestionAnsweringOptions
         {

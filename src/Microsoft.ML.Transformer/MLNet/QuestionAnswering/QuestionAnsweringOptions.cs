@@ -12,20 +12,20 @@ namespace Microsoft.ML.Transformer.MLNet.QuestionAnswering;
 /// </summary>
 public sealed class QuestionAnsweringOptions : EncoderHeadOptions
 {
-    /// <summary>The context column: the text answers are spans of. Default "Context".</summary>
-    public override string TextColumnName { get; set; } = "Context";
+    /// <summary>The context column: the text answers are spans of. Default <see cref="ColumnDefaults.Context"/>.</summary>
+    public override string TextColumnName { get; set; } = ColumnDefaults.Context;
 
-    /// <summary>The question column (text; an empty question is refused). Default "Question".</summary>
-    public string QuestionColumnName { get; set; } = "Question";
+    /// <summary>The question column (text; an empty question is refused). Default <see cref="ColumnDefaults.Question"/>.</summary>
+    public string QuestionColumnName { get; set; } = ColumnDefaults.Question;
 
-    /// <summary>The answer column of training rows: the answer's text, as it appears in the context. Default "Answer".</summary>
-    public override string LabelColumnName { get; set; } = "Answer";
+    /// <summary>The answer column of training rows: the answer's text, as it appears in the context. Default <see cref="ColumnDefaults.Answer"/>.</summary>
+    public override string LabelColumnName { get; set; } = ColumnDefaults.Answer;
 
     /// <summary>
     /// The column of training rows that gives the index of the answer's first character in the context (a whole number:
-    /// Int32, Int64, UInt32, Single or Double). Default "AnswerStart".
+    /// Int32, Int64, UInt32, Single or Double). Default <see cref="ColumnDefaults.AnswerStart"/>.
     /// </summary>
-    public string AnswerStartColumnName { get; set; } = "AnswerStart";
+    public string AnswerStartColumnName { get; set; } = ColumnDefaults.AnswerStart;
 
     /// <summary>
     /// How many context tokens two consecutive windows of a long context share, so that an answer cut by one window's

@@ -17,10 +17,11 @@ public static class RegressorCatalog
     /// <param name="labelColumnName">The Single label.</param>
     /// <param name="textColumnName">The text (the first text of a pair).</param>
     /// <param name="secondTextColumnName">The second text of a pair; null for one text.</param>
-    /// <param name="epochs">Passes over the training data (default 10).</param>
-    /// <param name="maxLength">The most tokens per row, both texts together (default 128); longer rows are truncated.</param>
+    /// <param name="epochs">Passes over the training data; null keeps the default of <see cref="EncoderHeadOptions.Training"/>.</param>
+    /// <param name="maxLength">The most tokens per row, both texts together; longer rows are truncated. Null keeps the
+    /// default of <see cref="EncoderHeadOptions.Tokenizer"/>.</param>
     public static TextRegressionEstimator TransformerRegressor(this Microsoft.ML.RegressionCatalog.RegressionTrainers catalog,
-        string labelColumnName = "Label", string textColumnName = "Text", string? secondTextColumnName = null,
+        string labelColumnName = ColumnDefaults.Label, string textColumnName = ColumnDefaults.Text, string? secondTextColumnName = null,
         int? epochs = null, int? maxLength = null)
     {
         var options = new TextRegressionOptions

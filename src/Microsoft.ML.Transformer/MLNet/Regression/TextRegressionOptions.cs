@@ -17,7 +17,7 @@ public sealed class TextRegressionOptions : EncoderHeadOptions
     public string? SecondTextColumnName { get; set; }
 
     /// <summary>How hidden states become one vector per row. Default <see cref="Pooling.Mean"/>.</summary>
-    public Pooling Pooling { get; set; } = Pooling.Mean;
+    public Pooling Pooling { get; set; } = ComponentDefaults.Pooling;
 
     internal override void Validate()
     {

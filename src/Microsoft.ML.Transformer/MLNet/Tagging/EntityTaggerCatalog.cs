@@ -17,7 +17,7 @@ public static class EntityTaggerCatalog
     /// <param name="epochs">Passes over the training data; null keeps the default of <see cref="EncoderHeadOptions.Training"/>.</param>
     /// <param name="maxLength">The tokens of one window; null keeps the default of <see cref="EncoderHeadOptions.Tokenizer"/>.</param>
     public static EntityTaggingEstimator TransformerEntityTagger(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = "Label", string textColumnName = "Text", int? epochs = null, int? maxLength = null)
+        string labelColumnName = ColumnDefaults.Label, string textColumnName = ColumnDefaults.Text, int? epochs = null, int? maxLength = null)
     {
         var options = new EntityTaggingOptions { LabelColumnName = labelColumnName, TextColumnName = textColumnName };
         if (epochs is { } e) options.Training.Epochs = e;

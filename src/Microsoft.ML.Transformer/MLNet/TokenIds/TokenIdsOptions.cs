@@ -34,19 +34,19 @@ public sealed class TokenIdsOptions
     /// </summary>
     public string? SecondTextColumnName { get; set; }
 
-    /// <summary>The added column of token ids, a variable-length vector of <c>Int64</c>. Default "input_ids".</summary>
+    /// <summary>The added column of token ids, a variable-length vector of <c>Int64</c>. Default <see cref="DefaultTokenIdsColumnName"/>.</summary>
     public string TokenIdsColumnName { get; set; } = DefaultTokenIdsColumnName;
 
-    /// <summary>The added attention mask, a vector of <c>Int64</c> ones as long as the ids. Default "attention_mask".</summary>
+    /// <summary>The added attention mask, a vector of <c>Int64</c> ones as long as the ids. Default <see cref="DefaultAttentionMaskColumnName"/>.</summary>
     public string AttentionMaskColumnName { get; set; } = DefaultAttentionMaskColumnName;
 
     /// <summary>
     /// The added column of the text's hashed n-gram bucket ids, a variable-length vector of <c>Int64</c>, written only
-    /// for a classifier that reads n-grams beside the network (its <c>Ngrams</c> option). Default "ngram_ids".
+    /// for a classifier that reads n-grams beside the network (its <c>Ngrams</c> option). Default <see cref="DefaultNgramIdsColumnName"/>.
     /// </summary>
     public string NgramIdsColumnName { get; set; } = DefaultNgramIdsColumnName;
 
-    /// <summary>The added weights of those bucket ids, a vector of <c>Single</c> as long as the ids. Default "ngram_weights".</summary>
+    /// <summary>The added weights of those bucket ids, a vector of <c>Single</c> as long as the ids. Default <see cref="DefaultNgramWeightsColumnName"/>.</summary>
     public string NgramWeightsColumnName { get; set; } = DefaultNgramWeightsColumnName;
 
     /// <summary>Rows tokenized together by <c>Transform</c>, 1 to 65,536. Default 64.</summary>

@@ -52,10 +52,8 @@ public sealed class TokenIdsTransformer : TextModelTransformerBase
     private protected override void SaveModel(ModelSaveContext ctx)
     {
         Format.SaveSettings(ctx, _settings.Save);
-        CheckedEntries.Save(ctx, TokenizerEntry, _tokenizer.ToBytes());
+        CheckedEntries.Save(ctx, NetworkEntries.TokenizerEntry, _tokenizer.ToBytes());
     }
-
-    private const string TokenizerEntry = "Tokenizer.bin";
 
     // The loader ML.NET calls; checks the Microsoft.ML version before Load touches the load context.
     private static TokenIdsTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => MLNetVersionGuard.Load(env, ctx, Load);
@@ -63,7 +61,7 @@ public sealed class TokenIdsTransformer : TextModelTransformerBase
     private static TokenIdsTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
         var settings = Format.ReadSettings(ctx, reader => TokenIdsSettings.Load(reader, ctx.Header.ModelVerWritten >= NgramsVersion));
-        byte[] bytes = CheckedEntries.Load(ctx, TokenizerEntry);
+        byte[] bytes = CheckedEntries.Load(ctx, NetworkEntries.TokenizerEntry);
         TextTokenizer tokenizer;
         try
         {
@@ -71,7 +69,7 @@ public sealed class TokenIdsTransformer : TextModelTransformerBase
         }
         catch (Exception e) when (e is not InvalidDataException)
         {
-            throw new InvalidDataException($"The token-id transform's tokenizer ({TokenizerEntry}) could not be read: " + e.Message, e);
+            throw new InvalidDataException($"The token-id transform's tokenizer ({NetworkEntries.TokenizerEntry}) could not be read: " + e.Message, e);
         }
         return new TokenIdsTransformer(env, tokenizer, settings);
     }
