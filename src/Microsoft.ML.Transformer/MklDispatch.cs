@@ -1,5 +1,3 @@
-using Microsoft.ML.Transformer.Modeling;
-
 namespace Microsoft.ML.Transformer;
 
 /// <summary>

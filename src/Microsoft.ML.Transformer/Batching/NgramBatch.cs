@@ -20,6 +20,9 @@ internal sealed class NgramBatch : IDisposable
     /// <summary>[N] float32, the weight of each id.</summary>
     public Tensor Weights { get; }
 
+    /// <summary>The three tensors together, as the classifier's head reads them.</summary>
+    public (Tensor Ids, Tensor Offsets, Tensor Weights) Bags => (Ids, Offsets, Weights);
+
     /// <summary>Lays out the bags of a batch's rows, in batch order.</summary>
     public static NgramBatch Build(IReadOnlyList<HashedNgrams.Bag> bags, Device? device)
     {

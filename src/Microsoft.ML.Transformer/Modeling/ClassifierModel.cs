@@ -1,4 +1,3 @@
-using Microsoft.ML.Transformer.Batching;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -59,15 +58,18 @@ internal sealed class ClassifierModel : nn.Module
     /// <summary>The n-grams' weights [buckets, C], or null when the head reads the network alone.</summary>
     public Parameter? NgramWeight => wide?.weight;
 
-    /// <summary>The n-grams' share of the logits: the rows' bags → [B, C].</summary>
-    public Tensor NgramLogits(NgramBatch ngrams) =>
+    /// <summary>
+    /// The n-grams' share of the logits: the rows' bags, laid out for an embedding bag (every row's bucket ids one
+    /// after the other [N], where each row starts [B], each id's weight [N]) → [B, C].
+    /// </summary>
+    public Tensor NgramLogits((Tensor Ids, Tensor Offsets, Tensor Weights) ngrams) =>
         (wide ?? throw new InvalidOperationException("This classifier reads no n-grams.")).forward(ngrams.Ids, ngrams.Offsets, ngrams.Weights);
 
     /// <summary>
-    /// Token ids [B, T] and padding [B, T] (true = pad), and the rows' n-gram bags when the model has n-grams →
-    /// class logits [B, C].
+    /// Token ids [B, T] and padding [B, T] (true = pad), and the rows' n-gram bags when the model has n-grams (laid out
+    /// as <see cref="NgramLogits"/> reads them) → class logits [B, C].
     /// </summary>
-    public Tensor forward(Tensor ids, Tensor padding, NgramBatch? ngrams = null)
+    public Tensor forward(Tensor ids, Tensor padding, (Tensor Ids, Tensor Offsets, Tensor Weights)? ngrams = null)
     {
         var hidden = body.HasEncoder
             ? body.Encode(ids, padding)                       // [B, T, D]
@@ -77,7 +79,7 @@ internal sealed class ClassifierModel : nn.Module
             return logits;
         if (ngrams is null)
             throw new ArgumentNullException(nameof(ngrams), "This classifier reads n-grams beside the network: the batch must carry them.");
-        return logits.Plus(NgramLogits(ngrams).to(logits.dtype));  // [B, C]
+        return logits.Plus(NgramLogits(ngrams.Value).to(logits.dtype));  // [B, C]
     }
 
     /// <summary>Hidden states [B, T, D] → one vector per row [B, D] (see <see cref="HiddenStatePooling"/>).</summary>

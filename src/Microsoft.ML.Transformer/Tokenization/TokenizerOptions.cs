@@ -56,6 +56,9 @@ public sealed class TokenizerOptions
     /// <summary>The default of <see cref="MaxLength"/>, which the components that read text without a tokenizer option of their own share.</summary>
     internal const int DefaultMaxLength = 128;
 
+    // The same bound as the network's largest position table, stated here so that tokenisation needs no network.
+    private const int LongestMaxLength = 1 << 20;
+
     /// <summary>Whether <see cref="MaxLength"/> was set by the user.</summary>
     internal bool MaxLengthIsSet => _maxLength is not null;
 
@@ -115,8 +118,8 @@ public sealed class TokenizerOptions
             throw new ArgumentException($"BpeSampleRows must be positive; got {BpeSampleRows}.", nameof(BpeSampleRows));
         if (SentinelCount < 0 || SentinelCount > MaxVocabularySize)
             throw new ArgumentException($"SentinelCount must be between 0 and {MaxVocabularySize:N0}; got {SentinelCount}.", nameof(SentinelCount));
-        if (MaxLength < 1 || MaxLength > Modeling.ModelOptions.MaxSize)
-            throw new ArgumentException($"MaxLength must be between 1 and {Modeling.ModelOptions.MaxSize:N0}; got {MaxLength}.", nameof(MaxLength));
+        if (MaxLength < 1 || MaxLength > LongestMaxLength)
+            throw new ArgumentException($"MaxLength must be between 1 and {LongestMaxLength:N0}; got {MaxLength}.", nameof(MaxLength));
         if (!Enum.IsDefined(TruncationSide))
             throw new ArgumentException($"Unknown truncation side {(int)TruncationSide}.", nameof(TruncationSide));
         if (!Enum.IsDefined(EmptyText))

@@ -162,7 +162,7 @@ public sealed class PythonForwardEqualityTests
         return new Outputs
         {
             Hidden = Nested(hidden), Logits = Nested(network.Logits(hidden)), Real = real,
-            Classes = classifier is null ? null : Rows(classifier.forward(ids, padding, Bags(ngrams, (string[])inputs["texts"]))),
+            Classes = classifier is null ? null : Rows(classifier.forward(ids, padding, Bags(ngrams, (string[])inputs["texts"])?.Bags)),
         };
     }
 

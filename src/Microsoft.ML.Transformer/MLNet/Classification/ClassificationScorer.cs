@@ -86,7 +86,7 @@ internal sealed class ClassificationScorer : ITextBatchScorer
         {
             using (batch)
             {
-                var values = map(model.forward(batch.Ids, batch.PaddingMask, batch.Ngrams)).to(ScalarType.Float32).cpu();   // [B, C]
+                var values = map(model.forward(batch.Ids, batch.PaddingMask, batch.Ngrams?.Bags)).to(ScalarType.Float32).cpu();   // [B, C]
                 float[] flat = values.data<float>().ToArray();
                 int width = (int)values.shape[1];
                 for (int i = 0; i < batch.Count; i++)

@@ -32,7 +32,7 @@ internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer to
             epoch => Batches(train, shuffle: true, seed: training.Seed + epoch),
             batch =>
             {
-                var logits = model.forward(batch.Ids, batch.PaddingMask, batch.Ngrams);                    // [B, C]
+                var logits = model.forward(batch.Ids, batch.PaddingMask, batch.Ngrams?.Bags);                    // [B, C]
                 var loss = nn.functional.cross_entropy(logits, batch.Labels!, label_smoothing: training.LabelSmoothing);
                 return (loss, batch.Count);
             },
@@ -57,7 +57,7 @@ internal sealed class ClassifierTraining(ClassifierModel model, TextTokenizer to
             using (batch)
             using (NewDisposeScope())
             {
-                var logits = model.forward(batch.Ids, batch.PaddingMask, batch.Ngrams);
+                var logits = model.forward(batch.Ids, batch.PaddingMask, batch.Ngrams?.Bags);
                 sum += nn.functional.cross_entropy(logits, batch.Labels!, reduction: nn.Reduction.Sum).item<float>();
                 correct += logits.argmax(-1).eq(batch.Labels!).sum().item<long>();
                 rows += batch.Count;

@@ -38,7 +38,7 @@ internal sealed class NgramFirstFit(ClassifierModel model, HashedNgrams ngrams, 
                 using var scope = NewDisposeScope();
                 using var bag = NgramBatch.Build(rows.Select(r => ngrams.Featurize(r.Text, r.Second)).ToArray(), model.Device);
                 var labels = tensor(rows.Select(r => r.Label).ToArray(), device: model.Device);                  // [B]
-                var loss = nn.functional.cross_entropy(model.NgramLogits(bag), labels, label_smoothing: training.LabelSmoothing);
+                var loss = nn.functional.cross_entropy(model.NgramLogits(bag.Bags), labels, label_smoothing: training.LabelSmoothing);
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();
@@ -73,7 +73,7 @@ internal sealed class NgramFirstFit(ClassifierModel model, HashedNgrams ngrams, 
             using var scope = NewDisposeScope();
             using var bag = NgramBatch.Build(chunk.Select(r => ngrams.Featurize(r.Text, r.Second)).ToArray(), model.Device);
             var labels = tensor(chunk.Select(r => r.Label).ToArray(), device: model.Device);
-            correct += model.NgramLogits(bag).argmax(-1).eq(labels).sum().item<long>();
+            correct += model.NgramLogits(bag.Bags).argmax(-1).eq(labels).sum().item<long>();
             rows += chunk.Length;
         }
         return rows == 0 ? 0 : (double)correct / rows;

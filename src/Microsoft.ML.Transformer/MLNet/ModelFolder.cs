@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.ML.Transformer.Interop;
+using Microsoft.ML.Transformer.MLNet;
 using Microsoft.ML.Transformer.Modeling;
 using TorchSharp;
 

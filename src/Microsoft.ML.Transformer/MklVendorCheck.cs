@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
-namespace Microsoft.ML.Transformer.Modeling;
+namespace Microsoft.ML.Transformer;
 
 /// <summary>
 /// oneMKL's answer to "is this an Intel CPU?", which libtorch's MKL caches in a word of its data on first use and

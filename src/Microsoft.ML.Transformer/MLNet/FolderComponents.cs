@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transformer.Generation;
-using Microsoft.ML.Transformer.MLNet;
+using Microsoft.ML.Transformer.Interop;
 using Microsoft.ML.Transformer.MLNet.Classification;
 using Microsoft.ML.Transformer.MLNet.Embeddings;
 using Microsoft.ML.Transformer.MLNet.Generation;
@@ -12,7 +12,7 @@ using Microsoft.ML.Transformer.Modeling;
 using Microsoft.ML.Transformer.Tokenization;
 using TorchSharp;
 
-namespace Microsoft.ML.Transformer.Interop;
+namespace Microsoft.ML.Transformer.MLNet;
 
 /// <summary>What a model folder holds of one component: its kind, its network, the module whose state is the weights, its tokenizer, its settings.</summary>
 internal sealed record FolderContent(ComponentKind Kind, TextNetwork Network, torch.nn.Module Weights, TextTokenizer Tokenizer,
