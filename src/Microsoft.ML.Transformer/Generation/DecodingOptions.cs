@@ -94,9 +94,9 @@ public sealed record DecodingOptions
         if (maxModelLength < 1)
             throw new ArgumentOutOfRangeException(nameof(maxModelLength), maxModelLength, "The model's maximum length must be at least 1.");
         if (!Enum.IsDefined(Strategy))
-            Fail(nameof(Strategy), $"is not a defined {nameof(DecodingStrategy)}", Strategy);
+            Fail(nameof(Strategy), $"must be a defined {nameof(DecodingStrategy)}", Strategy);
         if (!Enum.IsDefined(Precision))
-            Fail(nameof(Precision), $"is not a defined {nameof(Modeling.Precision)} (Float32 or BFloat16)", Precision);
+            Fail(nameof(Precision), $"must be a defined {nameof(Modeling.Precision)} (Float32 or BFloat16)", Precision);
         if (BeamWidth < 1)
             Fail(nameof(BeamWidth), "must be at least 1", BeamWidth);
         if (!double.IsFinite(LengthPenalty))
@@ -120,7 +120,7 @@ public sealed record DecodingOptions
                 Fail(nameof(StopSequences), "must not contain null or empty strings", s is null ? "null" : "\"\"");
     }
 
+    // Require words the message as every option check does: the option, the rule it breaks, the value found.
     private static void Fail(string option, string rule, object value) =>
-        throw new ArgumentException(
-            string.Create(CultureInfo.InvariantCulture, $"{nameof(DecodingOptions)}.{option} {rule}; got {value}."), option);
+        Require.Holds(false, option, string.Create(CultureInfo.InvariantCulture, $"{option} {rule}; found {value}."));
 }

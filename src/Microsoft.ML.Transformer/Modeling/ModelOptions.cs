@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -154,12 +153,9 @@ public sealed record ModelOptions
                 $"({nameof(PositionalEncoding.Sinusoidal)}, {nameof(PositionalEncoding.Rotary)} or {nameof(PositionalEncoding.None)}); " +
                 $"{nameof(PositionalEncoding.Learned)} has no vector beyond {nameof(MaxLength)} ({MaxLength}).",
                 nameof(AllowLengthExtrapolation));
-        if (!(LayerNormEpsilon > 0) || double.IsInfinity(LayerNormEpsilon))
-            throw new ArgumentOutOfRangeException(nameof(LayerNormEpsilon), LayerNormEpsilon,
-                $"{nameof(LayerNormEpsilon)} ({Show(LayerNormEpsilon)}) must be a positive finite number.");
-        if (PaddingId < 0 || PaddingId >= VocabularySize)
-            throw new ArgumentOutOfRangeException(nameof(PaddingId), PaddingId,
-                $"{nameof(PaddingId)} ({PaddingId}) must be a token id in [0, {nameof(VocabularySize)} = {VocabularySize}).");
+        Require.That(LayerNormEpsilon > 0 && !double.IsInfinity(LayerNormEpsilon), nameof(LayerNormEpsilon), "a positive finite number", LayerNormEpsilon);
+        Require.That(PaddingId >= 0 && PaddingId < VocabularySize, nameof(PaddingId),
+            $"a token id in [0, {nameof(VocabularySize)} = {VocabularySize})", PaddingId);
         return this;
     }
 
@@ -184,30 +180,13 @@ public sealed record ModelOptions
     public static ModelOptions FromJson(string json) =>
         (JsonSerializer.Deserialize<ModelOptions>(json, Json) ?? throw new JsonException("ModelOptions JSON was 'null'.")).Validate();
 
-    private static void Positive(int value, string name, int max = MaxSize)
-    {
-        if (value <= 0 || value > max)
-            throw new ArgumentOutOfRangeException(name, value, $"{name} ({value}) must be greater than 0 and at most {max:N0}.");
-    }
+    // The checks read as the rule they enforce; Require words the message as every option check does.
+    private static void Positive(int value, string name, int max = MaxSize) => Require.InRange(value, 1, max, name);
 
-    private static void NotNegative(int value, string name, int max = MaxSize)
-    {
-        if (value < 0 || value > max)
-            throw new ArgumentOutOfRangeException(name, value, $"{name} ({value}) must be between 0 and {max:N0}.");
-    }
+    private static void NotNegative(int value, string name, int max = MaxSize) => Require.InRange(value, 0, max, name);
 
-    private static void Probability(double value, string name)
-    {
-        if (!(value >= 0 && value < 1))
-            throw new ArgumentOutOfRangeException(name, value, $"{name} ({Show(value)}) must be in [0, 1).");
-    }
+    private static void Probability(double value, string name) => Require.That(value >= 0 && value < 1, name, "in [0, 1)", value);
 
-    private static void Defined<T>(T value, string name) where T : struct, Enum
-    {
-        if (!Enum.IsDefined(value))
-            throw new ArgumentOutOfRangeException(name, value,
-                $"{name} ({value}) must be one of {string.Join(", ", Enum.GetNames<T>())}.");
-    }
-
-    private static string Show(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    private static void Defined<T>(T value, string name) where T : struct, Enum =>
+        Require.That(Enum.IsDefined(value), name, $"one of {string.Join(", ", Enum.GetNames<T>())}", value);
 }

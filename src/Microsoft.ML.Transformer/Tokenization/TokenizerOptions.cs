@@ -109,26 +109,23 @@ public sealed class TokenizerOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
-        if (!Enum.IsDefined(Kind))
-            throw new ArgumentException($"Unknown tokenizer kind {(int)Kind}.", nameof(Kind));
-        if (Kind == TokenizerKind.LearnedBpe && (VocabularySize < 257 || VocabularySize > MaxVocabularySize))
-            throw new ArgumentException(
-                $"VocabularySize must be between 257 (256 byte tokens + 1 merge) and {MaxVocabularySize:N0}; got {VocabularySize}.", nameof(VocabularySize));
-        if (BpeSampleRows < 1)
-            throw new ArgumentException($"BpeSampleRows must be positive; got {BpeSampleRows}.", nameof(BpeSampleRows));
-        if (SentinelCount < 0 || SentinelCount > MaxVocabularySize)
-            throw new ArgumentException($"SentinelCount must be between 0 and {MaxVocabularySize:N0}; got {SentinelCount}.", nameof(SentinelCount));
-        if (MaxLength < 1 || MaxLength > LongestMaxLength)
-            throw new ArgumentException($"MaxLength must be between 1 and {LongestMaxLength:N0}; got {MaxLength}.", nameof(MaxLength));
-        if (!Enum.IsDefined(TruncationSide))
-            throw new ArgumentException($"Unknown truncation side {(int)TruncationSide}.", nameof(TruncationSide));
-        if (!Enum.IsDefined(EmptyText))
-            throw new ArgumentException($"Unknown empty-text handling {(int)EmptyText}.", nameof(EmptyText));
-        if (Kind == TokenizerKind.BpeFiles && (string.IsNullOrEmpty(BpeVocabularyFile) || string.IsNullOrEmpty(BpeMergesFile)))
-            throw new ArgumentException("TokenizerKind.BpeFiles needs both BpeVocabularyFile and BpeMergesFile.", nameof(BpeVocabularyFile));
-        if (Kind == TokenizerKind.Custom && CustomTokenizer is null)
-            throw new ArgumentException("TokenizerKind.Custom needs CustomTokenizer.", nameof(CustomTokenizer));
-        if (CustomVocabularySize < 0 || CustomVocabularySize > MaxVocabularySize)
-            throw new ArgumentException($"CustomVocabularySize must be between 0 and {MaxVocabularySize:N0}; got {CustomVocabularySize}.", nameof(CustomVocabularySize));
+        // ArgumentException throughout, as before: Require words each message as every option check does.
+        Require.Holds(Enum.IsDefined(Kind), nameof(Kind), $"Kind must be a defined {nameof(TokenizerKind)}; found {(int)Kind}.");
+        Require.Holds(Kind != TokenizerKind.LearnedBpe || VocabularySize is >= 257 and <= MaxVocabularySize, nameof(VocabularySize),
+            $"VocabularySize must be between 257 (256 byte tokens + 1 merge) and {MaxVocabularySize:N0}; found {VocabularySize}.");
+        Require.Holds(BpeSampleRows >= 1, nameof(BpeSampleRows), $"BpeSampleRows must be at least 1; found {BpeSampleRows}.");
+        Require.Holds(SentinelCount is >= 0 and <= MaxVocabularySize, nameof(SentinelCount),
+            $"SentinelCount must be between 0 and {MaxVocabularySize:N0}; found {SentinelCount}.");
+        Require.Holds(MaxLength is >= 1 and <= LongestMaxLength, nameof(MaxLength),
+            $"MaxLength must be between 1 and {LongestMaxLength:N0}; found {MaxLength}.");
+        Require.Holds(Enum.IsDefined(TruncationSide), nameof(TruncationSide),
+            $"TruncationSide must be a defined {nameof(Tokenization.TruncationSide)}; found {(int)TruncationSide}.");
+        Require.Holds(Enum.IsDefined(EmptyText), nameof(EmptyText), $"EmptyText must be a defined {nameof(EmptyTextHandling)}; found {(int)EmptyText}.");
+        Require.Holds(Kind != TokenizerKind.BpeFiles || (!string.IsNullOrEmpty(BpeVocabularyFile) && !string.IsNullOrEmpty(BpeMergesFile)), nameof(BpeVocabularyFile),
+            $"TokenizerKind.BpeFiles needs both BpeVocabularyFile and BpeMergesFile; found {Require.Show(BpeVocabularyFile)} and {Require.Show(BpeMergesFile)}.");
+        Require.Holds(Kind != TokenizerKind.Custom || CustomTokenizer is not null, nameof(CustomTokenizer),
+            "TokenizerKind.Custom needs CustomTokenizer; found null.");
+        Require.Holds(CustomVocabularySize is >= 0 and <= MaxVocabularySize, nameof(CustomVocabularySize),
+            $"CustomVocabularySize must be between 0 and {MaxVocabularySize:N0}; found {CustomVocabularySize}.");
     }
 }

@@ -40,11 +40,18 @@ public sealed class DecodingOptionsTests
     {
         var e = Assert.ThrowsExactly<ArgumentException>(() => options.Validate(maxModelLength: 512));
         Assert.AreEqual(option, e.ParamName);
-        StringAssert.Contains(e.Message, "DecodingOptions." + option);
+        StringAssert.Contains(e.Message, option + " must ");
+        StringAssert.Contains(e.Message, "; found ");
     }
 
     [TestMethod]
-    public void MaxNewTokens_UpToTheModelLength_IsValid() => new DecodingOptions { MaxNewTokens = 512 }.Validate(512);
+    public void MaxNewTokens_UpToTheModelLength_IsValid()
+    {
+        new DecodingOptions { MaxNewTokens = 512 }.Validate(512);                 // the boundary itself is accepted
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new DecodingOptions { MaxNewTokens = 513 }.Validate(512));
+        Assert.AreEqual(nameof(DecodingOptions.MaxNewTokens), e.ParamName);
+        StringAssert.Contains(e.Message, "found 513");
+    }
 
     [TestMethod]
     public void StopSequences_WithoutDecodeFunction_Throw()

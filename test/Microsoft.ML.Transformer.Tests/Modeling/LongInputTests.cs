@@ -98,11 +98,11 @@ public sealed class LongInputTests
     {
         var options = Options();
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(
-            () => (options with { AttentionWindow = 0 }).Validate()).Message, "AttentionWindow (0)");
+            () => (options with { AttentionWindow = 0 }).Validate()).Message, "AttentionWindow must be between 1 and 1,048,576; found 0.");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(
-            () => (options with { GlobalTokens = -1 }).Validate()).Message, "GlobalTokens (-1)");
+            () => (options with { GlobalTokens = -1 }).Validate()).Message, "GlobalTokens must be between 0 and 1,048,576; found -1.");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(
-            () => (options with { Attention = (AttentionVariant)7 }).Validate()).Message, "Attention (7)");
+            () => (options with { Attention = (AttentionVariant)7 }).Validate()).Message, "Attention must be one of");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => (options with
         {
             PositionalEncoding = PositionalEncoding.Learned, AllowLengthExtrapolation = true,

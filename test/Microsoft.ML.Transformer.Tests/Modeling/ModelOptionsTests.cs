@@ -51,7 +51,8 @@ public sealed class ModelOptionsTests
     {
         var options = With(option, value);
         var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => options.Validate());
-        StringAssert.Contains(e.Message, $"{option} ({value})");
+        StringAssert.Contains(e.Message, $"{option} must be ");
+        StringAssert.Contains(e.Message, $"; found {value}.");
         Assert.AreEqual(option, e.ParamName);
     }
 

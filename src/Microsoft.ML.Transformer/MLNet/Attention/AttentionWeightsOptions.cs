@@ -63,21 +63,16 @@ public sealed class AttentionWeightsOptions : IDeviceOptions
 
     internal void Validate()
     {
-        if (string.IsNullOrWhiteSpace(InputColumnName))
-            throw new ArgumentException("InputColumnName must name a text column.", nameof(InputColumnName));
-        if (string.IsNullOrWhiteSpace(OutputColumnName))
-            throw new ArgumentException("OutputColumnName must name the output column.", nameof(OutputColumnName));
+        Require.Name(InputColumnName, nameof(InputColumnName), "a text column");
+        Require.Name(OutputColumnName, nameof(OutputColumnName), "the output column");
         OptionChecks.ExactlyOneBaseModel(BaseModel, BaseModelPath, "the weights come from a fitted model's network");
-        if (Kind is { } kind && !Enum.IsDefined(kind))
-            throw new ArgumentOutOfRangeException(nameof(Kind), kind, "Unknown attention kind.");
+        Require.That(Kind is not { } kind || Enum.IsDefined(kind), nameof(Kind), $"null or a defined {nameof(AttentionKind)}", (int?)Kind);
         if (Rollout && Kind == AttentionKind.Cross)
             throw new ArgumentException("Rollout needs self-attention; cross-attention has different query and key tokens.", nameof(Rollout));
-        if (Layers is { Length: 0 } || Heads is { Length: 0 })
-            throw new ArgumentException("Layers and Heads, when set, must name at least one layer or head.");
-        if (MaxLength < 3)
-            throw new ArgumentOutOfRangeException(nameof(MaxLength), $"MaxLength ({MaxLength}) must be at least 3.");
-        if (!Enum.IsDefined(TruncationSide))
-            throw new ArgumentOutOfRangeException(nameof(TruncationSide), TruncationSide, "Unknown truncation side.");
+        Require.Holds(Layers is not { Length: 0 }, nameof(Layers), "Layers must be null (every layer) or name at least one layer; found an empty list.");
+        Require.Holds(Heads is not { Length: 0 }, nameof(Heads), "Heads must be null (every head) or name at least one head; found an empty list.");
+        Require.That(MaxLength >= 3, nameof(MaxLength), "at least 3 (the framing of a text takes up to 2 special tokens)", MaxLength);
+        Require.That(Enum.IsDefined(TruncationSide), nameof(TruncationSide), $"a defined {nameof(Tokenization.TruncationSide)}", (int)TruncationSide);
         OptionChecks.ScoringBatchSize(ScoringBatchSize);
     }
 }

@@ -52,17 +52,12 @@ public sealed class TextEmbeddingOptions : IDeviceOptions
 
     internal void Validate()
     {
-        if (string.IsNullOrWhiteSpace(InputColumnName))
-            throw new ArgumentException("InputColumnName must name a text column.", nameof(InputColumnName));
-        if (string.IsNullOrWhiteSpace(OutputColumnName))
-            throw new ArgumentException("OutputColumnName must name the output column.", nameof(OutputColumnName));
+        Require.Name(InputColumnName, nameof(InputColumnName), "a text column");
+        Require.Name(OutputColumnName, nameof(OutputColumnName), "the output column");
         OptionChecks.ExactlyOneBaseModel(BaseModel, BaseModelPath, "embeddings come from a fitted model's network");
-        if (!Enum.IsDefined(Pooling))
-            throw new ArgumentOutOfRangeException(nameof(Pooling), Pooling, "Unknown pooling.");
-        if (!Enum.IsDefined(TruncationSide))
-            throw new ArgumentOutOfRangeException(nameof(TruncationSide), TruncationSide, "Unknown truncation side.");
-        if (MaxLength < 3)
-            throw new ArgumentOutOfRangeException(nameof(MaxLength), $"MaxLength ({MaxLength}) must be at least 3: the framing of a text takes up to 2 special tokens.");
+        Require.That(Enum.IsDefined(Pooling), nameof(Pooling), $"a defined {nameof(Modeling.Pooling)}", (int)Pooling);
+        Require.That(Enum.IsDefined(TruncationSide), nameof(TruncationSide), $"a defined {nameof(Tokenization.TruncationSide)}", (int)TruncationSide);
+        Require.That(MaxLength >= 3, nameof(MaxLength), "at least 3 (the framing of a text takes up to 2 special tokens)", MaxLength);
         OptionChecks.ScoringBatchSize(ScoringBatchSize);
     }
 }

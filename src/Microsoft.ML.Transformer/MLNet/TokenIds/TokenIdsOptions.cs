@@ -56,14 +56,10 @@ public sealed class TokenIdsOptions
     {
         if (string.IsNullOrWhiteSpace(ModelFolder))
             throw new ArgumentException("ModelFolder must name a model folder (written by ModelFolder.Export); found none.", nameof(ModelFolder));
-        if (string.IsNullOrWhiteSpace(TokenIdsColumnName))
-            throw new ArgumentException("TokenIdsColumnName must not be empty.", nameof(TokenIdsColumnName));
-        if (string.IsNullOrWhiteSpace(AttentionMaskColumnName))
-            throw new ArgumentException("AttentionMaskColumnName must not be empty.", nameof(AttentionMaskColumnName));
-        if (string.IsNullOrWhiteSpace(NgramIdsColumnName))
-            throw new ArgumentException("NgramIdsColumnName must not be empty.", nameof(NgramIdsColumnName));
-        if (string.IsNullOrWhiteSpace(NgramWeightsColumnName))
-            throw new ArgumentException("NgramWeightsColumnName must not be empty.", nameof(NgramWeightsColumnName));
+        Require.Name(TokenIdsColumnName, nameof(TokenIdsColumnName), "an output column");
+        Require.Name(AttentionMaskColumnName, nameof(AttentionMaskColumnName), "an output column");
+        Require.Name(NgramIdsColumnName, nameof(NgramIdsColumnName), "an output column");
+        Require.Name(NgramWeightsColumnName, nameof(NgramWeightsColumnName), "an output column");
         var names = new[] { (nameof(TokenIdsColumnName), TokenIdsColumnName), (nameof(AttentionMaskColumnName), AttentionMaskColumnName),
             (nameof(NgramIdsColumnName), NgramIdsColumnName), (nameof(NgramWeightsColumnName), NgramWeightsColumnName) };
         for (int i = 0; i < names.Length; i++)
