@@ -12,7 +12,7 @@ namespace Microsoft.ML.Transformer.Modeling;
 public sealed record ModelOptions
 {
     /// <summary>The largest size any option here accepts (a width, a length, a vocabulary): 1,048,576.</summary>
-    public const int MaxSize = 1 << 20;
+    public const int MaxSize = SizeLimits.MaxSize;
 
     /// <summary>The most encoder or decoder layers accepted: 1,000.</summary>
     public const int MaxLayers = 1000;

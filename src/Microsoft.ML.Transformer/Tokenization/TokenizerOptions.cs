@@ -56,8 +56,8 @@ public sealed class TokenizerOptions
     /// <summary>The default of <see cref="MaxLength"/>, which the components that read text without a tokenizer option of their own share.</summary>
     internal const int DefaultMaxLength = 128;
 
-    // The same bound as the network's largest position table, stated here so that tokenisation needs no network.
-    private const int LongestMaxLength = 1 << 20;
+    // The network's largest position table is the same bound; both read it from the root.
+    private const int LongestMaxLength = SizeLimits.MaxSize;
 
     /// <summary>Whether <see cref="MaxLength"/> was set by the user.</summary>
     internal bool MaxLengthIsSet => _maxLength is not null;
