@@ -17,14 +17,28 @@ internal sealed class Decoder : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>Whether a padded batch runs packed (see <see cref="PackedPositions"/>); tests compare both paths.</summary>
+    public bool Packs { get; set; } = true;
+
     /// <summary>The layers, lowest first.</summary>
     public IReadOnlyList<DecoderLayer> Layers => new System.Collections.ObjectModel.ReadOnlyCollection<DecoderLayer>(layers);
 
-    /// <summary>Embedded target [B, T, D] (and memory [B, S, D] or null) → [B, T, D].</summary>
+    /// <summary>
+    /// Embedded target [B, T, D] (and memory [B, S, D] or null) → [B, T, D]. A padded target runs packed (see
+    /// <see cref="PackedPositions"/>): its padding rows come out as zeros, which every reader masks.
+    /// </summary>
     public Tensor Forward(Tensor x, AttentionMask selfMask, Tensor? memory, AttentionMask crossMask, AttentionRecorder? recorder)
     {
         var recordSelf = recorder?.Sink(AttentionKind.DecoderSelf);
         var recordCross = recorder?.Sink(AttentionKind.Cross);
+        // Recording reads every query's probabilities, padding rows included: that keeps the padded layout.
+        if (Packs && recordSelf is null && recordCross is null && PackedPositions.Of(selfMask.KeyPadding) is { } packing)
+        {
+            var packed = packing.Pack(x);                                                   // [N, D]
+            foreach (var layer in layers)
+                packed = layer.ForwardPacked(packed, packing, selfMask, memory, crossMask);
+            return packing.Unpack(finalNorm.forward(packed));                               // [B, T, D], zeros at the padding
+        }
         foreach (var layer in layers)
             x = layer.Forward(x, selfMask, memory, crossMask, recordSelf, recordCross);
         return finalNorm.forward(x);

@@ -53,6 +53,18 @@ internal sealed class DecoderLayer : nn.Module
     }
 
     /// <summary>
+    /// The real positions of a padded target only: x [N, D] → [N, D] (see <see cref="PackedPositions"/>); memory
+    /// [B, S, D] or null.
+    /// </summary>
+    public Tensor ForwardPacked(Tensor x, PackedPositions packing, AttentionMask selfMask, Tensor? memory, AttentionMask crossMask)
+    {
+        x = Sub(x, selfNorm, h => selfAttention.PackedSelfAttention(h, packing, selfMask));
+        if (crossAttention is not null)
+            x = Sub(x, crossNorm!, h => crossAttention.PackedCrossAttention(h, packing, memory!, crossMask));
+        return Sub(x, feedForwardNorm, feedForward.forward);
+    }
+
+    /// <summary>
     /// New positions x [B, Tn, D] after the cached ones, for incremental decoding: keys and
     /// values go into this layer's buffers of <paramref name="cache"/>; cross-attention uses its precomputed memory.
     /// </summary>

@@ -20,35 +20,30 @@ internal sealed class Encoder : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>Whether a padded batch runs packed (see <see cref="PackedPositions"/>); tests compare both paths.</summary>
+    public bool Packs { get; set; } = true;
+
     /// <summary>The layers, lowest first.</summary>
     public IReadOnlyList<EncoderLayer> Layers => new System.Collections.ObjectModel.ReadOnlyCollection<EncoderLayer>(layers);
 
-    /// <summary>Embedded source [B, S, D] → memory [B, S, D].</summary>
+    /// <summary>Embedded source [B, S, D] → memory [B, S, D]; padding rows of the memory are zeros when the batch is
+    /// packed (see <see cref="PackedPositions"/>), and every reader masks them.</summary>
     public Tensor Forward(Tensor x, AttentionMask mask, AttentionRecorder? recorder)
     {
         var record = recorder?.Sink(AttentionKind.EncoderSelf);
-        if (mask.KeyPadding is { } padding && record is null && !training && !is_grad_enabled())
-        {
-            var (b, s) = (x.shape[0], x.shape[1]);
-            var positions = padding.logical_not().reshape(-1).nonzero().squeeze(1);         // [N] real positions of B·S
-            if (positions.shape[0] < b * s)
-                return Packed(x, positions, mask);
-        }
+        // Recording reads every query's probabilities, padding rows included: that keeps the padded layout.
+        if (Packs && record is null && PackedPositions.Of(mask.KeyPadding) is { } packing)
+            return packing.Unpack(Packed(packing.Pack(x), packing, mask));                  // [B, S, D]
         foreach (var layer in layers)
             x = layer.Forward(x, mask, record);
         return finalNorm.forward(x);
     }
 
-    // Inference over a padded batch: the position-wise work (projections, feed-forward, norms; all of it but attention
-    // itself) runs on the N real positions only, so padding costs no work there. The padding rows of the
-    // result are zeros; every reader masks them.
-    private Tensor Packed(Tensor x, Tensor positions, AttentionMask mask)
+    // The real positions only: [N, D] → [N, D].
+    private Tensor Packed(Tensor x, PackedPositions packing, AttentionMask mask)
     {
-        var (b, s, d) = (x.shape[0], x.shape[1], x.shape[2]);
-        var packed = x.reshape(b * s, d).index_select(0, positions);                        // [N, D]
         foreach (var layer in layers)
-            packed = layer.ForwardPacked(packed, positions, b, s, mask, record: null);
-        packed = finalNorm.forward(packed);
-        return zeros([b * s, d], packed.dtype, packed.device).index_copy_(0, positions, packed).view(b, s, d); // [B, S, D]
+            x = layer.ForwardPacked(x, packing, mask);
+        return finalNorm.forward(x);
     }
 }

@@ -36,13 +36,12 @@ internal sealed class EncoderLayer : nn.Module
     }
 
     /// <summary>
-    /// The real positions of a padded batch [B, S] only, packed: x [N, D] at <paramref name="positions"/> (flat indices
-    /// into B·S) → [N, D]. Every sub-block but attention itself is position-wise, so it skips the padding.
+    /// The real positions of a padded batch only: x [N, D] → [N, D] (see <see cref="PackedPositions"/>). Every
+    /// sub-block but attention itself is position-wise, so it skips the padding.
     /// </summary>
-    public Tensor ForwardPacked(Tensor x, Tensor positions, long batch, long length, AttentionMask mask, Action<Tensor>? record)
+    public Tensor ForwardPacked(Tensor x, PackedPositions packing, AttentionMask mask)
     {
-        x = Residual.Apply(x, attentionNorm, placement, residualDropout, training,
-            h => attention.PackedSelfAttention(h, positions, batch, length, mask, record));
+        x = Residual.Apply(x, attentionNorm, placement, residualDropout, training, h => attention.PackedSelfAttention(h, packing, mask));
         return Residual.Apply(x, feedForwardNorm, placement, residualDropout, training, feedForward.forward);
     }
 }

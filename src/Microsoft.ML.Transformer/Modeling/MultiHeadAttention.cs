@@ -57,18 +57,25 @@ internal sealed class MultiHeadAttention : nn.Module
     }
 
     /// <summary>
-    /// Self-attention over a padded batch [B, S] given only its real positions, packed: x [N, D] holds the rows at
-    /// <paramref name="positions"/> (int64 [N], flat indices into B·S) → [N, D]. The projections run on the N real rows
-    /// only; attention itself runs on the padded layout (zero rows at the padding, whose keys the mask hides).
+    /// Self-attention over a padded batch given only its real positions, packed: x [N, D] → [N, D] (see
+    /// <see cref="PackedPositions"/>). The projections run on the N real rows only; attention itself runs on the
+    /// padded layout (zero rows at the padding, whose keys the mask hides).
     /// </summary>
-    public Tensor PackedSelfAttention(Tensor x, Tensor positions, long batch, long length, AttentionMask mask, Action<Tensor>? record)
+    public Tensor PackedSelfAttention(Tensor x, PackedPositions packing, AttentionMask mask)
     {
-        var projected = qkv!.forward(x);                                                        // [N, 3D]
-        var padded = zeros([batch * length, projected.shape[1]], projected.dtype, projected.device)
-            .index_copy_(0, positions, projected).view(batch, length, -1);                      // [B, S, 3D]
-        var (q, k, v) = SplitSelf(padded, 0);
-        var merged = Heads(q, k, v, mask, record).transpose(1, 2).reshape(batch * length, heads * headDimension); // [B·S, D]
-        return output.forward(merged.index_select(0, positions));                               // [N, D]
+        var (q, k, v) = SplitSelf(packing.Unpack(qkv!.forward(x)), 0);                        // 3 × [B, H, T, Dh]
+        return output.forward(packing.Pack(MergedHeads(Heads(q, k, v, mask, null))));          // [N, D]
+    }
+
+    /// <summary>
+    /// Attention of the real positions x [N, D] of a padded batch over the encoder memory [B, S, D] → [N, D] (see
+    /// <see cref="PackedPositions"/>).
+    /// </summary>
+    public Tensor PackedCrossAttention(Tensor x, PackedPositions packing, Tensor memory, AttentionMask mask)
+    {
+        var (k, v) = ProjectMemory(memory);
+        var q = SplitHeads(packing.Unpack(query!.forward(x)));                                  // [B, H, T, Dh]
+        return output.forward(packing.Pack(MergedHeads(Heads(q, k, v, mask, null))));          // [N, D]
     }
 
     /// <summary>Attention of x [B, T, D] over the encoder memory [B, S, D] → [B, T, D].</summary>
@@ -159,9 +166,12 @@ internal sealed class MultiHeadAttention : nn.Module
             : WrittenOut(q, k, v, mask, p, record);
     }
 
-    // Merge heads: [B, H, Tq, Dh] → [B, Tq, H, Dh] → [B, Tq, D] (the one copy attention needs), then project.
-    private Tensor MergeHeads(Tensor attended) =>
-        output.forward(attended.transpose(1, 2).reshape(attended.shape[0], attended.shape[2], heads * headDimension));
+    // Merge heads, then project.
+    private Tensor MergeHeads(Tensor attended) => output.forward(MergedHeads(attended));
+
+    // [B, H, Tq, Dh] → [B, Tq, H, Dh] → [B, Tq, D]: the one copy attention needs.
+    private Tensor MergedHeads(Tensor attended) =>
+        attended.transpose(1, 2).reshape(attended.shape[0], attended.shape[2], heads * headDimension);
 
     // q [B, H, 1, Dh] over k, v [B, H, Tk, Dh] → [B, H, 1, Dh]; the mask [B, 1, 1, Tk] or null (one query sees every
     // earlier key, so only padding is masked). Probabilities in float32, as in the fused kernel.

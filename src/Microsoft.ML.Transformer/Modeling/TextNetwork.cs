@@ -66,6 +66,21 @@ internal sealed partial class TextNetwork : nn.Module
     /// <summary>Where the parameters live.</summary>
     public Device Device { get; }
 
+    /// <summary>
+    /// Whether padded batches run their position-wise work on the real positions only (see
+    /// <see cref="PackedPositions"/>; default true). Results are the same up to float rounding; tests turn it off to
+    /// compare.
+    /// </summary>
+    internal bool PacksPadding
+    {
+        get => encoder?.Packs ?? decoder!.Packs;
+        set
+        {
+            if (encoder is not null) encoder.Packs = value;
+            if (decoder is not null) decoder.Packs = value;
+        }
+    }
+
     /// <summary>True when the model has an encoder stack.</summary>
     public bool HasEncoder => encoder is not null;
 
