@@ -13,19 +13,29 @@ namespace Microsoft.ML.Transformer.MLNet.Generation;
 /// </summary>
 internal sealed class TeacherForcing(TextNetwork model, TextTokenizer tokenizer, GeneratorSettings settings)
 {
-    /// <summary>Next-token logits [N, V] and their labels [N] (<see cref="TokenBatch.IgnoreIndex"/> where no target is).</summary>
+    /// <summary>
+    /// Next-token logits [N, V] and their labels [N] at the N positions that have a target: padding never reaches the
+    /// output head, whose [.., V] product and softmax are the largest per position.
+    /// </summary>
     /// <param name="batch">A <see cref="BatchLayout.Seq2Seq"/> batch; a decoder-only model reads it as prompt + continuation.</param>
     public (Tensor Logits, Tensor Labels) Forward(TokenBatch batch)
     {
         if (model.HasEncoder)
         {
-            var logits = model.forward(batch.Ids, batch.PaddingMask, batch.DecoderInput!, batch.DecoderPaddingMask);   // [B, U, V]
-            return (logits.view(-1, logits.shape[2]), batch.Labels!.view(-1));
+            var memory = model.Encode(batch.Ids, batch.PaddingMask);                                                       // [B, S, D]
+            return Labelled(model.Decode(batch.DecoderInput!, memory, batch.PaddingMask, batch.DecoderPaddingMask), batch.Labels!);
         }
         using var joined = PromptBatch.FromSeq2Seq(batch, tokenizer.Specials);
-        var hidden = model.Decode(joined.Ids, null, null, joined.PaddingMask);                                             // [B, L, D]
-        var causal = model.Logits(hidden);                                                                                  // [B, L, V]
-        return (causal.view(-1, causal.shape[2]), joined.Labels!.view(-1).clone());
+        return Labelled(model.Decode(joined.Ids, null, null, joined.PaddingMask), joined.Labels!);
+    }
+
+    // Hidden states [B, U, D] and labels [B, U] → logits [N, V] and labels [N] of the labelled positions.
+    private (Tensor Logits, Tensor Labels) Labelled(Tensor hidden, Tensor labels)
+    {
+        var flat = labels.reshape(-1);                                                                  // [B·U]
+        var rows = Scalars.With(TokenBatch.IgnoreIndex, flat.ne).nonzero().squeeze(1);                  // [N]
+        var selected = hidden.reshape(-1, hidden.shape[2]).index_select(0, rows);                       // [N, D]
+        return (model.Logits(selected), flat.index_select(0, rows));
     }
 
     /// <summary>Mean cross-entropy over the batch's target tokens (with label smoothing) and their number.</summary>
