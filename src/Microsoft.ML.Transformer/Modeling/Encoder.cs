@@ -33,17 +33,14 @@ internal sealed class Encoder : nn.Module
         var record = recorder?.Sink(AttentionKind.EncoderSelf);
         // Recording reads every query's probabilities, padding rows included: that keeps the padded layout.
         if (Packs && record is null && PackedPositions.Of(mask.KeyPadding) is { } packing)
-            return packing.Unpack(Packed(packing.Pack(x), packing, mask));                  // [B, S, D]
+        {
+            var packed = packing.Pack(x);                                                   // [N, D]
+            foreach (var layer in layers)
+                packed = layer.ForwardPacked(packed, packing, mask);
+            return packing.Unpack(finalNorm.forward(packed));                               // [B, S, D], zeros at the padding
+        }
         foreach (var layer in layers)
             x = layer.Forward(x, mask, record);
-        return finalNorm.forward(x);
-    }
-
-    // The real positions only: [N, D] → [N, D].
-    private Tensor Packed(Tensor x, PackedPositions packing, AttentionMask mask)
-    {
-        foreach (var layer in layers)
-            x = layer.ForwardPacked(x, packing, mask);
         return finalNorm.forward(x);
     }
 }

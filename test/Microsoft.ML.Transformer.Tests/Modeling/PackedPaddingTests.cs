@@ -82,7 +82,7 @@ public sealed class PackedPaddingTests
         return (padded.Output, packed.Output);
     }
 
-    // Each way: the output, and (withGradients) every parameter's gradient of a fixed weighted sum over the real positions.
+    // Each way: the output, and (given the padding) every parameter's gradient of a fixed weighted sum over the real positions.
     private static ((Tensor Output, Dictionary<string, Tensor> Gradients) Padded, (Tensor Output, Dictionary<string, Tensor> Gradients) Packed)
         BothWays(TextNetwork model, bool training, Func<Tensor> run, Tensor? padding)
     {
